@@ -1,0 +1,78 @@
+using KubeAgents.Infrastructure.Configuration;
+
+namespace KubeAgents.Api.Configuration;
+
+/// <summary>The HTTP-facing settings of the original service: <c>PORT</c> and <c>CORS_ALLOWED_ORIGINS</c>.</summary>
+internal static class ApiSettings
+{
+    public const string CorsOriginsKey = "CORS_ALLOWED_ORIGINS";
+    public const int DefaultPort = 8080;
+
+    /// <summary>
+    /// <c>PORT</c> wins when set; otherwise ASP.NET's own <c>--urls</c>/<c>ASPNETCORE_URLS</c>/<c>HTTP_PORTS</c>
+    /// apply, and with none of them the service listens on 8080.
+    /// </summary>
+    public static void ConfigureListening(WebApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetSetting("PORT") is { } portText)
+        {
+            var port = SettingsReader.ParseInt32("PORT", portText, 1, 65535);
+            builder.WebHost.UseUrls($"http://*:{port}");
+        }
+        else if (builder.Configuration.GetSetting("urls") is null && builder.Configuration.GetSetting("http_ports") is null)
+        {
+            builder.WebHost.UseUrls($"http://*:{DefaultPort}");
+        }
+    }
+
+    /// <summary>
+    /// <c>*</c> (the default) allows any origin without credentials; a comma list allows those origins
+    /// and echoes the matching one.
+    /// </summary>
+    public static void AddCors(IServiceCollection services, IConfiguration configuration)
+    {
+        var origins = ParseOrigins(configuration.GetSetting(CorsOriginsKey) ?? "*");
+        services.AddCors(options => options.AddDefaultPolicy(policy =>
+        {
+            if (origins is null)
+            {
+                policy.AllowAnyOrigin();
+            }
+            else
+            {
+                policy.WithOrigins(origins);
+            }
+
+            policy.AllowAnyHeader().AllowAnyMethod();
+        }));
+    }
+
+    /// <returns>null for any origin, else the validated list.</returns>
+    internal static string[]? ParseOrigins(string value)
+    {
+        var items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (items.Contains("*"))
+        {
+            return items.Length == 1
+                ? null
+                : throw new InvalidConfigurationException($"{CorsOriginsKey} must be either * or a list of origins, not both.");
+        }
+
+        if (items.Length == 0)
+        {
+            throw new InvalidConfigurationException($"{CorsOriginsKey} must be * or a comma-separated list of origins.");
+        }
+
+        foreach (var origin in items)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") ||
+                uri.PathAndQuery != "/" || origin.EndsWith('/'))
+            {
+                throw new InvalidConfigurationException(
+                    $"{CorsOriginsKey} has '{origin}', which is not an origin such as https://app.example.com or http://localhost:3000.");
+            }
+        }
+
+        return items;
+    }
+}

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KubeAgents.Api.Json;
+
+/// <summary>The wire format of the original service: snake_case, lower-case enums, empty optionals omitted, UTC times.</summary>
+internal static class JsonSetup
+{
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.Converters.Add(new SessionStatusJsonConverter());
+        options.Converters.Add(new Rfc3339DateTimeOffsetConverter());
+    }
+}

@@ -1,0 +1,32 @@
+using KubeAgents.Application.Common.Exceptions;
+using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Common.Mappings;
+using KubeAgents.Application.Sessions.Queries;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace KubeAgents.Application.Agents.Queries.GetLatestStatus;
+
+/// <summary>The agent's report with the greatest timestamp over all its sessions (ties: the later arrival).</summary>
+public sealed record GetLatestStatusQuery(string AgentId) : IQuery<StatusDto>;
+
+public sealed class GetLatestStatusHandler(IApplicationDbContext db) : IQueryHandler<GetLatestStatusQuery, StatusDto>
+{
+    public async ValueTask<StatusDto> Handle(GetLatestStatusQuery query, CancellationToken cancellationToken)
+    {
+        var latest = await db.StatusEntries.AsNoTracking()
+            .Where(e => e.AgentId == query.AgentId)
+            .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
+            .ProjectToDto()
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (latest is not null)
+        {
+            return latest;
+        }
+
+        var known = await db.Agents.AnyAsync(a => a.AgentId == query.AgentId, cancellationToken).ConfigureAwait(false);
+        throw new NotFoundException(known
+            ? $"agent '{query.AgentId}' has no status yet"
+            : $"agent '{query.AgentId}' not found");
+    }
+}

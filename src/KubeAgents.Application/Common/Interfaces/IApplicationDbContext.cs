@@ -1,0 +1,15 @@
+using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.Sessions;
+using Microsoft.EntityFrameworkCore;
+
+namespace KubeAgents.Application.Common.Interfaces;
+
+/// <summary>The sets the handlers query. Writes of a report go through <see cref="IReportTargets"/>.</summary>
+public interface IApplicationDbContext
+{
+    DbSet<Agent> Agents { get; }
+
+    DbSet<Session> Sessions { get; }
+
+    DbSet<StatusEntry> StatusEntries { get; }
+}

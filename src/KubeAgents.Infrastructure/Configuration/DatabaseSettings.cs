@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace KubeAgents.Infrastructure.Configuration;
+
+/// <summary>
+/// Chooses the store. PostgreSQL when <c>DB_NAME</c> or <c>ConnectionStrings:KubeAgents</c> is set,
+/// else the in-memory store. <c>DB_*</c> variables build (or, when set, override parts of) the
+/// connection string, with the original service's defaults.
+/// </summary>
+public static class DatabaseSettings
+{
+    public const string ConnectionStringName = "KubeAgents";
+
+    /// <summary>How long start-up waits for PostgreSQL before it gives up (Go duration, default 60s).</summary>
+    public const string StartupTimeoutKey = "DB_STARTUP_TIMEOUT";
+
+    /// <returns>The Npgsql connection string, or null for the in-memory store.</returns>
+    public static string? GetPostgresConnectionString(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var explicitConnectionString = configuration.GetConnectionString(ConnectionStringName);
+        var hasBase = !string.IsNullOrWhiteSpace(explicitConnectionString);
+        var databaseName = configuration.GetSetting("DB_NAME");
+        if (!hasBase && databaseName is null)
+        {
+            return null;
+        }
+
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(explicitConnectionString ?? string.Empty);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidConfigurationException($"ConnectionStrings:{ConnectionStringName} is not a valid PostgreSQL connection string: {ex.Message}", ex);
+        }
+
+        // A setting applies when present; its default applies only when no connection string was given.
+        string? Setting(string key, string? fallback) => configuration.GetSetting(key) ?? (hasBase ? null : fallback);
+
+        if (Setting("DB_HOST", "localhost") is { } host)
+        {
+            builder.Host = host;
+        }
+
+        if (Setting("DB_PORT", "5432") is { } port)
+        {
+            builder.Port = SettingsReader.ParseInt32("DB_PORT", port, 1, 65535);
+        }
+
+        if (configuration.GetSetting("DB_USER") is { } user)
+        {
+            builder.Username = user;
+        }
+
+        if (configuration[("DB_PASSWORD")] is { Length: > 0 } password)
+        {
+            builder.Password = password;
+        }
+
+        if (databaseName is not null)
+        {
+            builder.Database = databaseName;
+        }
+
+        if (Setting("DB_SSLMODE", "disable") is { } sslMode)
+        {
+            builder.SslMode = ParseSslMode(sslMode);
+        }
+
+        if (Setting("DB_MAX_OPEN_CONNS", "25") is { } maxOpen)
+        {
+            builder.MaxPoolSize = SettingsReader.ParseInt32("DB_MAX_OPEN_CONNS", maxOpen, 1, 1000);
+        }
+
+        if (Setting("DB_MAX_IDLE_CONNS", "5") is { } maxIdle)
+        {
+            builder.MinPoolSize = SettingsReader.ParseInt32("DB_MAX_IDLE_CONNS", maxIdle, 0, 1000);
+        }
+
+        if (builder.MinPoolSize > builder.MaxPoolSize)
+        {
+            throw new InvalidConfigurationException(
+                $"DB_MAX_IDLE_CONNS ({builder.MinPoolSize}) must not exceed DB_MAX_OPEN_CONNS ({builder.MaxPoolSize}).");
+        }
+
+        if (configuration.GetSetting("DB_CONN_MAX_LIFETIME") is not null || !hasBase)
+        {
+            var lifetime = configuration.GetDurationSetting("DB_CONN_MAX_LIFETIME", TimeSpan.FromMinutes(5));
+            // Npgsql counts whole seconds and treats 0 as "no limit", as Go's 0 does.
+            builder.ConnectionLifetime = (int)Math.Ceiling(Math.Min(lifetime.TotalSeconds, int.MaxValue));
+        }
+
+        if (string.IsNullOrEmpty(builder.Database))
+        {
+            throw new InvalidConfigurationException($"ConnectionStrings:{ConnectionStringName} names no database; set Database= or DB_NAME.");
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static SslMode ParseSslMode(string value) => value.ToUpperInvariant() switch
+    {
+        "DISABLE" => SslMode.Disable,
+        "ALLOW" => SslMode.Allow,
+        "PREFER" => SslMode.Prefer,
+        "REQUIRE" => SslMode.Require,
+        "VERIFY-CA" => SslMode.VerifyCA,
+        "VERIFY-FULL" => SslMode.VerifyFull,
+        _ => throw new InvalidConfigurationException(
+            $"DB_SSLMODE must be one of disable, allow, prefer, require, verify-ca, verify-full, got '{value}'."),
+    };
+}

@@ -1,0 +1,55 @@
+using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Infrastructure.Persistence;
+using KubeAgents.Infrastructure.Persistence.Stores;
+using KubeAgents.Infrastructure.Sessions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace KubeAgents.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// The store (PostgreSQL when configured, else in-memory), its provider-specific write paths,
+    /// schema set-up at start-up and the session sweeper. Invalid settings throw
+    /// <see cref="InvalidConfigurationException"/> here, before anything starts.
+    /// </summary>
+    public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        var connectionString = DatabaseSettings.GetPostgresConnectionString(configuration);
+        if (connectionString is null)
+        {
+            // One store per host: two hosts in one process (tests) never share data.
+            services.AddSingleton<InMemoryDatabaseRoot>();
+            services.AddDbContext<KubeAgentsDbContext>((provider, options) =>
+                options.UseInMemoryDatabase("kubeagents", provider.GetRequiredService<InMemoryDatabaseRoot>()));
+            services.AddSingleton<KeyedLock>();
+            services.AddScoped<IReportTargets, InMemoryReportTargets>();
+            services.AddScoped<ISessionExpiryStore, InMemorySessionExpiryStore>();
+        }
+        else
+        {
+            services.AddDbContext<KubeAgentsDbContext>(options => options.UseNpgsql(connectionString));
+            services.AddScoped<IReportTargets, PostgresReportTargets>();
+            services.AddScoped<ISessionExpiryStore, PostgresSessionExpiryStore>();
+        }
+
+        services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
+
+        services.AddSingleton(new DatabaseStartupOptions(
+            configuration.GetDurationSetting(DatabaseSettings.StartupTimeoutKey, TimeSpan.FromSeconds(60))));
+        services.AddHostedService<DatabaseInitializer>();
+
+        var sweepSeconds = configuration.GetInt32Setting(SessionSweepOptions.IntervalKey, 60, 1, 86_400);
+        services.Configure<SessionSweepOptions>(o => o.Interval = TimeSpan.FromSeconds(sweepSeconds));
+        services.AddSingleton<SessionSweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<SessionSweeper>());
+        return services;
+    }
+}

@@ -1,0 +1,33 @@
+using KubeAgents.Domain.Agents;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KubeAgents.Infrastructure.Persistence.Configurations;
+
+internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
+{
+    public void Configure(EntityTypeBuilder<Agent> builder)
+    {
+        builder.ToTable("agents", t =>
+        {
+            t.HasCheckConstraint("ck_agents_agent_id_length", $"char_length(agent_id) BETWEEN 1 AND {Agent.MaxIdLength}");
+            t.HasCheckConstraint("ck_agents_latest_status", $"latest_status IN ({SessionStatusConverter.CheckList})");
+        });
+        builder.HasKey(a => a.AgentId);
+        builder.Property(a => a.AgentId).HasColumnName("agent_id").HasMaxLength(Agent.MaxIdLength);
+        builder.Property(a => a.Name).HasColumnName("name").HasMaxLength(Agent.MaxNameLength);
+        builder.Property(a => a.Source).HasColumnName("source").HasMaxLength(Agent.MaxSourceLength);
+        builder.Property(a => a.Registered).HasColumnName("registered");
+        builder.Property(a => a.LastSeen).HasColumnName("last_seen");
+        builder.Property(a => a.LatestStatus).HasColumnName("latest_status").HasConversion<SessionStatusConverter>().HasMaxLength(16);
+        builder.Property(a => a.LatestStatusAt).HasColumnName("latest_status_at");
+        builder.Property(a => a.LatestMessage).HasColumnName("latest_message");
+
+        builder.HasMany(a => a.Sessions).WithOne(s => s.Agent).HasForeignKey(s => s.AgentId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(a => a.Sessions).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        // GET /api/agents: newest first, and the status filter.
+        builder.HasIndex(a => a.LastSeen).IsDescending().HasDatabaseName("ix_agents_last_seen");
+        builder.HasIndex(a => a.LatestStatus).HasDatabaseName("ix_agents_latest_status");
+    }
+}

@@ -1,0 +1,18 @@
+using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.Sessions;
+using Microsoft.EntityFrameworkCore;
+
+namespace KubeAgents.Infrastructure.Persistence;
+
+public sealed class KubeAgentsDbContext(DbContextOptions<KubeAgentsDbContext> options) : DbContext(options), IApplicationDbContext
+{
+    public DbSet<Agent> Agents => Set<Agent>();
+
+    public DbSet<Session> Sessions => Set<Session>();
+
+    public DbSet<StatusEntry> StatusEntries => Set<StatusEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(KubeAgentsDbContext).Assembly);
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KubeAgents.Infrastructure.Sessions;
+
+/// <summary>
+/// Persists session expiry every <see cref="SessionSweepOptions.Interval"/>. Reads do not depend on
+/// it (they compare <c>expires_at</c> with the clock); it keeps the stored flag true for operators
+/// and SQL consumers.
+/// </summary>
+public sealed partial class SessionSweeper(
+    IServiceScopeFactory scopeFactory,
+    TimeProvider time,
+    IOptions<SessionSweepOptions> options,
+    ILogger<SessionSweeper> logger) : BackgroundService
+{
+    /// <summary>One sweep at the current time.</summary>
+    /// <returns>The number of sessions marked expired.</returns>
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        var scope = scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var store = scope.ServiceProvider.GetRequiredService<ISessionExpiryStore>();
+            var marked = await store.ExpireDueSessionsAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (marked > 0)
+            {
+                LogSwept(marked);
+            }
+
+            return marked;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A failed sweep (database down) is retried at the next tick; reads stay exact meanwhile.
+                    LogSweepFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Marked {Count} sessions expired")]
+    private partial void LogSwept(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session sweep failed; retrying at the next interval")]
+    private partial void LogSweepFailed(Exception exception);
+}
