@@ -7,11 +7,15 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace KubeAgents.Infrastructure.Persistence.Stores;
 
 /// <summary>
-/// One transaction per report. The agent and session rows are created with
-/// <c>INSERT ... ON CONFLICT DO NOTHING</c> (so concurrent first reports never fail on the unique
-/// keys) and then locked <c>FOR UPDATE</c>, agent first, then session, the same order everywhere so
-/// two reports cannot deadlock. Reports of other agents are not held up.
+/// One transaction per report, holding the agent row and then the session row <c>FOR UPDATE</c>.
 /// </summary>
+/// <remarks>
+/// Order matters. The agent is locked before any session of it is inserted: inserting a session
+/// takes a key-share lock on its agent (the foreign key), and two transactions that each inserted a
+/// session before locking the agent would deadlock upgrading those locks. A missing row is created
+/// with <c>INSERT ... ON CONFLICT DO NOTHING</c>, so concurrent first reports never fail on a unique
+/// key; when the rows exist (the usual case) a report costs two locking reads.
+/// </remarks>
 internal sealed class PostgresReportTargets(KubeAgentsDbContext db) : IReportTargets
 {
     public async Task<IReportTarget> AcquireAsync(string agentId, string sessionTopic, DateTimeOffset now, CancellationToken cancellationToken)
@@ -19,27 +23,28 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db) : IReportTar
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var newAgent = Agent.Register(agentId, now);
-            var newSession = Session.Open(agentId, sessionTopic, now);
-            await db.Database.ExecuteSqlAsync(
-                $"""
-                INSERT INTO agents (agent_id, registered, last_seen)
-                VALUES ({newAgent.AgentId}, {newAgent.Registered}, {newAgent.LastSeen})
-                ON CONFLICT (agent_id) DO NOTHING;
-                INSERT INTO sessions (agent_id, topic, created, last_updated, ttl_minutes, expires_at, expired)
-                VALUES ({newSession.AgentId}, {newSession.Topic}, {newSession.Created}, {newSession.LastUpdated},
-                        {newSession.TtlMinutes}, {newSession.ExpiresAt}, {newSession.Expired})
-                ON CONFLICT (agent_id, topic) DO NOTHING;
-                """,
-                cancellationToken).ConfigureAwait(false);
+            var agent = await LockAgentAsync(agentId, cancellationToken).ConfigureAwait(false);
+            if (agent is null)
+            {
+                var created = Agent.Register(agentId, now);
+                await db.Database.ExecuteSqlAsync(
+                    $"""
+                    INSERT INTO agents (agent_id, registered, last_seen)
+                    VALUES ({created.AgentId}, {created.Registered}, {created.LastSeen})
+                    ON CONFLICT (agent_id) DO NOTHING
+                    """,
+                    cancellationToken).ConfigureAwait(false);
+                agent = await LockAgentAsync(agentId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Agent '{agentId}' vanished after its upsert.");
+            }
 
-            // FromSql results must not be composed (FOR UPDATE, and a plain list keeps EF from wrapping it).
-            var agent = (await db.Agents
-                .FromSql($"SELECT * FROM agents WHERE agent_id = {agentId} FOR UPDATE")
-                .ToListAsync(cancellationToken).ConfigureAwait(false)).Single();
-            var session = (await db.Sessions
-                .FromSql($"SELECT * FROM sessions WHERE agent_id = {agentId} AND topic = {sessionTopic} FOR UPDATE")
-                .ToListAsync(cancellationToken).ConfigureAwait(false)).Single();
+            var session = await LockSessionAsync(agentId, sessionTopic, cancellationToken).ConfigureAwait(false);
+            if (session is null)
+            {
+                // Holding the agent lock, no other report can insert this session now.
+                session = Session.Open(agentId, sessionTopic, now);
+                db.Sessions.Add(session);
+            }
 
             return new Target(db, transaction, agent, session);
         }
@@ -49,6 +54,17 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db) : IReportTar
             throw;
         }
     }
+
+    // FromSql results are not composed (FOR UPDATE must stay the outermost clause).
+    private async Task<Agent?> LockAgentAsync(string agentId, CancellationToken cancellationToken) =>
+        (await db.Agents
+            .FromSql($"SELECT * FROM agents WHERE agent_id = {agentId} FOR UPDATE")
+            .ToListAsync(cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+
+    private async Task<Session?> LockSessionAsync(string agentId, string sessionTopic, CancellationToken cancellationToken) =>
+        (await db.Sessions
+            .FromSql($"SELECT * FROM sessions WHERE agent_id = {agentId} AND topic = {sessionTopic} FOR UPDATE")
+            .ToListAsync(cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
     private sealed class Target(KubeAgentsDbContext db, IDbContextTransaction transaction, Agent agent, Session session) : IReportTarget
     {
