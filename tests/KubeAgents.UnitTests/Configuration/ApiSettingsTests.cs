@@ -1,0 +1,29 @@
+using KubeAgents.Api.Configuration;
+using KubeAgents.Infrastructure.Configuration;
+
+namespace KubeAgents.UnitTests.Configuration;
+
+public class ApiSettingsTests
+{
+    [Fact]
+    public void Star_allows_any_origin() => ApiSettings.ParseOrigins("*").Should().BeNull();
+
+    [Fact]
+    public void List_of_origins_is_trimmed() =>
+        ApiSettings.ParseOrigins("https://ui.example.com, http://localhost:3000").Should()
+            .Equal("https://ui.example.com", "http://localhost:3000");
+
+    [Theory]
+    [InlineData("ui.example.com")]
+    [InlineData("https://ui.example.com/app")]
+    [InlineData("https://ui.example.com/")]
+    [InlineData("ftp://files")]
+    [InlineData("*, https://ui.example.com")]
+    [InlineData(" , ")]
+    public void Anything_but_origins_stops_start_up(string value)
+    {
+        var act = () => ApiSettings.ParseOrigins(value);
+
+        act.Should().Throw<InvalidConfigurationException>().WithMessage("CORS_ALLOWED_ORIGINS*");
+    }
+}

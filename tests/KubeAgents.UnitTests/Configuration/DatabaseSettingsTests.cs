@@ -1,0 +1,85 @@
+using KubeAgents.Infrastructure.Configuration;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace KubeAgents.UnitTests.Configuration;
+
+public class DatabaseSettingsTests
+{
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+    private static NpgsqlConnectionStringBuilder Parse(params (string Key, string Value)[] values) =>
+        new(DatabaseSettings.GetPostgresConnectionString(Config(values)));
+
+    [Fact]
+    public void No_database_name_means_the_in_memory_store() =>
+        DatabaseSettings.GetPostgresConnectionString(Config(("DB_HOST", "db"))).Should().BeNull();
+
+    [Fact]
+    public void Db_name_alone_uses_the_original_defaults()
+    {
+        var builder = Parse(("DB_NAME", "kubeagents"));
+
+        builder.Host.Should().Be("localhost");
+        builder.Port.Should().Be(5432);
+        builder.Database.Should().Be("kubeagents");
+        builder.SslMode.Should().Be(SslMode.Disable);
+        builder.MaxPoolSize.Should().Be(25);
+        builder.MinPoolSize.Should().Be(5);
+        builder.ConnectionLifetime.Should().Be(300);
+    }
+
+    [Fact]
+    public void Every_db_variable_reaches_the_connection_string()
+    {
+        var builder = Parse(
+            ("DB_NAME", "agents"), ("DB_HOST", "pg.internal"), ("DB_PORT", "6432"), ("DB_USER", "svc"),
+            ("DB_PASSWORD", "p@ss; word"), ("DB_SSLMODE", "require"), ("DB_MAX_OPEN_CONNS", "40"),
+            ("DB_MAX_IDLE_CONNS", "10"), ("DB_CONN_MAX_LIFETIME", "1h30m"));
+
+        builder.Host.Should().Be("pg.internal");
+        builder.Port.Should().Be(6432);
+        builder.Username.Should().Be("svc");
+        builder.Password.Should().Be("p@ss; word");
+        builder.SslMode.Should().Be(SslMode.Require);
+        builder.MaxPoolSize.Should().Be(40);
+        builder.MinPoolSize.Should().Be(10);
+        builder.ConnectionLifetime.Should().Be(5400);
+    }
+
+    [Fact]
+    public void Connection_string_works_alone_and_db_variables_override_it()
+    {
+        var builder = Parse(
+            ("ConnectionStrings:KubeAgents", "Host=a;Port=7000;Database=x;Maximum Pool Size=7"), ("DB_PORT", "7001"));
+
+        builder.Host.Should().Be("a");
+        builder.Port.Should().Be(7001);
+        builder.Database.Should().Be("x");
+        builder.MaxPoolSize.Should().Be(7, "defaults do not override an explicit connection string");
+    }
+
+    [Theory]
+    [InlineData("DB_PORT", "abc")]
+    [InlineData("DB_PORT", "70000")]
+    [InlineData("DB_SSLMODE", "sometimes")]
+    [InlineData("DB_MAX_OPEN_CONNS", "0")]
+    [InlineData("DB_MAX_IDLE_CONNS", "-1")]
+    [InlineData("DB_CONN_MAX_LIFETIME", "5 minutes")]
+    [InlineData("DB_CONN_MAX_LIFETIME", "-5m")]
+    public void Invalid_value_stops_start_up_naming_the_variable(string key, string value)
+    {
+        var act = () => DatabaseSettings.GetPostgresConnectionString(Config(("DB_NAME", "k"), (key, value)));
+
+        act.Should().Throw<InvalidConfigurationException>().WithMessage($"{key}*");
+    }
+
+    [Fact]
+    public void Idle_connections_cannot_exceed_open_connections()
+    {
+        var act = () => DatabaseSettings.GetPostgresConnectionString(Config(("DB_NAME", "k"), ("DB_MAX_OPEN_CONNS", "2"), ("DB_MAX_IDLE_CONNS", "3")));
+
+        act.Should().Throw<InvalidConfigurationException>().WithMessage("DB_MAX_IDLE_CONNS*");
+    }
+}
