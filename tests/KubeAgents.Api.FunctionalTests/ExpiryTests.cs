@@ -1,0 +1,101 @@
+using KubeAgents.Api.FunctionalTests.Infrastructure;
+using KubeAgents.Infrastructure.Sessions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static KubeAgents.Api.FunctionalTests.Infrastructure.WireClient;
+
+namespace KubeAgents.Api.FunctionalTests;
+
+/// <summary>Each test has a service of its own: it moves the clock far and runs the sweeper.</summary>
+public class ExpiryTests
+{
+    [SkippableTheory]
+    [BothStores]
+    public async Task Reads_show_expiry_exactly_at_the_ttl_without_the_sweeper(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400" });
+        var client = new WireClient(api.CreateClient());
+        var reportedAt = api.Clock.GetUtcNow();
+        await client.ReportAsync("agent", "short", "running", reportedAt, ttlMinutes: 5);
+        await client.ReportAsync("agent", "long", "running", reportedAt, ttlMinutes: 60);
+
+        api.Clock.Advance(TimeSpan.FromMinutes(5));
+        var atTtl = await client.GetAsync(Path("api", "agents", "agent", "sessions", "short"));
+        atTtl.GetProperty("session").GetProperty("expired").GetBoolean().Should().BeFalse("expired means now > last_updated + ttl");
+
+        api.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var session = (await client.GetAsync(Path("api", "agents", "agent", "sessions", "short"))).GetProperty("session");
+        session.GetProperty("expired").GetBoolean().Should().BeTrue();
+        session.Time("expired_at").Should().Be(reportedAt.AddMinutes(5));
+
+        var live = (await client.GetAsync(Path("api", "agents", "agent", "sessions") + "?expired=false")).Items("sessions");
+        live.Select(s => s.Str("session_topic")).Should().Equal("long");
+        (await client.GetAsync(Path("api", "agents", "agent", "sessions"))).Items("sessions").Should().HaveCount(2);
+        var agent = await client.GetAsync(Path("api", "agents", "agent"));
+        agent.GetProperty("session_count").GetInt32().Should().Be(2);
+        agent.GetProperty("active_session_count").GetInt32().Should().Be(1);
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task Report_on_expired_session_revives_it(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store);
+        var client = new WireClient(api.CreateClient());
+        await client.ReportAsync("agent", "t", "running", api.Clock.GetUtcNow());
+        api.Clock.Advance(TimeSpan.FromMinutes(45));
+        await SweepAsync(api);
+        (await client.GetAsync(Path("api", "agents", "agent", "sessions", "t"))).GetProperty("session").GetProperty("expired").GetBoolean().Should().BeTrue();
+
+        await client.ReportAsync("agent", "t", "running", api.Clock.GetUtcNow());
+
+        var session = (await client.GetAsync(Path("api", "agents", "agent", "sessions", "t"))).GetProperty("session");
+        session.GetProperty("expired").GetBoolean().Should().BeFalse();
+        session.TryGetProperty("expired_at", out _).Should().BeFalse("an optional field is omitted when empty");
+        session.Time("last_updated").Should().Be(api.Clock.GetUtcNow());
+        (await StoredFlagAsync(api, "agent", "t")).Should().BeFalse();
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task Sweeper_persists_expiry_once_and_only_for_due_sessions(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400" });
+        var client = new WireClient(api.CreateClient());
+        await client.ReportAsync("agent", "due", "running", api.Clock.GetUtcNow(), ttlMinutes: 1);
+        await client.ReportAsync("agent", "alive", "running", api.Clock.GetUtcNow(), ttlMinutes: 10);
+        api.Clock.Advance(TimeSpan.FromMinutes(2));
+
+        (await SweepAsync(api)).Should().Be(1);
+        (await SweepAsync(api)).Should().Be(0, "an expired session is marked once");
+
+        (await StoredFlagAsync(api, "agent", "due")).Should().BeTrue();
+        (await StoredFlagAsync(api, "agent", "alive")).Should().BeFalse();
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task Hosted_sweeper_runs_on_its_interval(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "30" });
+        var client = new WireClient(api.CreateClient());
+        await client.ReportAsync("agent", "t", "running", api.Clock.GetUtcNow(), ttlMinutes: 1);
+
+        // Crossing the interval fires the sweeper's timer; the sweep itself then runs in the background.
+        api.Clock.Advance(TimeSpan.FromSeconds(90));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await StoredFlagAsync(api, "agent", "t") && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield();
+            await Task.Delay(20);
+        }
+
+        (await StoredFlagAsync(api, "agent", "t")).Should().BeTrue();
+    }
+
+    private static Task<int> SweepAsync(KubeAgentsApi api) =>
+        api.Services.GetRequiredService<SessionSweeper>().SweepOnceAsync(CancellationToken.None);
+
+    private static Task<bool> StoredFlagAsync(KubeAgentsApi api, string agentId, string topic) =>
+        api.InDatabaseAsync(db => db.Sessions.AsNoTracking().Where(s => s.AgentId == agentId && s.Topic == topic).Select(s => s.Expired).SingleAsync());
+}

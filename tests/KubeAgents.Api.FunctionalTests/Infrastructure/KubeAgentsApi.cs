@@ -1,0 +1,73 @@
+using KubeAgents.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KubeAgents.Api.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// The service in-process on one store, served by a real Kestrel listener on a free loopback port
+/// (the client speaks real HTTP, with real percent-encoding), with a clock the test moves.
+/// </summary>
+public sealed class KubeAgentsApi : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset Epoch = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    private KubeAgentsApi(StoreKind store, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices)
+    {
+        Store = store;
+        _settings = settings;
+        _configureServices = configureServices;
+    }
+
+    public StoreKind Store { get; }
+
+    public FakeTimeProvider Clock { get; } = new(Epoch);
+
+    /// <summary>A service on a store of its own (a new PostgreSQL database each time).</summary>
+    public static async Task<KubeAgentsApi> StartAsync(
+        StoreKind store,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        if (store == StoreKind.Postgres)
+        {
+            var server = await PostgresServer.GetOrSkipAsync();
+            all["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("kubeagents_test");
+        }
+
+        var api = new KubeAgentsApi(store, all, configureServices);
+        api.UseKestrel(0);
+        api.StartServer();
+        return api;
+    }
+
+    /// <summary>A scope over the service's own DbContext, to check what was persisted.</summary>
+    public async Task<T> InDatabaseAsync<T>(Func<KubeAgentsDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>());
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            _configureServices?.Invoke(services);
+        });
+    }
+}

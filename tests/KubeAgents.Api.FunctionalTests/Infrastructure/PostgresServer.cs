@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace KubeAgents.Api.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// A real PostgreSQL server for the tests: the one named by <c>KUBEAGENTS_TEST_POSTGRES</c> (an admin
+/// connection string), else a throwaway cluster started from the installed binaries and removed when
+/// the test run ends. Without either, PostgreSQL tests are skipped with the reason, unless
+/// <c>KUBEAGENTS_REQUIRE_POSTGRES=1</c> (as in CI), which makes them fail instead.
+/// </summary>
+public sealed class PostgresServer
+{
+    public const string ConnectionVariable = "KUBEAGENTS_TEST_POSTGRES";
+    public const string RequireVariable = "KUBEAGENTS_REQUIRE_POSTGRES";
+
+    private static readonly Lazy<Task<PostgresServer?>> Shared = new(StartAsync);
+    private static string _unavailableReason = "PostgreSQL was not started.";
+
+    private readonly LocalCluster? _cluster;
+
+    private PostgresServer(string adminConnectionString, LocalCluster? cluster)
+    {
+        AdminConnectionString = adminConnectionString;
+        _cluster = cluster;
+    }
+
+    public string AdminConnectionString { get; }
+
+    public static bool Required => Environment.GetEnvironmentVariable(RequireVariable) == "1";
+
+    /// <summary>The server, or a skip (or a failure when required) saying why there is none.</summary>
+    public static async Task<PostgresServer> GetOrSkipAsync()
+    {
+        var server = await Shared.Value;
+        if (server is null)
+        {
+            if (Required)
+            {
+                throw new InvalidOperationException($"{RequireVariable}=1 but no PostgreSQL: {_unavailableReason}");
+            }
+
+            Skip.If(true, $"PostgreSQL unavailable: {_unavailableReason} Set {ConnectionVariable} or install PostgreSQL.");
+        }
+
+        return server!;
+    }
+
+    /// <summary>A new, empty database on the server; returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..40];
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    /// <summary>Stops the throwaway cluster (fast shutdown), as an outage.</summary>
+    public void Stop() => (_cluster ?? throw new InvalidOperationException("Only a throwaway cluster can be stopped.")).Stop();
+
+    public void Start() => (_cluster ?? throw new InvalidOperationException("Only a throwaway cluster can be started.")).Start();
+
+    public bool CanStopAndStart => _cluster is not null;
+
+    private static async Task<PostgresServer?> StartAsync()
+    {
+        var external = Environment.GetEnvironmentVariable(ConnectionVariable);
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            return new PostgresServer(external, null);
+        }
+
+        var binDir = LocalCluster.FindBinaries();
+        if (binDir is null)
+        {
+            _unavailableReason = "no initdb/pg_ctl found under /usr/lib/postgresql/*/bin or on PATH.";
+            return null;
+        }
+
+        try
+        {
+            var cluster = await Task.Run(() => LocalCluster.Create(binDir));
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Destroy();
+            return new PostgresServer(cluster.AdminConnectionString, cluster);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+        {
+            _unavailableReason = $"starting a local cluster failed: {ex.Message}";
+            return null;
+        }
+    }
+
+    private sealed class LocalCluster
+    {
+        private readonly string _binDir;
+        private readonly string _dataDir;
+        private readonly int _port;
+        private readonly bool _asPostgresUser;
+
+        private LocalCluster(string binDir, string dataDir, int port, bool asPostgresUser)
+        {
+            _binDir = binDir;
+            _dataDir = dataDir;
+            _port = port;
+            _asPostgresUser = asPostgresUser;
+        }
+
+        public string AdminConnectionString =>
+            $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false;Timeout=5";
+
+        public static string? FindBinaries()
+        {
+            var candidates = Directory.Exists("/usr/lib/postgresql")
+                ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+                    .OrderByDescending(d => Version.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : new Version(0, 0))
+                : Enumerable.Empty<string>();
+            var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':');
+            return candidates.Concat(path).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+        }
+
+        public static LocalCluster Create(string binDir)
+        {
+            // initdb refuses to run as root: run the server as the postgres user then.
+            var asPostgresUser = Environment.UserName == "root";
+            var dataDir = Path.Combine(Path.GetTempPath(), $"kubeagents-pg-{Guid.NewGuid():N}"[..32]);
+            Directory.CreateDirectory(dataDir);
+            if (asPostgresUser)
+            {
+                Run("chown", ["postgres:postgres", dataDir]);
+                Run("chmod", ["700", dataDir]);
+            }
+
+            var cluster = new LocalCluster(binDir, dataDir, FreePort(), asPostgresUser);
+            cluster.Pg("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+            cluster.Start();
+            return cluster;
+        }
+
+        public void Start() => Pg("pg_ctl", [
+            "-D", _dataDir, "-l", Path.Combine(_dataDir, "server.log"), "-w", "-t", "60", "start",
+            "-o", $"-p {_port} -k {_dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
+        ]);
+
+        public void Stop() => Pg("pg_ctl", ["-D", _dataDir, "-m", "fast", "-w", "stop"]);
+
+        public void Destroy()
+        {
+            try
+            {
+                Pg("pg_ctl", ["-D", _dataDir, "-m", "immediate", "-w", "stop"]);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already stopped.
+            }
+
+            try
+            {
+                Directory.Delete(_dataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left in the temp folder; harmless.
+            }
+        }
+
+        private void Pg(string tool, string[] args)
+        {
+            var executable = Path.Combine(_binDir, tool);
+            if (_asPostgresUser)
+            {
+                Run("runuser", ["-u", "postgres", "--", executable, .. args]);
+            }
+            else
+            {
+                Run(executable, args);
+            }
+        }
+
+        private static void Run(string file, string[] args)
+        {
+            var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in args)
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(120_000))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new InvalidOperationException($"{file} timed out");
+            }
+
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {stderr.Result}{stdout.Result}");
+            }
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace KubeAgents.Api.FunctionalTests.Infrastructure;
+
+public enum StoreKind
+{
+    InMemory,
+    Postgres,
+}
+
+/// <summary>Runs a theory once per store; the PostgreSQL run skips (or fails, in CI) when no server can be had.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class BothStoresAttribute : Xunit.Sdk.DataAttribute
+{
+    public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) =>
+        [[StoreKind.InMemory], [StoreKind.Postgres]];
+}
