@@ -1,5 +1,5 @@
 using System.Net;
-using KubeAgents.Api.FunctionalTests.Infrastructure;
+using KubeAgents.TestSupport;
 using KubeAgents.Application.Common.Interfaces;
 using Microsoft.Extensions.DependencyInjection;
 

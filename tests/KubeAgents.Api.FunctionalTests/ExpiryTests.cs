@@ -1,8 +1,8 @@
-using KubeAgents.Api.FunctionalTests.Infrastructure;
+using KubeAgents.TestSupport;
 using KubeAgents.Infrastructure.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static KubeAgents.Api.FunctionalTests.Infrastructure.WireClient;
+using static KubeAgents.TestSupport.WireClient;
 
 namespace KubeAgents.Api.FunctionalTests;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using KubeAgents.Api.FunctionalTests.Infrastructure;
+using KubeAgents.TestSupport;
 
 namespace KubeAgents.Api.FunctionalTests;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using KubeAgents.Api.FunctionalTests.Infrastructure;
-using static KubeAgents.Api.FunctionalTests.Infrastructure.WireClient;
+using KubeAgents.TestSupport;
+using static KubeAgents.TestSupport.WireClient;
 
 namespace KubeAgents.Api.FunctionalTests;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace KubeAgents.Api.FunctionalTests.Infrastructure;
+namespace KubeAgents.TestSupport;
 
 /// <summary>
 /// A real PostgreSQL server for the tests: the one named by <c>KUBEAGENTS_TEST_POSTGRES</c> (an admin
@@ -11,10 +11,11 @@ namespace KubeAgents.Api.FunctionalTests.Infrastructure;
 /// the test run ends. Without either, PostgreSQL tests are skipped with the reason, unless
 /// <c>KUBEAGENTS_REQUIRE_POSTGRES=1</c> (as in CI), which makes them fail instead.
 /// </summary>
-public sealed class PostgresServer
+public sealed class PostgresServer : IDisposable
 {
     public const string ConnectionVariable = "KUBEAGENTS_TEST_POSTGRES";
     public const string RequireVariable = "KUBEAGENTS_REQUIRE_POSTGRES";
+    public const string BinariesVariable = "KUBEAGENTS_TEST_POSTGRES_BIN";
 
     private static readonly Lazy<Task<PostgresServer?>> Shared = new(StartAsync);
     private static string _unavailableReason = "PostgreSQL was not started.";
@@ -48,10 +49,36 @@ public sealed class PostgresServer
         return server!;
     }
 
+    /// <summary>
+    /// A cluster of the caller's own, which it may stop and start (an outage) without disturbing
+    /// other tests. Needs the installed binaries; skips (or fails when required) without them.
+    /// </summary>
+    public static async Task<PostgresServer> StartDedicatedOrSkipAsync()
+    {
+        var binDir = LocalCluster.FindBinaries();
+        if (binDir is null)
+        {
+            const string reason = "a dedicated cluster needs initdb/pg_ctl under /usr/lib/postgresql/*/bin or on PATH.";
+            if (Required)
+            {
+                throw new InvalidOperationException($"{RequireVariable}=1 but {reason}");
+            }
+
+            Skip.If(true, $"PostgreSQL unavailable: {reason}");
+        }
+
+        var cluster = await Task.Run(() => LocalCluster.Create(binDir!));
+        return new PostgresServer(cluster.AdminConnectionString, cluster);
+    }
+
+    /// <summary>Removes a dedicated cluster; the shared one is removed when the test run ends.</summary>
+    public void Dispose() => _cluster?.Destroy();
+
     /// <summary>A new, empty database on the server; returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
-        var name = $"{prefix}_{Guid.NewGuid():N}"[..40];
+        var name = $"{prefix}_{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 48)];
         await using (var connection = new NpgsqlConnection(AdminConnectionString))
         {
             await connection.OpenAsync();
@@ -80,7 +107,7 @@ public sealed class PostgresServer
         var binDir = LocalCluster.FindBinaries();
         if (binDir is null)
         {
-            _unavailableReason = "no initdb/pg_ctl found under /usr/lib/postgresql/*/bin or on PATH.";
+            _unavailableReason = $"no initdb/pg_ctl found under /usr/lib/postgresql/*/bin, on PATH or in {BinariesVariable}.";
             return null;
         }
 
@@ -117,6 +144,11 @@ public sealed class PostgresServer
 
         public static string? FindBinaries()
         {
+            if (Environment.GetEnvironmentVariable(BinariesVariable) is { Length: > 0 } explicitDir)
+            {
+                return File.Exists(Path.Combine(explicitDir, "initdb")) ? explicitDir : null;
+            }
+
             var candidates = Directory.Exists("/usr/lib/postgresql")
                 ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
                     .OrderByDescending(d => Version.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : new Version(0, 0))

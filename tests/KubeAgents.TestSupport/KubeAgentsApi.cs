@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KubeAgents.Api.FunctionalTests.Infrastructure;
+namespace KubeAgents.TestSupport;
 
 /// <summary>
 /// The service in-process on one store, served by a real Kestrel listener on a free loopback port
@@ -29,14 +29,17 @@ public sealed class KubeAgentsApi : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(Epoch);
 
-    /// <summary>A service on a store of its own (a new PostgreSQL database each time).</summary>
+    /// <summary>
+    /// A service on a store of its own: a new PostgreSQL database each time, unless the settings name
+    /// one (<c>ConnectionStrings:KubeAgents</c> or <c>DB_NAME</c>).
+    /// </summary>
     public static async Task<KubeAgentsApi> StartAsync(
         StoreKind store,
         IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? configureServices = null)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
-        if (store == StoreKind.Postgres)
+        if (store == StoreKind.Postgres && !all.ContainsKey("ConnectionStrings:KubeAgents") && !all.ContainsKey("DB_NAME"))
         {
             var server = await PostgresServer.GetOrSkipAsync();
             all["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("kubeagents_test");
@@ -53,6 +56,12 @@ public sealed class KubeAgentsApi : WebApplicationFactory<Program>
     {
         await using var scope = Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>());
+    }
+
+    public T InDatabase<T>(Func<KubeAgentsDbContext, T> query)
+    {
+        using var scope = Services.CreateScope();
+        return query(scope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>());
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

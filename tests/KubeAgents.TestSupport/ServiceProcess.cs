@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace KubeAgents.Api.FunctionalTests.Infrastructure;
+namespace KubeAgents.TestSupport;
 
 /// <summary>The built service (<c>KubeAgents.Api.dll</c>) run as its own process, as an operator runs it.</summary>
 public sealed class ServiceProcess : IAsyncDisposable

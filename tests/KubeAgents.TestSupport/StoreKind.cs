@@ -1,4 +1,4 @@
-namespace KubeAgents.Api.FunctionalTests.Infrastructure;
+namespace KubeAgents.TestSupport;
 
 public enum StoreKind
 {

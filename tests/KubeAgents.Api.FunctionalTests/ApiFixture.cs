@@ -1,4 +1,6 @@
-namespace KubeAgents.Api.FunctionalTests.Infrastructure;
+using KubeAgents.TestSupport;
+
+namespace KubeAgents.Api.FunctionalTests;
 
 /// <summary>
 /// One running service per store, shared by the tests of the "api" collection (which run one after

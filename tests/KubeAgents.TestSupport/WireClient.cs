@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace KubeAgents.Api.FunctionalTests.Infrastructure;
+namespace KubeAgents.TestSupport;
 
 /// <summary>Raw HTTP with the JSON as it is on the wire, so field names and shapes are checked to the letter.</summary>
 public sealed class WireClient(HttpClient http)

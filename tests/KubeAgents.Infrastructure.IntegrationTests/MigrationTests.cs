@@ -1,0 +1,131 @@
+using KubeAgents.Infrastructure.Persistence;
+using KubeAgents.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace KubeAgents.Infrastructure.IntegrationTests;
+
+public class MigrationTests
+{
+    [SkippableFact]
+    public async Task Start_up_migrates_an_empty_database_and_is_a_no_op_on_an_up_to_date_one()
+    {
+        var server = await PostgresServer.GetOrSkipAsync();
+        var connectionString = await server.CreateDatabaseAsync("migrate");
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = connectionString };
+
+        await using (var first = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings))
+        {
+            var (applied, pending) = await first.InDatabaseAsync(async db =>
+                ((await db.Database.GetAppliedMigrationsAsync()).ToList(), (await db.Database.GetPendingMigrationsAsync()).ToList()));
+            applied.Should().Equal(first.InDatabase(db => db.Database.GetMigrations().ToList()));
+            pending.Should().BeEmpty();
+            await new WireClient(first.CreateClient()).ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
+        }
+
+        await using var second = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings);
+        (await HistoryRowsAsync(connectionString)).Should().Be(second.InDatabase(db => db.Database.GetMigrations().Count()));
+        (await new WireClient(second.CreateClient()).GetAsync("/api/agents/agent")).Str("agent_id").Should().Be("agent", "data survives a restart");
+    }
+
+    [SkippableFact]
+    public async Task Instances_starting_together_on_an_empty_database_leave_one_schema()
+    {
+        var server = await PostgresServer.GetOrSkipAsync();
+        var connectionString = await server.CreateDatabaseAsync("race");
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = connectionString };
+
+        var apis = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => KubeAgentsApi.StartAsync(StoreKind.Postgres, settings))));
+        try
+        {
+            foreach (var api in apis)
+            {
+                (await new WireClient(api.CreateClient()).GetAsync("/health")).Str("status").Should().Be("ok");
+            }
+
+            (await HistoryRowsAsync(connectionString)).Should().Be(apis[0].InDatabase(db => db.Database.GetMigrations().Count()));
+        }
+        finally
+        {
+            foreach (var api in apis)
+            {
+                await api.DisposeAsync();
+            }
+        }
+    }
+
+    [SkippableFact]
+    public async Task Every_instant_is_timestamptz_and_keeps_its_instant()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
+        var client = new WireClient(api.CreateClient());
+        var (status, _) = await client.ReportRawAsync(new
+        {
+            agent_id = "tz",
+            session_topic = "t",
+            status = "running",
+            timestamp = "2026-11-27T18:00:00.123456+08:00",
+        });
+        status.Should().Be(System.Net.HttpStatusCode.OK);
+
+        var columns = await api.InDatabaseAsync(db => db.Database.SqlQuery<ColumnType>($"""
+            SELECT table_name AS "Table", column_name AS "Column", data_type AS "Type"
+            FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name IN ('agents', 'sessions', 'status_entries')
+              AND data_type LIKE 'timestamp%'
+            """).ToListAsync());
+        var instants = api.InDatabase(db => db.Model.GetEntityTypes().SelectMany(e => e.GetProperties())
+            .Count(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)));
+        columns.Should().HaveCount(instants);
+        columns.Should().OnlyContain(c => c.Type == "timestamp with time zone");
+
+        var stored = await api.InDatabaseAsync(db => db.Database.SqlQuery<string>($"""
+            SELECT to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "Value" FROM status_entries WHERE agent_id = 'tz'
+            """).SingleAsync());
+        stored.Should().Be("2026-11-27T10:00:00.123456");
+    }
+
+    [SkippableFact]
+    public async Task Check_constraints_mirror_the_validation_rules()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
+        await new WireClient(api.CreateClient()).ReportAsync("ck", "t", "running", KubeAgentsApi.Epoch);
+
+        var statements = new[]
+        {
+            "UPDATE sessions SET ttl_minutes = 0 WHERE agent_id = 'ck'",
+            "UPDATE sessions SET ttl_minutes = 1441 WHERE agent_id = 'ck'",
+            "UPDATE sessions SET current_status = 'done' WHERE agent_id = 'ck'",
+            "UPDATE status_entries SET status = 'RUNNING' WHERE agent_id = 'ck'",
+            "UPDATE agents SET latest_status = 'x' WHERE agent_id = 'ck'",
+            "INSERT INTO agents (agent_id, registered, last_seen) VALUES ('', now(), now())",
+        };
+        foreach (var sql in statements)
+        {
+            var act = () => api.InDatabaseAsync(db => db.Database.ExecuteSqlRawAsync(sql));
+            (await act.Should().ThrowAsync<PostgresException>(sql)).Which.SqlState.Should().Be(PostgresErrorCodes.CheckViolation, sql);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Deleting_an_agent_cascades_to_its_sessions_and_history()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
+        await new WireClient(api.CreateClient()).ReportAsync("gone", "t", "running", KubeAgentsApi.Epoch);
+
+        await api.InDatabaseAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM agents WHERE agent_id = 'gone'"));
+
+        (await api.InDatabaseAsync(db => db.Sessions.CountAsync(s => s.AgentId == "gone"))).Should().Be(0);
+        (await api.InDatabaseAsync(db => db.StatusEntries.CountAsync(e => e.AgentId == "gone"))).Should().Be(0);
+    }
+
+    private static async Task<long> HistoryRowsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM \"__EFMigrationsHistory\"", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private sealed record ColumnType(string Table, string Column, string Type);
+}

@@ -1,0 +1,188 @@
+using System.Net;
+using KubeAgents.TestSupport;
+using Npgsql;
+
+namespace KubeAgents.Infrastructure.IntegrationTests;
+
+/// <summary>Outages and crashes, each on a PostgreSQL cluster of its own that the test stops and starts.</summary>
+public class ResilienceTests
+{
+    [SkippableFact]
+    public async Task Database_outage_answers_503_keeps_health_up_and_recovers_by_itself()
+    {
+        using var server = await PostgresServer.StartDedicatedOrSkipAsync();
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("outage") + ";Timeout=3",
+        });
+        var client = new WireClient(api.CreateClient());
+        await client.ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
+
+        server.Stop();
+
+        var (reportStatus, reportBody) = await client.ReportRawAsync(new { agent_id = "agent", session_topic = "t", status = "success", timestamp = "2026-11-27T10:01:00Z" });
+        reportStatus.Should().Be(HttpStatusCode.ServiceUnavailable);
+        reportBody.ToString().Should().Be("""{"error":"unavailable","message":"the database is unavailable; retry later"}""");
+        (await client.GetRawAsync("/api/agents")).Status.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await client.GetRawAsync("/api/agents/agent/sessions/t")).Status.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await client.GetAsync("/health")).Str("status").Should().Be("ok");
+
+        server.Start();
+
+        // Pooled connections broken by the restart are discarded on first use; the service needs no restart.
+        HttpStatusCode status = default;
+        for (var attempt = 0; attempt < 5 && status != HttpStatusCode.OK; attempt++)
+        {
+            (status, _) = await client.ReportRawAsync(new { agent_id = "agent", session_topic = "t", status = "success", timestamp = "2026-11-27T10:01:00Z" });
+        }
+
+        status.Should().Be(HttpStatusCode.OK);
+        (await client.GetAsync("/api/agents/agent/sessions/t")).GetProperty("session").Str("current_status").Should().Be("success");
+    }
+
+    [SkippableFact]
+    public async Task Start_up_waits_for_the_database_then_gives_up_with_a_clear_message()
+    {
+        await PostgresServer.GetOrSkipAsync();
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["DB_HOST"] = "127.0.0.1",
+            ["DB_PORT"] = ServiceProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DB_NAME"] = "nowhere",
+            ["DB_USER"] = "postgres",
+            ["DB_STARTUP_TIMEOUT"] = "3s",
+        });
+
+        (await service.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(service.Output);
+
+        service.ExitCode.Should().NotBe(0);
+        service.Output.Should().Contain("Waiting for PostgreSQL (attempt 1");
+        service.Output.Should().Contain("PostgreSQL was not reachable within 3s (DB_STARTUP_TIMEOUT)");
+    }
+
+    [SkippableFact]
+    public async Task Start_up_waits_for_a_database_that_comes_up_late()
+    {
+        using var server = await PostgresServer.StartDedicatedOrSkipAsync();
+        var connection = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("late"));
+        server.Stop();
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__KubeAgents"] = connection.ConnectionString,
+            ["DB_STARTUP_TIMEOUT"] = "60s",
+        });
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!service.Output.Contains("Waiting for PostgreSQL", StringComparison.Ordinal) && DateTime.UtcNow < deadline && !service.HasExited)
+        {
+            await Task.Delay(100);
+        }
+
+        service.Output.Should().Contain("Waiting for PostgreSQL");
+        server.Start();
+
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    [SkippableFact]
+    public async Task Every_acknowledged_report_survives_a_kill_9()
+    {
+        var server = await PostgresServer.GetOrSkipAsync();
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__KubeAgents"] = await server.CreateDatabaseAsync("crash"),
+        };
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var sent = 0;
+        await using (var service = ServiceProcess.Start(environment))
+        {
+            await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+            using var http = service.CreateClient();
+            var client = new WireClient(http);
+            using var burst = new CancellationTokenSource();
+
+            // 16 reporters in a loop; the process is killed while they are running.
+            var reporters = Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
+            {
+                for (var i = 0; !burst.IsCancellationRequested; i++)
+                {
+                    var id = $"w{worker}-r{i}";
+                    Interlocked.Increment(ref sent);
+                    try
+                    {
+                        var (status, _) = await client.ReportRawAsync(new { agent_id = $"agent-{worker % 4}", session_topic = $"s{worker}", status = "running", timestamp = "2026-11-27T10:00:00Z", message = id });
+                        if (status == HttpStatusCode.OK)
+                        {
+                            acknowledged.Add(id);
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return; // The service is gone.
+                    }
+                }
+            })).ToArray();
+
+            while (acknowledged.Count < 300)
+            {
+                await Task.Delay(10);
+            }
+
+            service.KillHard();
+            await service.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await burst.CancelAsync();
+            await Task.WhenAll(reporters);
+        }
+
+        await using var restarted = ServiceProcess.Start(environment);
+        await restarted.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        await using var connection = new NpgsqlConnection(environment["ConnectionStrings__KubeAgents"]);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT message FROM status_entries", connection);
+        var stored = new HashSet<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add(reader.GetString(0));
+            }
+        }
+
+        acknowledged.Should().HaveCountGreaterThanOrEqualTo(300);
+        stored.Should().Contain(acknowledged, "a 200 means the report is committed");
+        stored.Count.Should().BeLessThanOrEqualTo(sent);
+    }
+
+    [SkippableFact]
+    public async Task Sigterm_closes_every_database_connection()
+    {
+        var server = await PostgresServer.GetOrSkipAsync();
+        var connectionString = await server.CreateDatabaseAsync("sigterm");
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__KubeAgents"] = connectionString,
+            ["DB_MAX_IDLE_CONNS"] = "3",
+        });
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        using (var http = service.CreateClient())
+        {
+            await new WireClient(http).ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
+        }
+
+        (await ConnectionsAsync(server, database)).Should().BeGreaterThan(0);
+
+        service.Terminate();
+        (await service.WaitForExitAsync(TimeSpan.FromSeconds(10))).Should().BeTrue(service.Output);
+        service.ExitCode.Should().Be(0);
+        (await ConnectionsAsync(server, database)).Should().Be(0);
+    }
+
+    private static async Task<long> ConnectionsAsync(PostgresServer server, string database)
+    {
+        await using var connection = new NpgsqlConnection(server.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = @db", connection);
+        command.Parameters.AddWithValue("db", database);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
