@@ -1,5 +1,7 @@
 using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Notifications;
 using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Persistence;
 using KubeAgents.Infrastructure.Persistence.Stores;
 using KubeAgents.Infrastructure.Sessions;
@@ -32,12 +34,14 @@ public static class DependencyInjection
             services.AddSingleton<KeyedLock>();
             services.AddScoped<IReportTargets, InMemoryReportTargets>();
             services.AddScoped<ISessionExpiryStore, InMemorySessionExpiryStore>();
+            services.AddSingleton<INotificationClaims, InMemoryNotificationClaims>();
         }
         else
         {
             services.AddDbContext<KubeAgentsDbContext>(options => options.UseNpgsql(connectionString));
             services.AddScoped<IReportTargets, PostgresReportTargets>();
             services.AddScoped<ISessionExpiryStore, PostgresSessionExpiryStore>();
+            services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();
         }
 
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
@@ -50,6 +54,26 @@ public static class DependencyInjection
         services.Configure<SessionSweepOptions>(o => o.Interval = TimeSpan.FromSeconds(sweepSeconds));
         services.AddSingleton<SessionSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<SessionSweeper>());
+
+        AddNotifications(services, NotificationSettings.Read(configuration));
         return services;
+    }
+
+    private static void AddNotifications(IServiceCollection services, NotificationSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.Configure<NotificationOutboxOptions>(o => o.Enabled = settings.Enabled);
+        services.AddSingleton<NotificationSignal>();
+        services.AddSingleton<INotificationSignal>(provider => provider.GetRequiredService<NotificationSignal>());
+        if (!settings.Enabled)
+        {
+            return;
+        }
+
+        // Timeouts are per attempt, in the sender.
+        services.AddHttpClient(NotificationSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<NotificationSender>();
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<NotificationDispatcher>());
     }
 }

@@ -33,23 +33,27 @@ public class MigrationTests
     {
         var server = await PostgresServer.GetOrSkipAsync();
         var connectionString = await server.CreateDatabaseAsync("race");
-        var settings = new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = connectionString };
+        var environment = new Dictionary<string, string?> { ["ConnectionStrings__KubeAgents"] = connectionString };
 
-        var apis = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => KubeAgentsApi.StartAsync(StoreKind.Postgres, settings))));
+        var services = Enumerable.Range(0, 3).Select(_ => ServiceProcess.Start(environment)).ToArray();
         try
         {
-            foreach (var api in apis)
+            await Task.WhenAll(services.Select(s => s.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90))));
+            foreach (var service in services)
             {
-                (await new WireClient(api.CreateClient()).GetAsync("/health")).Str("status").Should().Be("ok");
+                using var http = service.CreateClient();
+                await new WireClient(http).ReportAsync($"agent-{service.Port}", "t", "running", KubeAgentsApi.Epoch);
             }
 
-            (await HistoryRowsAsync(connectionString)).Should().Be(apis[0].InDatabase(db => db.Database.GetMigrations().Count()));
+            await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = connectionString });
+            (await HistoryRowsAsync(connectionString)).Should().Be(api.InDatabase(db => db.Database.GetMigrations().Count()));
+            (await api.InDatabaseAsync(db => db.Agents.CountAsync())).Should().Be(3);
         }
         finally
         {
-            foreach (var api in apis)
+            foreach (var service in services)
             {
-                await api.DisposeAsync();
+                await service.DisposeAsync();
             }
         }
     }
@@ -71,8 +75,7 @@ public class MigrationTests
         var columns = await api.InDatabaseAsync(db => db.Database.SqlQuery<ColumnType>($"""
             SELECT table_name AS "Table", column_name AS "Column", data_type AS "Type"
             FROM information_schema.columns
-            WHERE table_schema = 'public' AND table_name IN ('agents', 'sessions', 'status_entries')
-              AND data_type LIKE 'timestamp%'
+            WHERE table_schema = 'public' AND table_name <> '__EFMigrationsHistory' AND data_type LIKE 'timestamp%'
             """).ToListAsync());
         var instants = api.InDatabase(db => db.Model.GetEntityTypes().SelectMany(e => e.GetProperties())
             .Count(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KubeAgents.Domain.Notifications;
 
 namespace KubeAgents.Api.Json;
 
@@ -13,6 +14,7 @@ internal static class JsonSetup
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new SessionStatusJsonConverter());
+        options.Converters.Add(new JsonStringEnumConverter<NotificationState>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.Converters.Add(new Rfc3339DateTimeOffsetConverter());
     }
 }

@@ -1,5 +1,6 @@
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +13,8 @@ public sealed class KubeAgentsDbContext(DbContextOptions<KubeAgentsDbContext> op
     public DbSet<Session> Sessions => Set<Session>();
 
     public DbSet<StatusEntry> StatusEntries => Set<StatusEntry>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KubeAgentsDbContext).Assembly);

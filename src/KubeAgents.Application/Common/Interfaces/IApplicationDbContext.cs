@@ -1,4 +1,5 @@
 using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,4 +13,6 @@ public interface IApplicationDbContext
     DbSet<Session> Sessions { get; }
 
     DbSet<StatusEntry> StatusEntries { get; }
+
+    DbSet<Notification> Notifications { get; }
 }

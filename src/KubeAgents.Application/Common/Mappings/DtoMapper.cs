@@ -1,6 +1,8 @@
 using KubeAgents.Application.Agents.Queries;
+using KubeAgents.Application.Notifications.Queries;
 using KubeAgents.Application.Sessions.Queries;
 using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using Riok.Mapperly.Abstractions;
 
@@ -23,8 +25,17 @@ public static partial class DtoMapper
     /// <summary>Projects history entries straight into the response in the query.</summary>
     public static partial IQueryable<StatusDto> ProjectToDto(this IQueryable<StatusEntry> entries);
 
+    public static NotificationDto ToDto(this Notification notification)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var dto = ToDtoCore(notification);
+        return notification.State == NotificationState.Pending ? dto : dto with { NextAttemptAt = null };
+    }
+
     [MapProperty(nameof(Session.Topic), nameof(SessionDto.SessionTopic))]
     private static partial SessionDto ToDto(Session session, bool expired, DateTimeOffset? expiredAt);
+
+    private static partial NotificationDto ToDtoCore(Notification notification);
 
     [MapProperty([nameof(StatusEntry.Session), nameof(Session.Topic)], nameof(StatusDto.SessionTopic))]
     private static partial StatusDto ToDto(StatusEntry entry);

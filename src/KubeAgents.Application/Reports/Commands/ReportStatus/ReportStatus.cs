@@ -1,6 +1,9 @@
 using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Notifications;
+using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using Mediator;
+using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Application.Reports.Commands.ReportStatus;
 
@@ -28,7 +31,12 @@ public sealed record ReportStatusCommand : ICommand
     public int? TtlMinutes { get; init; }
 }
 
-public sealed class ReportStatusHandler(IReportTargets targets, TimeProvider time) : ICommandHandler<ReportStatusCommand>
+public sealed class ReportStatusHandler(
+    IReportTargets targets,
+    IApplicationDbContext db,
+    IOptions<NotificationOutboxOptions> notifications,
+    INotificationSignal notificationSignal,
+    TimeProvider time) : ICommandHandler<ReportStatusCommand>
 {
     public async ValueTask<Unit> Handle(ReportStatusCommand command, CancellationToken cancellationToken)
     {
@@ -44,9 +52,20 @@ public sealed class ReportStatusHandler(IReportTargets targets, TimeProvider tim
         var target = await targets.AcquireAsync(command.AgentId!, command.SessionTopic!, now, cancellationToken).ConfigureAwait(false);
         await using (target.ConfigureAwait(false))
         {
-            target.Session.Record(report, now);
+            var outcome = target.Session.Record(report, now);
             target.Agent.Record(command.AgentName, command.AgentSource, report, now);
+            var notify = outcome.Finished && notifications.Value.Enabled;
+            if (notify)
+            {
+                // The outbox row commits with the report, or neither does.
+                db.Notifications.Add(Notification.SessionFinished(target.Agent, target.Session, outcome, now));
+            }
+
             await target.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (notify)
+            {
+                notificationSignal.Notify();
+            }
         }
 
         return Unit.Value;

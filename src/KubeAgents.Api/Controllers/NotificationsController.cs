@@ -1,0 +1,24 @@
+using KubeAgents.Api.Errors;
+using KubeAgents.Application.Notifications.Queries.ListNotifications;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KubeAgents.Api.Controllers;
+
+/// <summary>The notification outbox, for operators: what was delivered, what waits, what gave up and why.</summary>
+[ApiController]
+[Route("api/notifications")]
+[Produces("application/json")]
+public sealed class NotificationsController(ISender sender) : ControllerBase
+{
+    /// <summary>Notifications, newest first.</summary>
+    /// <param name="state">pending, delivered or failed.</param>
+    /// <param name="limit">1 to 1000, default 100.</param>
+    /// <param name="cancellationToken">Aborts the query.</param>
+    [HttpGet]
+    [ProducesResponseType<NotificationListDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorResponse>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorResponse>(StatusCodes.Status503ServiceUnavailable)]
+    public async Task<NotificationListDto> List([FromQuery] string? state, [FromQuery] int? limit, CancellationToken cancellationToken) =>
+        await sender.Send(new ListNotificationsQuery(state, limit), cancellationToken);
+}

@@ -1,0 +1,140 @@
+using KubeAgents.Domain.Notifications;
+using KubeAgents.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KubeAgents.Infrastructure.Notifications;
+
+/// <summary>
+/// Delivers the notification outbox: claims due notifications (one dispatcher per notification, even
+/// across replicas), sends them concurrently, and records each result under its claim. Polls every
+/// <see cref="PollInterval"/> and wakes at once for notifications this instance committed.
+/// </summary>
+/// <remarks>
+/// A claimer that crashes mid-attempt leaves its claim to expire after the lease; the notification
+/// is then sent again with the same <c>X-KubeAgents-Delivery</c> id, so receivers can drop the copy.
+/// On shutdown it claims nothing more and gives in-flight attempts <see cref="ShutdownGrace"/>; any
+/// still unsent are released as pending.
+/// </remarks>
+internal sealed partial class NotificationDispatcher(
+    IServiceScopeFactory scopeFactory,
+    INotificationClaims claims,
+    NotificationSender sender,
+    NotificationSignal signal,
+    NotificationSettings settings,
+    TimeProvider time,
+    ILogger<NotificationDispatcher> logger) : BackgroundService
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
+    private const int BatchSize = 16;
+
+    // Longer than any attempt, so a live claimer never loses its claim mid-attempt.
+    private TimeSpan Lease => settings.Timeout + TimeSpan.FromSeconds(30);
+
+    /// <summary>Claims and attempts one batch of due notifications.</summary>
+    /// <returns>How many were attempted.</returns>
+    public async Task<int> DispatchOnceAsync(CancellationToken stoppingToken)
+    {
+        var scope = scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>();
+            var batch = await claims.ClaimDueAsync(db, time.GetUtcNow(), Lease, BatchSize, stoppingToken).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                return 0;
+            }
+
+            using var inFlight = new CancellationTokenSource();
+            using var graceOnStop = stoppingToken.Register(() => inFlight.CancelAfter(ShutdownGrace));
+            var errors = await Task.WhenAll(batch.Select(n => sender.SendAsync(n, inFlight.Token))).ConfigureAwait(false);
+
+            var now = time.GetUtcNow();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                await RecordAsync(db, batch[i], errors[i], inFlight.IsCancellationRequested, now).ConfigureAwait(false);
+            }
+
+            return batch.Count;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var attempted = 0;
+            try
+            {
+                attempted = await DispatchOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogDispatchFailed(ex);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (attempted < BatchSize)
+            {
+                await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RecordAsync(KubeAgentsDbContext db, Notification notification, string? error, bool stopping, DateTimeOffset now)
+    {
+        if (error is null)
+        {
+            notification.MarkDelivered(now);
+            LogDelivered(notification.Id, notification.AgentId, notification.SessionTopic);
+        }
+        else if (stopping)
+        {
+            notification.Release();
+        }
+        else
+        {
+            notification.MarkAttemptFailed(error, now, NotificationRetryPolicy.DelayAfter(notification.Attempts + 1, Random.Shared.NextDouble()), settings.MaxAttempts);
+            LogAttemptFailed(notification.Id, notification.Attempts, settings.MaxAttempts, error);
+        }
+
+        try
+        {
+            // Not cancellable: the attempt happened and its result must be kept.
+            await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Our lease ran out and another dispatcher holds it now; its result wins.
+            db.Entry(notification).State = EntityState.Detached;
+        }
+    }
+
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        try
+        {
+            await Task.WhenAny(signal.WaitAsync(wake.Token), Task.Delay(PollInterval, time, wake.Token)).ConfigureAwait(false);
+        }
+        finally
+        {
+            await wake.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id} delivered ({AgentId}, {SessionTopic})")]
+    private partial void LogDelivered(Guid id, string agentId, string sessionTopic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} attempt {Attempt} of {MaxAttempts} failed: {Error}")]
+    private partial void LogAttemptFailed(Guid id, int attempt, int maxAttempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification dispatch failed; retrying at the next poll")]
+    private partial void LogDispatchFailed(Exception exception);
+}

@@ -1,0 +1,41 @@
+using KubeAgents.Domain.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace KubeAgents.Infrastructure.Persistence.Configurations;
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> builder)
+    {
+        builder.ToTable("notifications", t =>
+        {
+            t.HasCheckConstraint("ck_notifications_state", "state IN ('pending', 'delivered', 'failed')");
+            t.HasCheckConstraint("ck_notifications_attempts", "attempts >= 0");
+        });
+        builder.HasKey(n => n.Id);
+        builder.Property(n => n.Id).HasColumnName("id").ValueGeneratedNever();
+        builder.Property(n => n.AgentId).HasColumnName("agent_id");
+        builder.Property(n => n.SessionTopic).HasColumnName("session_topic");
+        builder.Property(n => n.Status).HasColumnName("status").HasConversion<SessionStatusConverter>().HasMaxLength(16);
+        builder.Property(n => n.Text).HasColumnName("text");
+        builder.Property(n => n.CreatedAt).HasColumnName("created_at");
+        builder.Property(n => n.State).HasColumnName("state").HasMaxLength(16).HasConversion(new ValueConverter<NotificationState, string>(
+            state => state.ToString().ToLowerInvariant(),
+            name => Enum.Parse<NotificationState>(name, true)));
+        builder.Property(n => n.Attempts).HasColumnName("attempts");
+        builder.Property(n => n.NextAttemptAt).HasColumnName("next_attempt_at");
+        builder.Property(n => n.LastAttemptAt).HasColumnName("last_attempt_at");
+        builder.Property(n => n.LastError).HasColumnName("last_error").HasMaxLength(Notification.MaxErrorLength);
+        builder.Property(n => n.DeliveredAt).HasColumnName("delivered_at");
+        // A result is saved only by the claimer that still holds the notification.
+        builder.Property(n => n.ClaimToken).HasColumnName("claim_token").IsConcurrencyToken();
+        builder.Property(n => n.ClaimedUntil).HasColumnName("claimed_until");
+
+        // Kept when the agent is deleted: delivery state is an operator's record.
+        builder.HasIndex(n => n.NextAttemptAt).HasFilter("state = 'pending'").HasDatabaseName("ix_notifications_due");
+        builder.HasIndex(n => new { n.State, n.CreatedAt }).IsDescending(false, true).HasDatabaseName("ix_notifications_state_created_at");
+        builder.HasIndex(n => n.CreatedAt).IsDescending().HasDatabaseName("ix_notifications_created_at");
+    }
+}
