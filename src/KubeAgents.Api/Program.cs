@@ -1,6 +1,7 @@
 using KubeAgents.Api.Configuration;
 using KubeAgents.Api.Errors;
 using KubeAgents.Api.Json;
+using KubeAgents.Api.OpenApi;
 using KubeAgents.Application;
 using KubeAgents.Application.Common.Behaviors;
 using KubeAgents.Application.Reports.Commands.ReportStatus;
@@ -31,10 +32,12 @@ builder.Services.AddMediator(options =>
 });
 
 builder.Services
-    .AddControllers()
+    // Validation is FluentValidation's (one pipeline behavior); DataAnnotations only document the contract.
+    .AddControllers(options => options.ModelValidatorProviders.Clear())
     .AddJsonOptions(options => JsonSetup.Configure(options.JsonSerializerOptions))
     .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = InvalidRequestResponse.Create);
 builder.Services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));
+builder.Services.AddKubeAgentsOpenApi();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddProblemDetails();
 builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
@@ -55,6 +58,7 @@ app.UseStatusCodePages(async context =>
     await response.WriteAsJsonAsync(body);
 });
 app.UseCors();
+app.UseKubeAgentsOpenApi();
 app.MapControllers();
 
 try

@@ -14,6 +14,9 @@ internal static class JsonSetup
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new SessionStatusJsonConverter());
+        // Never reached for SessionStatus at run time (the strict converter above comes first); it tells
+        // the OpenAPI generator that the enum is written as its lower-case names.
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.Converters.Add(new JsonStringEnumConverter<NotificationState>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.Converters.Add(new Rfc3339DateTimeOffsetConverter());
     }

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KubeAgents.TestSupport;
+
+namespace KubeAgents.Api.FunctionalTests;
+
+/// <summary>The committed OpenAPI document (the client's source) is the service's live document.</summary>
+public class OpenApiDocumentTests
+{
+    private const string UpdateVariable = "UPDATE_OPENAPI";
+
+    [Fact]
+    public async Task Committed_document_matches_the_live_one()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.InMemory);
+        var live = Normalize(await api.CreateClient().GetStringAsync("/swagger/v1/swagger.json"));
+        var committedPath = Path.Combine(RepositoryRoot(), "src", "KubeAgents.Client", "openapi.json");
+
+        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+        {
+            await File.WriteAllTextAsync(committedPath, live);
+            return;
+        }
+
+        var committed = await File.ReadAllTextAsync(committedPath);
+        committed.Should().Be(live,
+            $"the API's OpenAPI document changed; regenerate it with `{UpdateVariable}=1 dotnet test --filter OpenApiDocumentTests`, " +
+            "review the diff of src/KubeAgents.Client/openapi.json and commit it (the client is generated from it at build time)");
+    }
+
+    [Fact]
+    public async Task Document_does_not_depend_on_the_host_serving_it()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.InMemory);
+        var client = api.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/swagger/v1/swagger.json");
+        request.Headers.Host = "kubeagents.example.com:8443";
+
+        using var response = await client.SendAsync(request);
+        var viaOtherHost = Normalize(await response.Content.ReadAsStringAsync());
+
+        viaOtherHost.Should().Be(Normalize(await client.GetStringAsync("/swagger/v1/swagger.json")));
+        JsonNode.Parse(viaOtherHost)!.AsObject().ContainsKey("servers").Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Swagger_ui_is_served()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.InMemory);
+
+        using var response = await api.CreateClient().GetAsync("/swagger/index.html");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("swagger-ui");
+    }
+
+    private static string Normalize(string json) =>
+        JsonNode.Parse(json)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "KubeAgents.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("KubeAgents.sln not found above the test folder.");
+    }
+}
