@@ -6,6 +6,7 @@ using KubeAgents.Infrastructure.Persistence;
 using KubeAgents.Infrastructure.Persistence.Stores;
 using KubeAgents.Infrastructure.Sessions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ namespace KubeAgents.Infrastructure;
 public static class DependencyInjection
 {
     /// <summary>
+    /// Interceptors registered as <see cref="IInterceptor"/> services (diagnostics, tests) join every DbContext.
     /// The store (PostgreSQL when configured, else in-memory), its provider-specific write paths,
     /// schema set-up at start-up and the session sweeper. Invalid settings throw
     /// <see cref="InvalidConfigurationException"/> here, before anything starts.
@@ -29,8 +31,9 @@ public static class DependencyInjection
         {
             // One store per host: two hosts in one process (tests) never share data.
             services.AddSingleton<InMemoryDatabaseRoot>();
-            services.AddDbContext<KubeAgentsDbContext>((provider, options) =>
-                options.UseInMemoryDatabase("kubeagents", provider.GetRequiredService<InMemoryDatabaseRoot>()));
+            services.AddDbContext<KubeAgentsDbContext>((provider, options) => options
+                .UseInMemoryDatabase("kubeagents", provider.GetRequiredService<InMemoryDatabaseRoot>())
+                .AddInterceptors(provider.GetServices<IInterceptor>()));
             services.AddSingleton<KeyedLock>();
             services.AddScoped<IReportTargets, InMemoryReportTargets>();
             services.AddScoped<ISessionExpiryStore, InMemorySessionExpiryStore>();
@@ -38,7 +41,9 @@ public static class DependencyInjection
         }
         else
         {
-            services.AddDbContext<KubeAgentsDbContext>(options => options.UseNpgsql(connectionString));
+            services.AddDbContext<KubeAgentsDbContext>((provider, options) => options
+                .UseNpgsql(connectionString)
+                .AddInterceptors(provider.GetServices<IInterceptor>()));
             services.AddScoped<IReportTargets, PostgresReportTargets>();
             services.AddScoped<ISessionExpiryStore, PostgresSessionExpiryStore>();
             services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();

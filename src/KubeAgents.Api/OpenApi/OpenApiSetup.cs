@@ -25,6 +25,7 @@ internal static class OpenApiSetup
                 document.Servers.Clear();
                 // These filters bind as strings (to answer a precise 400), but take enum values.
                 UseEnum(document, "/api/agents", "status", nameof(SessionStatus));
+                UseEnum(document, "/api/agents/{agent_id}/history", "status", nameof(SessionStatus));
                 UseEnum(document, "/api/notifications", "state", nameof(NotificationState));
             };
         });

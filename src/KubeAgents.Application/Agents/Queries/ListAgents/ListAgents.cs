@@ -1,17 +1,21 @@
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Common.Mappings;
+using KubeAgents.Application.Common.Paging;
 using KubeAgents.Domain.Sessions;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace KubeAgents.Application.Agents.Queries.ListAgents;
 
-/// <summary>Agents by <c>last_seen</c>, newest first.</summary>
+/// <summary>A page of agents by <c>last_seen</c>, newest first (ties by id).</summary>
 /// <param name="Status">Only agents whose latest status is this one.</param>
 /// <param name="Search">Case-insensitive substring of the agent id or name.</param>
-public sealed record ListAgentsQuery(string? Status, string? Search) : IQuery<AgentListDto>;
+/// <param name="Limit">Page size, 1 to 1000 (default 100).</param>
+/// <param name="Cursor">The <c>next_cursor</c> of the previous page.</param>
+public sealed record ListAgentsQuery(string? Status, string? Search, int? Limit = null, string? Cursor = null) : IQuery<AgentListDto>;
 
-public sealed record AgentListDto(IReadOnlyList<AgentDto> Agents);
+/// <param name="NextCursor">Present when more agents follow: pass it as <c>cursor</c>.</param>
+public sealed record AgentListDto(IReadOnlyList<AgentDto> Agents, string? NextCursor = null);
 
 public sealed class ListAgentsHandler(IApplicationDbContext db, TimeProvider time) : IQueryHandler<ListAgentsQuery, AgentListDto>
 {
@@ -32,8 +36,19 @@ public sealed class ListAgentsHandler(IApplicationDbContext db, TimeProvider tim
 #pragma warning restore CA1862, CA1311
         }
 
+        if (PageCursor.TryDecode(query.Cursor, out var after))
+        {
+            var at = after.At;
+            var key = after.Key;
+#pragma warning disable CA1309, CA1310 // string.Compare(a, b) is what EF translates; it orders like the ORDER BY below.
+            agents = agents.Where(a => a.LastSeen < at || (a.LastSeen == at && string.Compare(a.AgentId, key) > 0));
+#pragma warning restore CA1309, CA1310
+        }
+
+        var take = query.Limit ?? PageCursor.DefaultLimit;
         var rows = await agents
             .OrderByDescending(a => a.LastSeen).ThenBy(a => a.AgentId)
+            .Take(take + 1)
             .Select(a => new
             {
                 Agent = a,
@@ -42,6 +57,7 @@ public sealed class ListAgentsHandler(IApplicationDbContext db, TimeProvider tim
             })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 
-        return new AgentListDto([.. rows.Select(r => r.Agent.ToDto(r.SessionCount, r.ActiveSessionCount))]);
+        var next = rows.Count > take ? new PageCursor(rows[take - 1].Agent.LastSeen, rows[take - 1].Agent.AgentId).Encode() : null;
+        return new AgentListDto([.. rows.Take(take).Select(r => r.Agent.ToDto(r.SessionCount, r.ActiveSessionCount))], next);
     }
 }

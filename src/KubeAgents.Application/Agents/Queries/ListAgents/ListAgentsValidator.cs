@@ -1,5 +1,6 @@
 using FluentValidation;
-using KubeAgents.Domain.Sessions;
+using KubeAgents.Application.Common.Paging;
+using KubeAgents.Application.Common.Validation;
 
 namespace KubeAgents.Application.Agents.Queries.ListAgents;
 
@@ -7,8 +8,8 @@ public sealed class ListAgentsValidator : AbstractValidator<ListAgentsQuery>
 {
     public ListAgentsValidator()
     {
-        RuleFor(q => q.Status)
-            .Must(status => string.IsNullOrEmpty(status) || SessionStatusExtensions.TryParseWireName(status, out _))
-            .WithMessage((_, status) => $"status must be one of: {string.Join(", ", SessionStatusExtensions.WireNames)} (got '{status}')");
+        RuleFor(q => q.Status).StatusFilter("status");
+        RuleFor(q => q.Limit).PageLimit("limit");
+        RuleFor(q => q.Cursor).PageCursorText("cursor", idKeyed: false);
     }
 }

@@ -1,16 +1,20 @@
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Common.Mappings;
+using KubeAgents.Application.Common.Paging;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace KubeAgents.Application.Sessions.Queries.ListSessions;
 
-/// <summary>An agent's sessions by <c>last_updated</c>, newest first.</summary>
+/// <summary>A page of an agent's sessions by <c>last_updated</c>, newest first.</summary>
 /// <param name="Expired"><c>false</c> leaves out the sessions expired at the time of the read.</param>
-public sealed record ListSessionsQuery(string AgentId, bool? Expired) : IQuery<SessionListDto>;
+/// <param name="Limit">Page size, 1 to 1000 (default 100).</param>
+/// <param name="Cursor">The <c>next_cursor</c> of the previous page.</param>
+public sealed record ListSessionsQuery(string AgentId, bool? Expired, int? Limit = null, string? Cursor = null) : IQuery<SessionListDto>;
 
-public sealed record SessionListDto(IReadOnlyList<SessionDto> Sessions);
+/// <param name="NextCursor">Present when more sessions follow: pass it as <c>cursor</c>.</param>
+public sealed record SessionListDto(IReadOnlyList<SessionDto> Sessions, string? NextCursor = null);
 
 public sealed class ListSessionsHandler(IApplicationDbContext db, TimeProvider time) : IQueryHandler<ListSessionsQuery, SessionListDto>
 {
@@ -25,14 +29,25 @@ public sealed class ListSessionsHandler(IApplicationDbContext db, TimeProvider t
             null => sessions,
         };
 
+        if (PageCursor.TryDecode(query.Cursor, out var after) && after.TryGetId(out var afterId))
+        {
+            var at = after.At;
+            sessions = sessions.Where(s => s.LastUpdated < at || (s.LastUpdated == at && s.Id < afterId));
+        }
+
+        var take = query.Limit ?? PageCursor.DefaultLimit;
         var found = await sessions
             .OrderByDescending(s => s.LastUpdated).ThenByDescending(s => s.Id)
+            .Take(take + 1)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (found.Count == 0 && !await db.Agents.AnyAsync(a => a.AgentId == query.AgentId, cancellationToken).ConfigureAwait(false))
         {
             throw new NotFoundException($"agent '{query.AgentId}' not found");
         }
 
-        return new SessionListDto([.. found.Select(s => s.ToDto(now))]);
+        var next = found.Count > take
+            ? new PageCursor(found[take - 1].LastUpdated, found[take - 1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Encode()
+            : null;
+        return new SessionListDto([.. found.Take(take).Select(s => s.ToDto(now))], next);
     }
 }
