@@ -1,0 +1,6 @@
+-- wrk script: GET the path given on the command line; prints one machine-readable RESULT line.
+function done(summary, latency, requests)
+  io.write(string.format("RESULT requests=%d rate=%.1f p50_ms=%.2f p99_ms=%.2f bytes=%d\n",
+    summary.requests, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.bytes / math.max(summary.requests, 1)))
+end

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# KubeAgents benchmark: starts the service itself (Release build) on the chosen store, preloads data,
+# drives load with wrk and prints a Markdown table of medians over RUNS runs.
+#
+#   bench/run.sh memory            # EF in-memory store
+#   bench/run.sh postgres          # a throwaway local PostgreSQL cluster (default settings: fsync and
+#                                  # synchronous_commit on, so a 200 is durable)
+#   RUNS=3 DURATION=15 bench/run.sh postgres
+#
+# Needs: the .NET SDK, wrk and curl (apt-get install wrk curl), PostgreSQL binaries for `postgres`.
+# Everything listens on 127.0.0.1 and is stopped when the script ends.
+set -euo pipefail
+STORE=${1:-memory}
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-15}
+GET_DURATION=${GET_DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+LIST_SIZES=${LIST_SIZES:-100 1000 5000}   # agents for the GET /api/agents measurements
+PAGE_ENTRIES=${PAGE_ENTRIES:-20000}       # entries in the session whose first page is read
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$ROOT/bench
+WORK=$(mktemp -d /tmp/kubeagents-bench-XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+PG_DIR=""
+PG_BIN=""
+
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  if [ -n "$PG_DIR" ]; then pg stop -D "$PG_DIR" -m immediate -w >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in wrk curl dotnet; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is required (apt-get install -y wrk curl)" >&2; exit 1; }
+done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+pg() {
+  local tool=$1; shift
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PG_BIN/$tool" "$@"; else "$PG_BIN/$tool" "$@"; fi
+}
+
+start_postgres() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -x "$PG_BIN/initdb" ] || { echo "bench: PostgreSQL binaries not found (apt-get install -y postgresql)" >&2; exit 1; }
+  PG_DIR=$WORK/pg
+  PG_PORT=$(free_port)
+  mkdir -p "$PG_DIR"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR" && chmod 700 "$PG_DIR"
+  pg initdb -D "$PG_DIR" -U postgres --auth=trust -E UTF8 >/dev/null
+  pg pg_ctl -D "$PG_DIR" -l "$PG_DIR/server.log" -w -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+}
+
+sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -Atc "$2"; }
+
+# start_service NAME [extra env...]: a new service on a new database; sets PORT_<NAME>, PID_<NAME>.
+start_service() {
+  local name=$1; shift
+  local port; port=$(free_port)
+  local env=(PORT="$port" ASPNETCORE_ENVIRONMENT=Production)
+  if [ "$STORE" = postgres ]; then
+    sql postgres "CREATE DATABASE bench_$name" >/dev/null
+    env+=(DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME="bench_$name")
+  fi
+  env "${env[@]}" "$@" dotnet "$WORK/api/KubeAgents.Api.dll" >"$WORK/$name.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || { cat "$WORK/$name.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  printf -v "PORT_$name" '%s' "$port"
+  printf -v "PID_$name" '%s' "$pid"
+}
+
+# preload PORT FILE: posts every JSON body (one per line) of FILE, 32 at a time.
+preload() {
+  local port=$1 file=$2 config=$WORK/curl.cfg
+  # Options in a curl config apply per transfer: each block repeats them, "next" separates blocks.
+  awk -v url="http://127.0.0.1:$port/webhook/status" '{
+      gsub(/\\/, "\\\\"); gsub(/"/, "\\\"");
+      if (NR > 1) print "next"
+      printf "silent\nurl = \"%s\"\nheader = \"Content-Type: application/json\"\ndata = \"%s\"\noutput = \"/dev/null\"\nwrite-out = \"%%{http_code}\\n\"\n", url, $0
+    }' "$file" >"$config"
+  local codes
+  codes=$(curl --no-progress-meter --parallel --parallel-max 32 -K "$config" 2>"$WORK/curl.err" | sort | uniq -c) || true
+  if echo "$codes" | grep -qv ' 200$' || [ -s "$WORK/curl.err" ]; then
+    echo "bench: preload failed; answers: $codes; $(head -3 "$WORK/curl.err")" >&2
+    exit 1
+  fi
+}
+
+ingest() { # PORT MODE [AGENT TOPIC] -> RESULT line
+  MODE=$2 AGENT=${3:-} TOPIC=${4:-} wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH/report.lua" "http://127.0.0.1:$1" | grep '^RESULT'
+}
+get_p50() { # PORT PATH -> RESULT line
+  wrk -t1 -c1 -d"${GET_DURATION}s" -s "$BENCH/get.lua" "http://127.0.0.1:$1$2" | grep '^RESULT'
+}
+runs() { for _ in $(seq 1 "$RUNS"); do "$@"; done; }
+
+echo "== building (Release)" >&2
+dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -o "$WORK/api" --nologo -v q >/dev/null
+[ "$STORE" = postgres ] && start_postgres
+
+# --- A: ingestion --------------------------------------------------------------------------------
+echo "== ingestion: fresh sessions over 1,000 agents, $CONNECTIONS connections, ${DURATION}s x $RUNS" >&2
+start_service A
+ingest "$PORT_A" fresh >"$WORK/warmup" # JIT, pools, caches; counted for the loss check only
+fresh=$(runs ingest "$PORT_A" fresh)
+acknowledged=$(cat "$WORK/warmup" <(echo "$fresh") | field ok | awk '{s+=$1} END {print s}')
+if [ "$STORE" = postgres ]; then
+  stored=$(sql bench_A "SELECT count(*) FROM status_entries WHERE message = 'bench'")
+else
+  stored=$(curl -s "http://127.0.0.1:$PORT_A/api/agents?search=agent-&limit=1000" |
+    python3 -c 'import json,sys; print(sum(a["session_count"] for a in json.load(sys.stdin)["agents"]))')
+fi
+
+echo "== ingestion into one session preloaded with 20,000 entries" >&2
+seq 1 20000 | awk '{printf "{\"agent_id\":\"bench-one\",\"session_topic\":\"big\",\"status\":\"running\",\"timestamp\":\"2026-11-27T10:00:00Z\",\"message\":\"preload %d\"}\n", $1}' >"$WORK/one.jsonl"
+preload "$PORT_A" "$WORK/one.jsonl"
+one=$(runs ingest "$PORT_A" one bench-one big)
+rss_a=$(rss_mb "$PID_A")
+
+# --- B: reads --------------------------------------------------------------------------------------
+echo "== GET /api/agents at 100, 1,000 and 5,000 agents (5 sessions x 2 reports each)" >&2
+start_service B
+rss_idle=$(rss_mb "$PID_B")
+declare -A list_p50
+loaded=0
+for n in $LIST_SIZES; do
+  awk -v from="$loaded" -v to="$n" 'BEGIN {
+      for (a = from; a < to; a++) for (s = 0; s < 5; s++) {
+        printf "{\"agent_id\":\"list-%d\",\"agent_name\":\"List %d\",\"session_topic\":\"s%d\",\"status\":\"running\",\"timestamp\":\"2026-11-27T10:00:00Z\"}\n", a, a, s
+        printf "{\"agent_id\":\"list-%d\",\"session_topic\":\"s%d\",\"status\":\"success\",\"timestamp\":\"2026-11-27T10:05:00Z\",\"message\":\"done\"}\n", a, s
+      } }' >"$WORK/list.jsonl"
+  preload "$PORT_B" "$WORK/list.jsonl"
+  loaded=$n
+  list_p50[$n]=$(runs get_p50 "$PORT_B" /api/agents | field p50_ms | median)
+done
+
+echo "== one session's first history page at $PAGE_ENTRIES entries" >&2
+seq 1 "$PAGE_ENTRIES" | awk '{printf "{\"agent_id\":\"bench-page\",\"session_topic\":\"big\",\"status\":\"running\",\"timestamp\":\"2026-11-27T10:%02d:%02dZ\",\"message\":\"entry %d\"}\n", ($1/60)%60, $1%60, $1}' >"$WORK/page.jsonl"
+preload "$PORT_B" "$WORK/page.jsonl"
+page=$(runs get_p50 "$PORT_B" /api/agents/bench-page/sessions/big)
+rss_b=$(rss_mb "$PID_B")
+
+# --- C: request logging on -------------------------------------------------------------------------
+echo "== fresh ingestion with per-request logging (Microsoft.AspNetCore.Hosting at Information)" >&2
+start_service C Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information
+ingest "$PORT_C" fresh >/dev/null
+logged=$(runs ingest "$PORT_C" fresh)
+
+# --- report ----------------------------------------------------------------------------------------
+m() { echo "$1" | field "$2" | median; }
+fresh_rate=$(m "$fresh" rate); one_rate=$(m "$one" rate); logged_rate=$(m "$logged" rate)
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+cat <<TABLE
+
+KubeAgents benchmark, store: $STORE, $(date -u +%Y-%m-%d), medians of $RUNS runs
+Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; service, $( [ "$STORE" = postgres ] && echo "PostgreSQL $(pg postgres --version | awk '{print $3}'), " )and wrk share it.
+Command: RUNS=$RUNS DURATION=$DURATION bench/run.sh $STORE
+
+| measure | result |
+|---|---|
+| ingestion, each report a new session over 1,000 agents ($CONNECTIONS connections, ${DURATION}s) | $(printf '%.0f' "$fresh_rate") reports/s, p50 $(m "$fresh" p50_ms) ms, p99 $(m "$fresh" p99_ms) ms |
+| ingestion into one session holding 20,000+ entries | $(printf '%.0f' "$one_rate") reports/s ($(awk -v a="$one_rate" -v b="$fresh_rate" 'BEGIN {printf "%.2f", a/b}')x fresh), p50 $(m "$one" p50_ms) ms, p99 $(m "$one" p99_ms) ms |
+| same, per run (the session grows by each run's reports) | $(echo "$one" | field rate | awk '{printf "%s%.0f", (NR>1?", ":""), $1}') reports/s |
+| GET /api/agents, first page (100), 1 connection | $(for n in $LIST_SIZES; do printf 'p50 %s ms at %s agents; ' "${list_p50[$n]}" "$n"; done) |
+| GET one session, first history page (100 of $PAGE_ENTRIES entries) | p50 $(m "$page" p50_ms) ms, $(m "$page" bytes) bytes |
+| ingestion with per-request logging on | $(printf '%.0f' "$logged_rate") reports/s ($(awk -v a="$logged_rate" -v b="$fresh_rate" 'BEGIN {printf "%+.1f%%", (a/b-1)*100}') vs off) |
+| acknowledged reports lost (fresh-session runs) | $((acknowledged - stored < 0 ? 0 : acknowledged - stored)) of $acknowledged acknowledged ($stored stored) |
+| server RSS | ${rss_idle} MB idle, ${rss_a} MB after ingestion, ${rss_b} MB after the read loads |
+TABLE
