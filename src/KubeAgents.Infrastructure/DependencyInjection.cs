@@ -31,7 +31,7 @@ public static class DependencyInjection
         {
             // One store per host: two hosts in one process (tests) never share data.
             services.AddSingleton<InMemoryDatabaseRoot>();
-            services.AddDbContext<KubeAgentsDbContext>((provider, options) => options
+            services.AddDbContextPool<KubeAgentsDbContext>((provider, options) => options
                 .UseInMemoryDatabase("kubeagents", provider.GetRequiredService<InMemoryDatabaseRoot>())
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
             services.AddSingleton<KeyedLock>();
@@ -41,7 +41,8 @@ public static class DependencyInjection
         }
         else
         {
-            services.AddDbContext<KubeAgentsDbContext>((provider, options) => options
+            // Pooled: a context per request is otherwise rebuilt from scratch on the ingestion hot path.
+            services.AddDbContextPool<KubeAgentsDbContext>((provider, options) => options
                 .UseNpgsql(connectionString)
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
             services.AddScoped<IReportTargets, PostgresReportTargets>();

@@ -1,6 +1,5 @@
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
-using KubeAgents.Application.Common.Mappings;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,15 +14,10 @@ public sealed class GetAgentHandler(IApplicationDbContext db, TimeProvider time)
         var now = time.GetUtcNow();
         var row = await db.Agents.AsNoTracking()
             .Where(a => a.AgentId == query.AgentId)
-            .Select(a => new
-            {
-                Agent = a,
-                SessionCount = a.Sessions.Count,
-                ActiveSessionCount = a.Sessions.Count(s => s.ExpiresAt >= now),
-            })
+            .WithSessionCounts(now)
             .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new NotFoundException($"agent '{query.AgentId}' not found");
 
-        return row.Agent.ToDto(row.SessionCount, row.ActiveSessionCount);
+        return row.ToDto();
     }
 }

@@ -1,5 +1,4 @@
 using KubeAgents.Application.Common.Interfaces;
-using KubeAgents.Application.Common.Mappings;
 using KubeAgents.Application.Common.Paging;
 using KubeAgents.Domain.Sessions;
 using Mediator;
@@ -49,15 +48,10 @@ public sealed class ListAgentsHandler(IApplicationDbContext db, TimeProvider tim
         var rows = await agents
             .OrderByDescending(a => a.LastSeen).ThenBy(a => a.AgentId)
             .Take(take + 1)
-            .Select(a => new
-            {
-                Agent = a,
-                SessionCount = a.Sessions.Count,
-                ActiveSessionCount = a.Sessions.Count(s => s.ExpiresAt >= now),
-            })
+            .WithSessionCounts(now)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 
         var next = rows.Count > take ? new PageCursor(rows[take - 1].Agent.LastSeen, rows[take - 1].Agent.AgentId).Encode() : null;
-        return new AgentListDto([.. rows.Take(take).Select(r => r.Agent.ToDto(r.SessionCount, r.ActiveSessionCount))], next);
+        return new AgentListDto([.. rows.Take(take).Select(r => r.ToDto())], next);
     }
 }
