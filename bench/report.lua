@@ -4,12 +4,17 @@ local mode = os.getenv("MODE") or "fresh"
 local agent = os.getenv("AGENT") or "bench-one"
 local topic = os.getenv("TOPIC") or "big"
 local counter = 0
-local thread_id = 0
 local threads = {}
 
+-- thread_id is a global that setup() gives each thread's Lua state (a local here would shadow it,
+-- and both threads would then send the very same reports).
 function setup(thread)
   thread:set("thread_id", #threads)
   table.insert(threads, thread)
+end
+
+function init(args)
+  math.randomseed(os.time() * 1000 + thread_id)
 end
 
 function request()

@@ -118,6 +118,7 @@ acknowledged=$(cat "$WORK/warmup" <(echo "$fresh") | field ok | awk '{s+=$1} END
 if [ "$STORE" = postgres ]; then
   stored=$(sql bench_A "SELECT count(*) FROM status_entries WHERE message = 'bench'")
 else
+  # Every fresh report opened a session of its own.
   stored=$(curl -s "http://127.0.0.1:$PORT_A/api/agents?search=agent-&limit=1000" |
     python3 -c 'import json,sys; print(sum(a["session_count"] for a in json.load(sys.stdin)["agents"]))')
 fi

@@ -58,3 +58,33 @@ public class ConcurrencyTests(ApiFixture fixture)
         agent.Str("latest_message").Should().Be("m19", "no concurrent report may lose the agent's latest status");
     }
 }
+
+[Collection(ApiCollection.Name)]
+public class CrossAgentConcurrencyTests(ApiFixture fixture)
+{
+    [SkippableTheory]
+    [BothStores]
+    public async Task Concurrent_reports_of_many_agents_each_keep_their_own_session(StoreKind store)
+    {
+        var api = await fixture.GetAsync(store);
+        var client = new WireClient(api.CreateClient());
+        var prefix = Unique("many");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => client.ReportRawAsync(new
+        {
+            agent_id = $"{prefix}-{i % 40}",
+            session_topic = $"topic-{i}",
+            status = "running",
+            timestamp = "2026-11-27T10:00:00Z",
+        })));
+
+        answers.Should().OnlyContain(a => a.Status == HttpStatusCode.OK);
+        var sessions = await api.InDatabaseAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.Sessions.Where(s => s.AgentId.StartsWith(prefix)).Select(s => new { s.Id, s.AgentId, s.Topic })));
+        sessions.Should().HaveCount(400);
+        sessions.Select(s => s.Id).Should().OnlyHaveUniqueItems();
+        var entries = await api.InDatabaseAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.StatusEntries.Where(e => e.AgentId.StartsWith(prefix)).Select(e => new { e.AgentId, e.Session!.Topic })));
+        entries.Select(e => e.Topic).Should().OnlyHaveUniqueItems("each report named its own session");
+    }
+}
