@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace KubeAgents.Infrastructure.Persistence;
 
@@ -30,7 +29,7 @@ internal sealed partial class DatabaseInitializer(
                 {
                     if (db.Database.IsRelational())
                     {
-                        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                        await MigrateExclusivelyAsync(db, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -39,7 +38,7 @@ internal sealed partial class DatabaseInitializer(
 
                     return;
                 }
-                catch (NpgsqlException ex) when (ex.IsTransient)
+                catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
                 {
                     var elapsed = TimeProvider.System.GetElapsedTime(started);
                     if (elapsed >= options.StartupTimeout)
@@ -56,6 +55,35 @@ internal sealed partial class DatabaseInitializer(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Migrates while holding a PostgreSQL advisory lock on the migrating connection: instances that
+    /// start together take turns, and the later ones find nothing pending. EF's own migration lock
+    /// did not prevent "relation already exists" when three instances met an empty database.
+    /// </summary>
+    private static async Task MigrateExclusivelyAsync(KubeAgentsDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    // An arbitrary application-wide key ("KubeAgentsMigrate" hashed once).
+    private const long MigrationLockKey = 4_719_318_245_706_512_641;
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Waiting for PostgreSQL (attempt {Attempt}: {Reason}); {Elapsed:0}s of {Timeout:0}s elapsed")]
