@@ -34,7 +34,6 @@ public static class DependencyInjection
             services.AddDbContextPool<KubeAgentsDbContext>((provider, options) => options
                 .UseInMemoryDatabase("kubeagents", provider.GetRequiredService<InMemoryDatabaseRoot>())
                 .AddInterceptors(provider.GetServices<IInterceptor>()));
-            services.AddSingleton<KeyedLock>();
             services.AddScoped<IReportTargets, InMemoryReportTargets>();
             services.AddScoped<ISessionExpiryStore, InMemorySessionExpiryStore>();
             services.AddSingleton<INotificationClaims, InMemoryNotificationClaims>();
@@ -51,6 +50,8 @@ public static class DependencyInjection
         }
 
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
+        // Per-agent queue of reports in this process (both stores).
+        services.AddSingleton<KeyedLock>();
 
         services.AddSingleton(new DatabaseStartupOptions(
             configuration.GetDurationSetting(DatabaseSettings.StartupTimeoutKey, TimeSpan.FromSeconds(60))));

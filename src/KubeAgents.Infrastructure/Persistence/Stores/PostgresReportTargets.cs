@@ -15,12 +15,26 @@ namespace KubeAgents.Infrastructure.Persistence.Stores;
 /// session before locking the agent would deadlock upgrading those locks. A missing row is created
 /// with <c>INSERT ... ON CONFLICT DO NOTHING</c>, so concurrent first reports never fail on a unique
 /// key; when the rows exist (the usual case) a report costs two locking reads.
+/// Reports of one agent first queue in this process (<see cref="KeyedLock"/>), so a waiting report
+/// holds no pooled connection: a burst on one agent cannot exhaust the pool. The row locks still
+/// serialise replicas.
 /// </remarks>
-internal sealed class PostgresReportTargets(KubeAgentsDbContext db) : IReportTargets
+internal sealed class PostgresReportTargets(KubeAgentsDbContext db, KeyedLock agentLocks) : IReportTargets
 {
     public async Task<IReportTarget> AcquireAsync(string agentId, string sessionTopic, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var hold = await agentLocks.AcquireAsync(agentId, cancellationToken).ConfigureAwait(false);
+        IDbContextTransaction transaction;
+        try
+        {
+            transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            hold.Dispose();
+            throw;
+        }
+
         try
         {
             var agent = await LockAgentAsync(agentId, cancellationToken).ConfigureAwait(false);
@@ -46,11 +60,12 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db) : IReportTar
                 db.Sessions.Add(session);
             }
 
-            return new Target(db, transaction, agent, session);
+            return new Target(db, transaction, hold, agent, session);
         }
         catch
         {
             await transaction.DisposeAsync().ConfigureAwait(false);
+            hold.Dispose();
             throw;
         }
     }
@@ -66,7 +81,7 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db) : IReportTar
             .FromSql($"SELECT * FROM sessions WHERE agent_id = {agentId} AND topic = {sessionTopic} FOR UPDATE")
             .ToListAsync(cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
-    private sealed class Target(KubeAgentsDbContext db, IDbContextTransaction transaction, Agent agent, Session session) : IReportTarget
+    private sealed class Target(KubeAgentsDbContext db, IDbContextTransaction transaction, IDisposable hold, Agent agent, Session session) : IReportTarget
     {
         public Agent Agent => agent;
 
@@ -79,6 +94,16 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db) : IReportTar
         }
 
         // Rolls back when CommitAsync did not run to the end.
-        public ValueTask DisposeAsync() => transaction.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                hold.Dispose();
+            }
+        }
     }
 }
