@@ -94,8 +94,6 @@ public sealed class PostgresServer : IDisposable
 
     public void Start() => (_cluster ?? throw new InvalidOperationException("Only a throwaway cluster can be started.")).Start();
 
-    public bool CanStopAndStart => _cluster is not null;
-
     private static async Task<PostgresServer?> StartAsync()
     {
         var external = Environment.GetEnvironmentVariable(ConnectionVariable);

@@ -55,7 +55,7 @@ public static class DatabaseSettings
             builder.Username = user;
         }
 
-        if (configuration[("DB_PASSWORD")] is { Length: > 0 } password)
+        if (configuration["DB_PASSWORD"] is { Length: > 0 } password)
         {
             builder.Password = password;
         }

@@ -22,9 +22,6 @@ public static partial class DtoMapper
             : ToDto(session, expired: false, expiredAt: null);
     }
 
-    /// <summary>Projects history entries straight into the response in the query.</summary>
-    public static partial IQueryable<StatusDto> ProjectToDto(this IQueryable<StatusEntry> entries);
-
     public static NotificationDto ToDto(this Notification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
@@ -36,7 +33,4 @@ public static partial class DtoMapper
     private static partial SessionDto ToDto(Session session, bool expired, DateTimeOffset? expiredAt);
 
     private static partial NotificationDto ToDtoCore(Notification notification);
-
-    [MapProperty([nameof(StatusEntry.Session), nameof(Session.Topic)], nameof(StatusDto.SessionTopic))]
-    private static partial StatusDto ToDto(StatusEntry entry);
 }

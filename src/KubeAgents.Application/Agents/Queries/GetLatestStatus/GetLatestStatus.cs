@@ -1,6 +1,5 @@
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
-using KubeAgents.Application.Common.Mappings;
 using KubeAgents.Application.Sessions.Queries;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -14,14 +13,13 @@ public sealed class GetLatestStatusHandler(IApplicationDbContext db) : IQueryHan
 {
     public async ValueTask<StatusDto> Handle(GetLatestStatusQuery query, CancellationToken cancellationToken)
     {
-        var latest = await db.StatusEntries.AsNoTracking()
-            .Where(e => e.AgentId == query.AgentId)
-            .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
-            .ProjectToDto()
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        if (latest is not null)
+        // The latest status is the first entry of the agent's history.
+        var (page, _) = await HistoryPage.ReadAsync(
+            db.StatusEntries.AsNoTracking().Where(e => e.AgentId == query.AgentId), limit: 1, cursor: null, cancellationToken)
+            .ConfigureAwait(false);
+        if (page.Count > 0)
         {
-            return latest;
+            return page[0];
         }
 
         var known = await db.Agents.AnyAsync(a => a.AgentId == query.AgentId, cancellationToken).ConfigureAwait(false);

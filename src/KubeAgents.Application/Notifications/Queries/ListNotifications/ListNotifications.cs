@@ -1,5 +1,6 @@
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Common.Mappings;
+using KubeAgents.Application.Common.Paging;
 using KubeAgents.Domain.Notifications;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -7,11 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace KubeAgents.Application.Notifications.Queries.ListNotifications;
 
 /// <summary>Notifications, newest first, optionally in one state; at most <see cref="Limit"/>.</summary>
-public sealed record ListNotificationsQuery(string? State, int? Limit) : IQuery<NotificationListDto>
-{
-    public const int DefaultLimit = 100;
-    public const int MaxLimit = 1000;
-}
+public sealed record ListNotificationsQuery(string? State, int? Limit) : IQuery<NotificationListDto>;
 
 public sealed record NotificationListDto(IReadOnlyList<NotificationDto> Notifications);
 
@@ -27,7 +24,7 @@ public sealed class ListNotificationsHandler(IApplicationDbContext db) : IQueryH
 
         var page = await notifications
             .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
-            .Take(query.Limit ?? ListNotificationsQuery.DefaultLimit)
+            .Take(query.Limit ?? PageCursor.DefaultLimit)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return new NotificationListDto([.. page.Select(n => n.ToDto())]);
     }

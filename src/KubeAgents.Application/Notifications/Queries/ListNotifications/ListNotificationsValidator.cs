@@ -1,4 +1,5 @@
 using FluentValidation;
+using KubeAgents.Application.Common.Paging;
 using KubeAgents.Domain.Notifications;
 
 namespace KubeAgents.Application.Notifications.Queries.ListNotifications;
@@ -12,9 +13,7 @@ public sealed class ListNotificationsValidator : AbstractValidator<ListNotificat
         RuleFor(q => q.State)
             .Must(state => string.IsNullOrEmpty(state) || TryParseState(state, out _))
             .WithMessage((_, state) => $"state must be one of: {string.Join(", ", States)} (got '{state}')");
-        RuleFor(q => q.Limit)
-            .InclusiveBetween(1, ListNotificationsQuery.MaxLimit)
-            .WithMessage($"limit must be between 1 and {ListNotificationsQuery.MaxLimit}");
+        RuleFor(q => q.Limit).PageLimit("limit");
     }
 
     public static bool TryParseState(string? name, out NotificationState state)
