@@ -9,7 +9,9 @@ using KubeAgents.Infrastructure;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Mvc;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the application's directory, not the working directory: the shipped
+// appsettings.json (log levels included) applies however the service is started.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 try
 {
     ApiSettings.ConfigureListening(builder);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using KubeAgents.TestSupport;
 
 namespace KubeAgents.Api.FunctionalTests;
@@ -29,6 +31,36 @@ public class ProcessTests
 
         service.ExitCode.Should().NotBe(0);
         service.Output.Should().Contain($"Invalid configuration: {key}");
+    }
+
+    [Fact]
+    public async Task Shipped_settings_apply_whatever_the_working_directory()
+    {
+        // Started from elsewhere, a content root at the working directory would miss appsettings.json
+        // and log every request and SQL command at Information, which costs ingestion dearly.
+        var elsewhere = Directory.CreateTempSubdirectory("kubeagents-cwd-");
+        try
+        {
+            await using var service = ServiceProcess.Start(new Dictionary<string, string?>(), workingDirectory: elsewhere.FullName);
+            await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+            using var client = service.CreateClient();
+
+            using var response = await client.PostAsJsonAsync("/webhook/status", new
+            {
+                agent_id = "cwd-agent",
+                session_topic = "t",
+                status = "running",
+                timestamp = "2026-11-27T10:00:00Z",
+            });
+
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            service.Output.Should().Contain($"Content root path: {Path.GetDirectoryName(typeof(Program).Assembly.Location)}");
+            service.Output.Should().NotContain("Request starting").And.NotContain("Executed DbCommand");
+        }
+        finally
+        {
+            elsewhere.Delete(recursive: true);
+        }
     }
 
     [Fact]

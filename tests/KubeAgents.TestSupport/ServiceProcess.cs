@@ -25,14 +25,15 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static ServiceProcess Start(IDictionary<string, string?> environment, int? port = null)
+    /// <param name="workingDirectory">Where the process starts; the API's own directory when null.</param>
+    public static ServiceProcess Start(IDictionary<string, string?> environment, int? port = null, string? workingDirectory = null)
     {
         var apiDll = typeof(Program).Assembly.Location;
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(apiDll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(apiDll)!,
         };
         info.ArgumentList.Add(apiDll);
         var chosenPort = port ?? FreePort();
