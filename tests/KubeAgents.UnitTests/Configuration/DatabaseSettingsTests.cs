@@ -28,6 +28,17 @@ public class DatabaseSettingsTests
         builder.MaxPoolSize.Should().Be(25);
         builder.MinPoolSize.Should().Be(5);
         builder.ConnectionLifetime.Should().Be(300);
+        builder.MaxAutoPrepare.Should().Be(32);
+        builder.NoResetOnClose.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Statement_preparation_and_reset_follow_an_explicit_connection_string()
+    {
+        var builder = Parse(("ConnectionStrings:KubeAgents", "Host=a;Database=x;Max Auto Prepare=0;No Reset On Close=false"));
+
+        builder.MaxAutoPrepare.Should().Be(0);
+        builder.NoResetOnClose.Should().BeFalse();
     }
 
     [Fact]
