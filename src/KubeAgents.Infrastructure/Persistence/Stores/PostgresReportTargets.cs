@@ -89,6 +89,9 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db, KeyedLock ag
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {
+            // A failed save rolls the whole transaction back, so the savepoint EF would wrap it in
+            // (two more statements per report) protects nothing.
+            db.Database.AutoSavepointsEnabled = false;
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
