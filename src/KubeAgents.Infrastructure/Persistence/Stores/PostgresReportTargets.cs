@@ -7,17 +7,19 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace KubeAgents.Infrastructure.Persistence.Stores;
 
 /// <summary>
-/// One transaction per report, holding the agent row and then the session row <c>FOR UPDATE</c>.
+/// One transaction per report, holding the agent row <c>FOR UPDATE</c>; one statement reads the
+/// locked agent together with the report's session.
 /// </summary>
 /// <remarks>
 /// Order matters. The agent is locked before any session of it is inserted: inserting a session
 /// takes a key-share lock on its agent (the foreign key), and two transactions that each inserted a
-/// session before locking the agent would deadlock upgrading those locks. A missing row is created
+/// session before locking the agent would deadlock upgrading those locks. A missing agent is created
 /// with <c>INSERT ... ON CONFLICT DO NOTHING</c>, so concurrent first reports never fail on a unique
-/// key; when the rows exist (the usual case) a report costs two locking reads.
+/// key. When the agent exists (the usual case) a report costs three round trips: the locking read,
+/// the saved changes, the commit.
 /// Reports of one agent first queue in this process (<see cref="KeyedLock"/>), so a waiting report
-/// holds no pooled connection: a burst on one agent cannot exhaust the pool. The row locks still
-/// serialise replicas.
+/// holds no pooled connection: a burst on one agent cannot exhaust the pool. The row lock still
+/// serialises replicas.
 /// </remarks>
 internal sealed class PostgresReportTargets(KubeAgentsDbContext db, KeyedLock agentLocks) : IReportTargets
 {
@@ -37,7 +39,7 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db, KeyedLock ag
 
         try
         {
-            var agent = await LockAgentAsync(agentId, cancellationToken).ConfigureAwait(false);
+            var agent = await LockAgentWithSessionAsync(agentId, sessionTopic, cancellationToken).ConfigureAwait(false);
             if (agent is null)
             {
                 var created = Agent.Register(agentId, now);
@@ -48,11 +50,11 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db, KeyedLock ag
                     ON CONFLICT (agent_id) DO NOTHING
                     """,
                     cancellationToken).ConfigureAwait(false);
-                agent = await LockAgentAsync(agentId, cancellationToken).ConfigureAwait(false)
+                agent = await LockAgentWithSessionAsync(agentId, sessionTopic, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"Agent '{agentId}' vanished after its upsert.");
             }
 
-            var session = await LockSessionAsync(agentId, sessionTopic, cancellationToken).ConfigureAwait(false);
+            var session = agent.Sessions.SingleOrDefault();
             if (session is null)
             {
                 // Holding the agent lock, no other report can insert this session now.
@@ -70,15 +72,16 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db, KeyedLock ag
         }
     }
 
-    // FromSql results are not composed (FOR UPDATE must stay the outermost clause).
-    private async Task<Agent?> LockAgentAsync(string agentId, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// One statement: the agent, locked <c>FOR UPDATE</c>, with the report's session (if any) in
+    /// <see cref="Agent.Sessions"/>. The session row is not locked: every writer of a session but
+    /// the expiry sweeper holds its agent's lock, and <see cref="Target.CommitAsync"/> writes the
+    /// expiry columns so that the sweeper's mark cannot survive a report that revived the session.
+    /// </summary>
+    private async Task<Agent?> LockAgentWithSessionAsync(string agentId, string sessionTopic, CancellationToken cancellationToken) =>
         (await db.Agents
             .FromSql($"SELECT * FROM agents WHERE agent_id = {agentId} FOR UPDATE")
-            .ToListAsync(cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-
-    private async Task<Session?> LockSessionAsync(string agentId, string sessionTopic, CancellationToken cancellationToken) =>
-        (await db.Sessions
-            .FromSql($"SELECT * FROM sessions WHERE agent_id = {agentId} AND topic = {sessionTopic} FOR UPDATE")
+            .Include(a => a.Sessions.Where(s => s.Topic == sessionTopic))
             .ToListAsync(cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
     private sealed class Target(KubeAgentsDbContext db, IDbContextTransaction transaction, IDisposable hold, Agent agent, Session session) : IReportTarget
@@ -92,6 +95,16 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db, KeyedLock ag
             // A failed save rolls the whole transaction back, so the savepoint EF would wrap it in
             // (two more statements per report) protects nothing.
             db.Database.AutoSavepointsEnabled = false;
+
+            // The session was read without a row lock. Had the sweeper marked it expired meanwhile,
+            // writing only the columns this report changed would leave that mark on a live session.
+            var session = db.Entry(Session);
+            if (session.State == EntityState.Modified)
+            {
+                session.Property(s => s.Expired).IsModified = true;
+                session.Property(s => s.ExpiredAt).IsModified = true;
+            }
+
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
