@@ -29,10 +29,13 @@ public class MigrationTests
     }
 
     [SkippableFact]
-    public async Task Instances_starting_together_on_an_empty_database_leave_one_schema()
+    public async Task Instances_starting_together_on_a_missing_database_create_it_and_leave_one_schema()
     {
         var server = await PostgresServer.GetOrSkipAsync();
-        var connectionString = await server.CreateDatabaseAsync("race");
+        // A name nobody created: the instances create the database, then migrate it, all at once.
+        var missing = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("race"));
+        missing.Database += "_new";
+        var connectionString = missing.ConnectionString;
         var environment = new Dictionary<string, string?> { ["ConnectionStrings__KubeAgents"] = connectionString };
 
         var services = Enumerable.Range(0, 3).Select(_ => ServiceProcess.Start(environment)).ToArray();

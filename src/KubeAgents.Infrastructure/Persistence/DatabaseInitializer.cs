@@ -1,8 +1,11 @@
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace KubeAgents.Infrastructure.Persistence;
 
@@ -63,6 +66,7 @@ internal sealed partial class DatabaseInitializer(
     /// </summary>
     private static async Task MigrateExclusivelyAsync(KubeAgentsDbContext db, CancellationToken cancellationToken)
     {
+        await CreateDatabaseIfMissingAsync(db, cancellationToken).ConfigureAwait(false);
         await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -79,6 +83,28 @@ internal sealed partial class DatabaseInitializer(
         finally
         {
             await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The lock needs a connection to the database, so a missing database (EF's migrations would
+    /// create it) is created first; another instance creating it at the same moment is fine.
+    /// </summary>
+    private static async Task CreateDatabaseIfMissingAsync(KubeAgentsDbContext db, CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        try
+        {
+            await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Created by another instance in between.
         }
     }
 
