@@ -13,6 +13,8 @@ set -euo pipefail
 STORE=${1:-memory}
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-45}                       # seconds of fresh ingestion before measuring: tiered JIT
+                                          # keeps compiling for ~40 s under load on 2 cores
 GET_DURATION=${GET_DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 LIST_SIZES=${LIST_SIZES:-100 1000 5000}   # agents for the GET /api/agents measurements
@@ -97,8 +99,27 @@ preload() {
   fi
 }
 
-ingest() { # PORT MODE [AGENT TOPIC] -> RESULT line
-  MODE=$2 AGENT=${3:-} TOPIC=${4:-} wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH/report.lua" "http://127.0.0.1:$1" | grep '^RESULT'
+# CPU time in clock ticks: of one process; of PostgreSQL (the postmaster, the children it reaped and
+# its live backends).
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() {
+  [ -n "$PG_DIR" ] || { echo 0; return; }
+  local master; master=$(head -1 "$PG_DIR/postmaster.pid")
+  { awk '{print $14 + $15 + $16 + $17}' "/proc/$master/stat"
+    for child in $(pgrep -P "$master"); do ticks "$child"; done; } | awk '{s += $1} END {print s}'
+}
+ingest() { # PORT MODE [AGENT TOPIC] -> RESULT line, with the CPU milliseconds each report cost
+  local pid_var="PID_$5" hz; hz=$(getconf CLK_TCK)
+  local s0 p0 s1 p1 line
+  s0=$(ticks "${!pid_var}"); p0=$(pg_ticks)
+  line=$(MODE=$2 AGENT=${3:-} TOPIC=${4:-} wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH/report.lua" "http://127.0.0.1:$1" | grep '^RESULT')
+  s1=$(ticks "${!pid_var}"); p1=$(pg_ticks)
+  echo "$line" | awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v hz="$hz" '{
+      n = $2; sub("requests=", "", n)
+      printf "%s svc_cpu_ms=%.2f pg_cpu_ms=%.2f\n", $0, s * 1000 / hz / n, p * 1000 / hz / n }'
+}
+warm_up() { # PORT NAME: fresh ingestion for WARMUP seconds -> RESULT line
+  DURATION=$WARMUP ingest "$1" fresh "" "" "$2"
 }
 get_p50() { # PORT PATH -> RESULT line
   wrk -t1 -c1 -d"${GET_DURATION}s" -s "$BENCH/get.lua" "http://127.0.0.1:$1$2" | grep '^RESULT'
@@ -112,8 +133,8 @@ dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -o "$WORK/api" --nologo -v 
 # --- A: ingestion --------------------------------------------------------------------------------
 echo "== ingestion: fresh sessions over 1,000 agents, $CONNECTIONS connections, ${DURATION}s x $RUNS" >&2
 start_service A
-ingest "$PORT_A" fresh >"$WORK/warmup" # JIT, pools, caches; counted for the loss check only
-fresh=$(runs ingest "$PORT_A" fresh)
+warm_up "$PORT_A" A >"$WORK/warmup" # JIT, pools, caches; counted for the loss check only
+fresh=$(runs ingest "$PORT_A" fresh "" "" A)
 acknowledged=$(cat "$WORK/warmup" <(echo "$fresh") | field ok | awk '{s+=$1} END {print s}')
 if [ "$STORE" = postgres ]; then
   stored=$(sql bench_A "SELECT count(*) FROM status_entries WHERE message = 'bench'")
@@ -126,7 +147,7 @@ fi
 echo "== ingestion into one session preloaded with 20,000 entries" >&2
 seq 1 20000 | awk '{printf "{\"agent_id\":\"bench-one\",\"session_topic\":\"big\",\"status\":\"running\",\"timestamp\":\"2026-11-27T10:00:00Z\",\"message\":\"preload %d\"}\n", $1}' >"$WORK/one.jsonl"
 preload "$PORT_A" "$WORK/one.jsonl"
-one=$(runs ingest "$PORT_A" one bench-one big)
+one=$(runs ingest "$PORT_A" one bench-one big A)
 rss_a=$(rss_mb "$PID_A")
 
 # --- B: reads --------------------------------------------------------------------------------------
@@ -155,8 +176,18 @@ rss_b=$(rss_mb "$PID_B")
 # --- C: request logging on -------------------------------------------------------------------------
 echo "== fresh ingestion with per-request logging (Microsoft.AspNetCore.Hosting at Information)" >&2
 start_service C Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information
-ingest "$PORT_C" fresh >/dev/null
-logged=$(runs ingest "$PORT_C" fresh)
+warm_up "$PORT_C" C >/dev/null
+logged=$(runs ingest "$PORT_C" fresh "" "" C)
+
+# --- D: what PostgreSQL alone sustains here -------------------------------------------------------
+ceiling=""
+if [ "$STORE" = postgres ] && [ -x "$PG_BIN/pgbench" ]; then
+  echo "== PostgreSQL alone: pgbench, a report's writes as one statement, 16 clients" >&2
+  ceiling=$(for _ in $(seq 1 "$RUNS"); do
+      "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -c 16 -j 2 -T "$DURATION" -M prepared \
+        -f "$BENCH/report.pgbench" bench_A 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p'
+    done | median)
+fi
 
 # --- report ----------------------------------------------------------------------------------------
 m() { echo "$1" | field "$2" | median; }
@@ -166,16 +197,19 @@ cat <<TABLE
 
 KubeAgents benchmark, store: $STORE, $(date -u +%Y-%m-%d), medians of $RUNS runs
 Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; service, $( [ "$STORE" = postgres ] && echo "PostgreSQL $(pg postgres --version | awk '{print $3}'), " )and wrk share it.
-Command: RUNS=$RUNS DURATION=$DURATION bench/run.sh $STORE
+Command: RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/run.sh $STORE
 
 | measure | result |
 |---|---|
 | ingestion, each report a new session over 1,000 agents ($CONNECTIONS connections, ${DURATION}s) | $(printf '%.0f' "$fresh_rate") reports/s, p50 $(m "$fresh" p50_ms) ms, p99 $(m "$fresh" p99_ms) ms |
+| CPU per fresh report | service $(m "$fresh" svc_cpu_ms) ms$( [ "$STORE" = postgres ] && echo ", PostgreSQL $(m "$fresh" pg_cpu_ms) ms" ) |
 | ingestion into one session holding 20,000+ entries | $(printf '%.0f' "$one_rate") reports/s ($(awk -v a="$one_rate" -v b="$fresh_rate" 'BEGIN {printf "%.2f", a/b}')x fresh), p50 $(m "$one" p50_ms) ms, p99 $(m "$one" p99_ms) ms |
 | same, per run (the session grows by each run's reports) | $(echo "$one" | field rate | awk '{printf "%s%.0f", (NR>1?", ":""), $1}') reports/s |
 | GET /api/agents, first page (100), 1 connection | $(for n in $LIST_SIZES; do printf 'p50 %s ms at %s agents; ' "${list_p50[$n]}" "$n"; done) |
 | GET one session, first history page (100 of $PAGE_ENTRIES entries) | p50 $(m "$page" p50_ms) ms, $(m "$page" bytes) bytes |
-| ingestion with per-request logging on | $(printf '%.0f' "$logged_rate") reports/s ($(awk -v a="$logged_rate" -v b="$fresh_rate" 'BEGIN {printf "%+.1f%%", (a/b-1)*100}') vs off) |
+| ingestion with per-request logging on | $(printf '%.0f' "$logged_rate") reports/s ($(awk -v a="$logged_rate" -v b="$fresh_rate" 'BEGIN {printf "%+.1f%%", (a/b-1)*100}') vs off); service CPU $(m "$logged" svc_cpu_ms) ms per report ($(awk -v a="$(m "$logged" svc_cpu_ms)" -v b="$(m "$fresh" svc_cpu_ms)" 'BEGIN {printf "%+.1f%%", (a/b-1)*100}') vs off) |
 | acknowledged reports lost (fresh-session runs) | $((acknowledged - stored < 0 ? 0 : acknowledged - stored)) of $acknowledged acknowledged ($stored stored) |
 | server RSS | ${rss_idle} MB idle, ${rss_a} MB after ingestion, ${rss_b} MB after the read loads |
 TABLE
+[ -n "$ceiling" ] && printf '| PostgreSQL alone (pgbench, a fresh report'"'"'s writes as one statement, 16 clients, no service) | %.0f transactions/s |\n' "$ceiling"
+true
