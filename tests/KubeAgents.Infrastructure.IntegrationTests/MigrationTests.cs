@@ -1,6 +1,8 @@
 using KubeAgents.Infrastructure.Persistence;
 using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace KubeAgents.Infrastructure.IntegrationTests;
@@ -123,6 +125,36 @@ public class MigrationTests
 
         (await api.InDatabaseAsync(db => db.Sessions.CountAsync(s => s.AgentId == "gone"))).Should().Be(0);
         (await api.InDatabaseAsync(db => db.StatusEntries.CountAsync(e => e.AgentId == "gone"))).Should().Be(0);
+    }
+
+    [SkippableFact]
+    public async Task Sessions_stored_before_hilo_ids_keep_theirs_and_new_sessions_never_collide()
+    {
+        var server = await PostgresServer.GetOrSkipAsync();
+        var connectionString = await server.CreateDatabaseAsync("hilo");
+        var options = new DbContextOptionsBuilder<KubeAgentsDbContext>().UseNpgsql(connectionString).Options;
+        await using (var old = new KubeAgentsDbContext(options))
+        {
+            // The schema as the previous release left it, with sessions numbered by the identity column.
+            await old.GetService<IMigrator>().MigrateAsync("20261127120244_NotificationOutbox");
+            await old.Database.ExecuteSqlRawAsync("""
+                INSERT INTO agents (agent_id, registered, last_seen) VALUES ('old', now(), now());
+                INSERT INTO sessions (agent_id, topic, created, last_updated, ttl_minutes, expires_at, expired)
+                SELECT 'old', 'before-' || n, now(), now(), 30, now() + interval '30 minutes', false FROM generate_series(1, 120) AS n;
+                """);
+        }
+
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = connectionString });
+        var client = new WireClient(api.CreateClient());
+        for (var i = 0; i < 60; i++)
+        {
+            await client.ReportAsync("old", $"after-{i}", "running", KubeAgentsApi.Epoch);
+        }
+
+        var ids = await api.InDatabaseAsync(db => db.Sessions.Select(s => new { s.Topic, s.Id }).ToListAsync());
+        ids.Should().HaveCount(180);
+        ids.Select(s => s.Id).Should().OnlyHaveUniqueItems();
+        ids.Where(s => s.Topic.StartsWith("after-", StringComparison.Ordinal)).Should().OnlyContain(s => s.Id > 120);
     }
 
     private static async Task<long> HistoryRowsAsync(string connectionString)

@@ -2,6 +2,7 @@ using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
+using KubeAgents.Infrastructure.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
 
 namespace KubeAgents.Infrastructure.Persistence;
@@ -16,6 +17,9 @@ public sealed class KubeAgentsDbContext(DbContextOptions<KubeAgentsDbContext> op
 
     public DbSet<Notification> Notifications => Set<Notification>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasSequence<long>(SessionConfiguration.HiLoSequence).IncrementsBy(SessionConfiguration.HiLoBlockSize);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(KubeAgentsDbContext).Assembly);
+    }
 }

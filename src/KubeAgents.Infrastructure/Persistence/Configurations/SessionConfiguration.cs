@@ -6,6 +6,11 @@ namespace KubeAgents.Infrastructure.Persistence.Configurations;
 
 internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
 {
+    public const string HiLoSequence = "sessions_hilo";
+
+    /// <summary>Ids one process reserves per sequence call (a restart leaves at most this many unused).</summary>
+    public const int HiLoBlockSize = 50;
+
     public void Configure(EntityTypeBuilder<Session> builder)
     {
         builder.ToTable("sessions", t =>
@@ -15,7 +20,9 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
             t.HasCheckConstraint("ck_sessions_current_status", $"current_status IN ({SessionStatusConverter.CheckList})");
         });
         builder.HasKey(s => s.Id);
-        builder.Property(s => s.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+        // Ids come from a hi/lo sequence, reserved in blocks: a new session's id is known before it is
+        // inserted, so its first status entry goes in the same batch instead of waiting for RETURNING id.
+        builder.Property(s => s.Id).HasColumnName("id").UseHiLo(HiLoSequence);
         builder.Property(s => s.AgentId).HasColumnName("agent_id");
         builder.Property(s => s.Topic).HasColumnName("topic").HasMaxLength(Session.MaxTopicLength);
         builder.Property(s => s.Created).HasColumnName("created");

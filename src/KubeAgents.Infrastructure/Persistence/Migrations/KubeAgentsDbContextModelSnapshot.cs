@@ -22,6 +22,9 @@ namespace KubeAgents.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("sessions_hilo")
+                .IncrementsBy(50);
+
             modelBuilder.Entity("KubeAgents.Domain.Agents.Agent", b =>
                 {
                     b.Property<string>("AgentId")
@@ -173,7 +176,7 @@ namespace KubeAgents.Infrastructure.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "sessions_hilo");
 
                     b.Property<string>("AgentId")
                         .IsRequired()

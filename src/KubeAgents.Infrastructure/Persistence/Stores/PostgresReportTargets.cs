@@ -16,7 +16,8 @@ namespace KubeAgents.Infrastructure.Persistence.Stores;
 /// session before locking the agent would deadlock upgrading those locks. A missing agent is created
 /// with <c>INSERT ... ON CONFLICT DO NOTHING</c>, so concurrent first reports never fail on a unique
 /// key. When the agent exists (the usual case) a report costs three round trips: the locking read,
-/// the saved changes, the commit.
+/// the saved changes in one batch (a new session's id comes from a hi/lo block, so its first entry
+/// needs no RETURNING id first), the commit.
 /// Reports of one agent first queue in this process (<see cref="KeyedLock"/>), so a waiting report
 /// holds no pooled connection: a burst on one agent cannot exhaust the pool. The row lock still
 /// serialises replicas.
