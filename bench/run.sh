@@ -183,10 +183,12 @@ logged=$(runs ingest "$PORT_C" fresh "" "" C)
 ceiling=""
 if [ "$STORE" = postgres ] && [ -x "$PG_BIN/pgbench" ]; then
   echo "== PostgreSQL alone: pgbench, a report's writes as one statement, 16 clients" >&2
+  # Its ids come from the service's hi/lo sequence, a whole block each: no clash with the service.
   ceiling=$(for _ in $(seq 1 "$RUNS"); do
       "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -c 16 -j 2 -T "$DURATION" -M prepared \
-        -f "$BENCH/report.pgbench" bench_A 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p'
+        -f "$BENCH/report.pgbench" bench_A 2>"$WORK/pgbench.err" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' || true
     done | median)
+  if [ "${ceiling:-0}" = 0 ]; then ceiling=""; echo "bench: pgbench failed: $(head -3 "$WORK/pgbench.err")" >&2; fi
 fi
 
 # --- report ----------------------------------------------------------------------------------------
