@@ -17,41 +17,48 @@ namespace KubeAgents.Infrastructure;
 public static class DependencyInjection
 {
     /// <summary>
-    /// Interceptors registered as <see cref="IInterceptor"/> services (diagnostics, tests) join every DbContext.
     /// The store (PostgreSQL when configured, else in-memory), its provider-specific write paths,
     /// schema set-up at start-up and the session sweeper. Invalid settings throw
-    /// <see cref="InvalidConfigurationException"/> here, before anything starts.
+    /// <see cref="InvalidConfigurationException"/> here, before anything starts. Interceptors
+    /// registered as <see cref="IInterceptor"/> services (diagnostics, tests) join every DbContext.
     /// </summary>
     public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
 
         var connectionString = DatabaseSettings.GetPostgresConnectionString(configuration);
+        // Pooled: a context per request is otherwise rebuilt from scratch on the ingestion hot path.
+        services.AddDbContextPool<KubeAgentsDbContext>((provider, options) =>
+        {
+            if (connectionString is null)
+            {
+                options.UseInMemoryDatabase("kubeagents", provider.GetRequiredService<InMemoryDatabaseRoot>());
+            }
+            else
+            {
+                options.UseNpgsql(connectionString);
+            }
+
+            options.AddInterceptors(provider.GetServices<IInterceptor>());
+        });
+        services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
+        // One agent's reports queue on it in this process (both stores); the in-memory sweeper too.
+        services.AddSingleton<KeyedLock>();
+
         if (connectionString is null)
         {
             // One store per host: two hosts in one process (tests) never share data.
             services.AddSingleton<InMemoryDatabaseRoot>();
-            services.AddDbContextPool<KubeAgentsDbContext>((provider, options) => options
-                .UseInMemoryDatabase("kubeagents", provider.GetRequiredService<InMemoryDatabaseRoot>())
-                .AddInterceptors(provider.GetServices<IInterceptor>()));
-            services.AddScoped<IReportTargets, InMemoryReportTargets>();
+            services.AddReportTargets<InMemoryReportTargets>();
             services.AddScoped<ISessionExpiryStore, InMemorySessionExpiryStore>();
             services.AddSingleton<INotificationClaims, InMemoryNotificationClaims>();
         }
         else
         {
-            // Pooled: a context per request is otherwise rebuilt from scratch on the ingestion hot path.
-            services.AddDbContextPool<KubeAgentsDbContext>((provider, options) => options
-                .UseNpgsql(connectionString)
-                .AddInterceptors(provider.GetServices<IInterceptor>()));
-            services.AddScoped<IReportTargets, PostgresReportTargets>();
+            services.AddReportTargets<PostgresReportTargets>();
             services.AddScoped<ISessionExpiryStore, PostgresSessionExpiryStore>();
             services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();
         }
-
-        services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
-        // Per-agent queue of reports in this process (both stores).
-        services.AddSingleton<KeyedLock>();
 
         services.AddSingleton(new DatabaseStartupOptions(
             configuration.GetDurationSetting(DatabaseSettings.StartupTimeoutKey, TimeSpan.FromSeconds(60))));
@@ -82,5 +89,14 @@ public static class DependencyInjection
         services.AddSingleton<NotificationSender>();
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<NotificationDispatcher>());
+    }
+
+    /// <summary>The store's report unit of work, behind the per-agent queue that both stores share.</summary>
+    private static void AddReportTargets<TStore>(this IServiceCollection services)
+        where TStore : class, IReportTargets
+    {
+        services.AddScoped<TStore>();
+        services.AddScoped<IReportTargets>(provider =>
+            new QueuedReportTargets(provider.GetRequiredService<TStore>(), provider.GetRequiredService<KeyedLock>()));
     }
 }

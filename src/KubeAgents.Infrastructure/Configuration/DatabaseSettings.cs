@@ -98,8 +98,8 @@ public static class DatabaseSettings
         // once they repeat, so PostgreSQL stops parsing and planning them; a pooled connection is then
         // reused without the DISCARD ALL that would throw them away (the service keeps no other
         // session state: its one advisory lock is released before the connection goes back).
-        // Measured on 2 cores: ~2x the report throughput together with a smaller pool. An explicit
-        // connection string's own values win.
+        // Measured on 2 cores, with EF's per-report savepoint dropped: ~500 -> ~850 reports/s.
+        // An explicit connection string's own values win.
         if (!Mentions(explicitConnectionString, "Max Auto Prepare", "MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 32;

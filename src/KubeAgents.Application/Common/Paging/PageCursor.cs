@@ -46,6 +46,9 @@ public readonly record struct PageCursor(DateTimeOffset At, string Key)
         return true;
     }
 
+    /// <summary>The cursor of a row ordered by (instant, store-assigned id).</summary>
+    public static PageCursor ForId(DateTimeOffset at, long id) => new(at, id.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>The key as a store-assigned id, for cursors over rows ordered by (instant, id).</summary>
     public bool TryGetId(out long id) => long.TryParse(Key, NumberStyles.None, CultureInfo.InvariantCulture, out id);
 }

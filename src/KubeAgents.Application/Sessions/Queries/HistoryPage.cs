@@ -11,7 +11,7 @@ public static class HistoryPage
     public static async Task<(IReadOnlyList<StatusDto> Items, string? NextCursor)> ReadAsync(
         IQueryable<StatusEntry> entries, int? limit, string? cursor, CancellationToken cancellationToken)
     {
-        var take = limit ?? PageCursor.DefaultLimit;
+        var size = KeysetPage.Size(limit);
         if (PageCursor.TryDecode(cursor, out var after) && after.TryGetId(out var afterId))
         {
             var at = after.At;
@@ -20,7 +20,7 @@ public static class HistoryPage
 
         var rows = await entries
             .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
-            .Take(take + 1)
+            .Take(size + 1)
             .Select(e => new
             {
                 e.Id,
@@ -28,9 +28,6 @@ public static class HistoryPage
             })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 
-        var next = rows.Count > take
-            ? new PageCursor(rows[take - 1].Dto.Timestamp, rows[take - 1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Encode()
-            : null;
-        return ([.. rows.Take(take).Select(r => r.Dto)], next);
+        return KeysetPage.Cut(rows, size, r => PageCursor.ForId(r.Dto.Timestamp, r.Id), r => r.Dto);
     }
 }

@@ -6,41 +6,33 @@ using Microsoft.EntityFrameworkCore;
 namespace KubeAgents.Infrastructure.Persistence.Stores;
 
 /// <summary>
-/// The in-memory store has no transactions and enforces no unique index, so reports of one agent
-/// take that agent's in-process lock; one <c>SaveChanges</c> then applies the whole report at once.
+/// The in-memory store has no transactions and enforces no unique index: it relies on
+/// <see cref="QueuedReportTargets"/>, which holds the agent's in-process lock around this unit of
+/// work; one <c>SaveChanges</c> then applies the whole report at once.
 /// </summary>
-internal sealed class InMemoryReportTargets(KubeAgentsDbContext db, KeyedLock agentLocks) : IReportTargets
+internal sealed class InMemoryReportTargets(KubeAgentsDbContext db) : IReportTargets
 {
     public async Task<IReportTarget> AcquireAsync(string agentId, string sessionTopic, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var hold = await agentLocks.AcquireAsync(agentId, cancellationToken).ConfigureAwait(false);
-        try
+        var agent = await db.Agents.SingleOrDefaultAsync(a => a.AgentId == agentId, cancellationToken).ConfigureAwait(false);
+        if (agent is null)
         {
-            var agent = await db.Agents.SingleOrDefaultAsync(a => a.AgentId == agentId, cancellationToken).ConfigureAwait(false);
-            if (agent is null)
-            {
-                agent = Agent.Register(agentId, now);
-                db.Agents.Add(agent);
-            }
-
-            var session = await db.Sessions
-                .SingleOrDefaultAsync(s => s.AgentId == agentId && s.Topic == sessionTopic, cancellationToken).ConfigureAwait(false);
-            if (session is null)
-            {
-                session = Session.Open(agentId, sessionTopic, now);
-                db.Sessions.Add(session);
-            }
-
-            return new Target(db, hold, agent, session);
+            agent = Agent.Register(agentId, now);
+            db.Agents.Add(agent);
         }
-        catch
+
+        var session = await db.Sessions
+            .SingleOrDefaultAsync(s => s.AgentId == agentId && s.Topic == sessionTopic, cancellationToken).ConfigureAwait(false);
+        if (session is null)
         {
-            hold.Dispose();
-            throw;
+            session = Session.Open(agentId, sessionTopic, now);
+            db.Sessions.Add(session);
         }
+
+        return new Target(db, agent, session);
     }
 
-    private sealed class Target(KubeAgentsDbContext db, IDisposable hold, Agent agent, Session session) : IReportTarget
+    private sealed class Target(KubeAgentsDbContext db, Agent agent, Session session) : IReportTarget
     {
         public Agent Agent => agent;
 
@@ -49,10 +41,6 @@ internal sealed class InMemoryReportTargets(KubeAgentsDbContext db, KeyedLock ag
         public async Task CommitAsync(CancellationToken cancellationToken) =>
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
 
-        public ValueTask DisposeAsync()
-        {
-            hold.Dispose();
-            return ValueTask.CompletedTask;
-        }
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -18,26 +18,14 @@ namespace KubeAgents.Infrastructure.Persistence.Stores;
 /// key. When the agent exists (the usual case) a report costs three round trips: the locking read,
 /// the saved changes in one batch (a new session's id comes from a hi/lo block, so its first entry
 /// needs no RETURNING id first), the commit.
-/// Reports of one agent first queue in this process (<see cref="KeyedLock"/>), so a waiting report
-/// holds no pooled connection: a burst on one agent cannot exhaust the pool. The row lock still
-/// serialises replicas.
+/// <see cref="QueuedReportTargets"/> queues one agent's reports in this process before this opens a
+/// transaction; the row lock still serialises replicas.
 /// </remarks>
-internal sealed class PostgresReportTargets(KubeAgentsDbContext db, KeyedLock agentLocks) : IReportTargets
+internal sealed class PostgresReportTargets(KubeAgentsDbContext db) : IReportTargets
 {
     public async Task<IReportTarget> AcquireAsync(string agentId, string sessionTopic, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var hold = await agentLocks.AcquireAsync(agentId, cancellationToken).ConfigureAwait(false);
-        IDbContextTransaction transaction;
-        try
-        {
-            transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            hold.Dispose();
-            throw;
-        }
-
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var agent = await LockAgentWithSessionAsync(agentId, sessionTopic, cancellationToken).ConfigureAwait(false);
@@ -63,12 +51,11 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db, KeyedLock ag
                 db.Sessions.Add(session);
             }
 
-            return new Target(db, transaction, hold, agent, session);
+            return new Target(db, transaction, agent, session);
         }
         catch
         {
             await transaction.DisposeAsync().ConfigureAwait(false);
-            hold.Dispose();
             throw;
         }
     }
@@ -85,7 +72,7 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db, KeyedLock ag
             .Include(a => a.Sessions.Where(s => s.Topic == sessionTopic))
             .ToListAsync(cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
-    private sealed class Target(KubeAgentsDbContext db, IDbContextTransaction transaction, IDisposable hold, Agent agent, Session session) : IReportTarget
+    private sealed class Target(KubeAgentsDbContext db, IDbContextTransaction transaction, Agent agent, Session session) : IReportTarget
     {
         public Agent Agent => agent;
 
@@ -111,16 +98,6 @@ internal sealed class PostgresReportTargets(KubeAgentsDbContext db, KeyedLock ag
         }
 
         // Rolls back when CommitAsync did not run to the end.
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await transaction.DisposeAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                hold.Dispose();
-            }
-        }
+        public ValueTask DisposeAsync() => transaction.DisposeAsync();
     }
 }

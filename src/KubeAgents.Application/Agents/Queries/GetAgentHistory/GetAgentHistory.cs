@@ -1,4 +1,3 @@
-using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Sessions.Queries;
 using KubeAgents.Domain.Sessions;
@@ -27,10 +26,9 @@ public sealed class GetAgentHistoryHandler(IApplicationDbContext db) : IQueryHan
         }
 
         var (history, next) = await HistoryPage.ReadAsync(entries, query.Limit, query.Cursor, cancellationToken).ConfigureAwait(false);
-        if (history.Count == 0 && query.Cursor is null &&
-            !await db.Agents.AnyAsync(a => a.AgentId == query.AgentId, cancellationToken).ConfigureAwait(false))
+        if (history.Count == 0 && query.Cursor is null)
         {
-            throw new NotFoundException($"agent '{query.AgentId}' not found");
+            await db.ThrowIfAgentUnknownAsync(query.AgentId, cancellationToken).ConfigureAwait(false);
         }
 
         return new AgentHistoryDto(history, next);

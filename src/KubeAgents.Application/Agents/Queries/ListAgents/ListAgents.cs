@@ -44,14 +44,14 @@ public sealed class ListAgentsHandler(IApplicationDbContext db, TimeProvider tim
 #pragma warning restore CA1309, CA1310
         }
 
-        var take = query.Limit ?? PageCursor.DefaultLimit;
+        var size = KeysetPage.Size(query.Limit);
         var rows = await agents
             .OrderByDescending(a => a.LastSeen).ThenBy(a => a.AgentId)
-            .Take(take + 1)
+            .Take(size + 1)
             .WithSessionCounts(now)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 
-        var next = rows.Count > take ? new PageCursor(rows[take - 1].Agent.LastSeen, rows[take - 1].Agent.AgentId).Encode() : null;
-        return new AgentListDto([.. rows.Take(take).Select(r => r.ToDto())], next);
+        var (items, next) = KeysetPage.Cut(rows, size, r => new PageCursor(r.Agent.LastSeen, r.Agent.AgentId), r => r.ToDto());
+        return new AgentListDto(items, next);
     }
 }

@@ -24,7 +24,7 @@ public sealed class ListNotificationsHandler(IApplicationDbContext db) : IQueryH
 
         var page = await notifications
             .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
-            .Take(query.Limit ?? PageCursor.DefaultLimit)
+            .Take(KeysetPage.Size(query.Limit))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return new NotificationListDto([.. page.Select(n => n.ToDto())]);
     }

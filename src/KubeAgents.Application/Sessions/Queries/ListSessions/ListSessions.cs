@@ -1,4 +1,4 @@
-using KubeAgents.Application.Common.Exceptions;
+using KubeAgents.Application.Agents.Queries;
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Common.Mappings;
 using KubeAgents.Application.Common.Paging;
@@ -35,19 +35,17 @@ public sealed class ListSessionsHandler(IApplicationDbContext db, TimeProvider t
             sessions = sessions.Where(s => s.LastUpdated < at || (s.LastUpdated == at && s.Id < afterId));
         }
 
-        var take = query.Limit ?? PageCursor.DefaultLimit;
+        var size = KeysetPage.Size(query.Limit);
         var found = await sessions
             .OrderByDescending(s => s.LastUpdated).ThenByDescending(s => s.Id)
-            .Take(take + 1)
+            .Take(size + 1)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (found.Count == 0 && !await db.Agents.AnyAsync(a => a.AgentId == query.AgentId, cancellationToken).ConfigureAwait(false))
+        if (found.Count == 0)
         {
-            throw new NotFoundException($"agent '{query.AgentId}' not found");
+            await db.ThrowIfAgentUnknownAsync(query.AgentId, cancellationToken).ConfigureAwait(false);
         }
 
-        var next = found.Count > take
-            ? new PageCursor(found[take - 1].LastUpdated, found[take - 1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Encode()
-            : null;
-        return new SessionListDto([.. found.Take(take).Select(s => s.ToDto(now))], next);
+        var (items, next) = KeysetPage.Cut(found, size, s => PageCursor.ForId(s.LastUpdated, s.Id), s => s.ToDto(now));
+        return new SessionListDto(items, next);
     }
 }
