@@ -3,11 +3,11 @@ using KubeAgents.Application.Notifications;
 using KubeAgents.Infrastructure.Configuration;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Persistence;
-using KubeAgents.Infrastructure.Persistence.Stores;
+using KubeAgents.Infrastructure.Persistence.Postgres;
+using KubeAgents.Infrastructure.Persistence.Sqlite;
+using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Sessions;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,60 +17,57 @@ namespace KubeAgents.Infrastructure;
 public static class DependencyInjection
 {
     /// <summary>
-    /// The store (PostgreSQL when configured, else in-memory), its provider-specific write paths,
-    /// schema set-up at start-up and the session sweeper. Invalid settings throw
-    /// <see cref="InvalidConfigurationException"/> here, before anything starts. Interceptors
-    /// registered as <see cref="IInterceptor"/> services (diagnostics, tests) join every DbContext.
+    /// The store (PostgreSQL when configured, else SQLite: in memory, or <c>DB_FILE</c>), the write
+    /// pipeline, schema set-up at start-up, the session sweeper and the notification dispatcher.
+    /// Invalid settings throw <see cref="InvalidConfigurationException"/> here, before anything
+    /// starts. Interceptors registered as <see cref="IInterceptor"/> services (diagnostics, tests)
+    /// join every DbContext.
     /// </summary>
     public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
 
-        var connectionString = DatabaseSettings.GetPostgresConnectionString(configuration);
-        // Pooled: a context per request is otherwise rebuilt from scratch on the ingestion hot path.
-        services.AddDbContextPool<KubeAgentsDbContext>((provider, options) =>
+        var sqliteFile = DatabaseSettings.GetSqliteFile(configuration);
+        if (DatabaseSettings.GetPostgresConnectionString(configuration) is { } connectionString)
         {
-            if (connectionString is null)
-            {
-                options.UseInMemoryDatabase("kubeagents", provider.GetRequiredService<InMemoryDatabaseRoot>());
-            }
-            else
-            {
-                options.UseNpgsql(connectionString);
-            }
-
-            options.AddInterceptors(provider.GetServices<IInterceptor>());
-        });
-        services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
-        // One agent's reports queue on it in this process (both stores); the in-memory sweeper too.
-        services.AddSingleton<KeyedLock>();
-
-        if (connectionString is null)
-        {
-            // One store per host: two hosts in one process (tests) never share data.
-            services.AddSingleton<InMemoryDatabaseRoot>();
-            services.AddReportTargets<InMemoryReportTargets>();
-            services.AddScoped<ISessionExpiryStore, InMemorySessionExpiryStore>();
-            services.AddSingleton<INotificationClaims, InMemoryNotificationClaims>();
+            services.AddPostgresStore(connectionString);
         }
         else
         {
-            services.AddReportTargets<PostgresReportTargets>();
-            services.AddScoped<ISessionExpiryStore, PostgresSessionExpiryStore>();
-            services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();
+            services.AddSqliteStore(sqliteFile);
         }
 
+        services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
         services.AddSingleton(new DatabaseStartupOptions(
             configuration.GetDurationSetting(DatabaseSettings.StartupTimeoutKey, TimeSpan.FromSeconds(60))));
         services.AddHostedService<DatabaseInitializer>();
 
+        AddWritePipeline(services, configuration);
+
         var sweepSeconds = configuration.GetInt32Setting(SessionSweepOptions.IntervalKey, 60, 1, 86_400);
         services.Configure<SessionSweepOptions>(o => o.Interval = TimeSpan.FromSeconds(sweepSeconds));
+        services.AddScoped<SessionExpiryStore>();
         services.AddSingleton<SessionSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<SessionSweeper>());
 
         AddNotifications(services, NotificationSettings.Read(configuration));
         return services;
+    }
+
+    private static void AddWritePipeline(IServiceCollection services, IConfiguration configuration)
+    {
+        var maxBatch = configuration.GetInt32Setting(WritePipelineOptions.MaxBatchKey, 256, 1, 10_000);
+        var capacity = configuration.GetInt32Setting(WritePipelineOptions.QueueCapacityKey, 8192, 1, 1_000_000);
+        services.Configure<WritePipelineOptions>(o =>
+        {
+            o.MaxBatch = maxBatch;
+            o.QueueCapacity = capacity;
+        });
+        // Registered after the store's hosted services (schema first) and stopped before them:
+        // queued reports commit while the store is still there.
+        services.AddSingleton<ReportWritePipeline>();
+        services.AddSingleton<IReportWriter>(provider => provider.GetRequiredService<ReportWritePipeline>());
+        services.AddHostedService(provider => provider.GetRequiredService<ReportWritePipeline>());
     }
 
     private static void AddNotifications(IServiceCollection services, NotificationSettings settings)
@@ -89,14 +86,5 @@ public static class DependencyInjection
         services.AddSingleton<NotificationSender>();
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<NotificationDispatcher>());
-    }
-
-    /// <summary>The store's report unit of work, behind the per-agent queue that both stores share.</summary>
-    private static void AddReportTargets<TStore>(this IServiceCollection services)
-        where TStore : class, IReportTargets
-    {
-        services.AddScoped<TStore>();
-        services.AddScoped<IReportTargets>(provider =>
-            new QueuedReportTargets(provider.GetRequiredService<TStore>(), provider.GetRequiredService<KeyedLock>()));
     }
 }

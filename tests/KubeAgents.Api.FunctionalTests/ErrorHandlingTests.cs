@@ -1,6 +1,7 @@
 using System.Net;
 using KubeAgents.TestSupport;
 using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Reports;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeAgents.Api.FunctionalTests;
@@ -11,8 +12,8 @@ public class ErrorHandlingTests
     public async Task Unexpected_failure_is_a_500_without_internals()
     {
         await using var api = await KubeAgentsApi.StartAsync(
-            StoreKind.InMemory,
-            configureServices: services => services.AddScoped<IReportTargets, FailingTargets>());
+            StoreKind.Sqlite,
+            configureServices: services => services.AddSingleton<IReportWriter, FailingWriter>());
         var client = new WireClient(api.CreateClient());
 
         var (status, body) = await client.ReportRawAsync(new
@@ -30,7 +31,7 @@ public class ErrorHandlingTests
     [Fact]
     public async Task Cors_star_allows_any_origin_without_credentials()
     {
-        await using var api = await KubeAgentsApi.StartAsync(StoreKind.InMemory);
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
         using var request = new HttpRequestMessage(HttpMethod.Options, "/api/agents");
         request.Headers.Add("Origin", "https://ui.example.com");
         request.Headers.Add("Access-Control-Request-Method", "GET");
@@ -45,7 +46,7 @@ public class ErrorHandlingTests
     public async Task Cors_list_echoes_a_listed_origin_and_ignores_others()
     {
         await using var api = await KubeAgentsApi.StartAsync(
-            StoreKind.InMemory,
+            StoreKind.Sqlite,
             new Dictionary<string, string?> { ["CORS_ALLOWED_ORIGINS"] = "https://ui.example.com,http://localhost:3000" });
         var client = api.CreateClient();
 
@@ -60,9 +61,9 @@ public class ErrorHandlingTests
         otherResponse.Headers.Contains("Access-Control-Allow-Origin").Should().BeFalse();
     }
 
-    private sealed class FailingTargets : IReportTargets
+    private sealed class FailingWriter : IReportWriter
     {
-        public Task<IReportTarget> AcquireAsync(string agentId, string sessionTopic, DateTimeOffset now, CancellationToken cancellationToken) =>
+        public Task WriteAsync(IncomingReport report, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("secret internal detail at /srv/app");
     }
 }

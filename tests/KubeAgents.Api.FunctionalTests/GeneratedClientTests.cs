@@ -119,7 +119,7 @@ public class GeneratedClientTests(ApiFixture fixture)
     [Fact]
     public async Task Invalid_query_value_arrives_as_a_typed_exception()
     {
-        var api = await fixture.GetAsync(StoreKind.InMemory);
+        var api = await fixture.GetAsync(StoreKind.Sqlite);
 
         var act = () => new NotificationsClient(api.CreateClient()).ListAsync(limit: 0);
 

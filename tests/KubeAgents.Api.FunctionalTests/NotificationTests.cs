@@ -119,7 +119,7 @@ public sealed class NotificationTests : IAsyncLifetime
 
             return 200;
         };
-        await using var api = await StartAsync(StoreKind.InMemory, ("NOTIFICATION_TIMEOUT_SECONDS", "1"));
+        await using var api = await StartAsync(StoreKind.Sqlite, ("NOTIFICATION_TIMEOUT_SECONDS", "1"));
         var client = new WireClient(api.CreateClient());
         await FinishSessionAsync(client);
 
@@ -155,7 +155,7 @@ public sealed class NotificationTests : IAsyncLifetime
     public async Task Signed_delivery_verifies_with_the_secret()
     {
         const string secret = "s3cret-shared-with-the-receiver";
-        await using var api = await StartAsync(StoreKind.InMemory, ("NOTIFICATION_WEBHOOK_SECRET", secret));
+        await using var api = await StartAsync(StoreKind.Sqlite, ("NOTIFICATION_WEBHOOK_SECRET", secret));
         var client = new WireClient(api.CreateClient());
         await FinishSessionAsync(client);
 
@@ -182,7 +182,7 @@ public sealed class NotificationTests : IAsyncLifetime
             await gate.Task;
             return 200;
         };
-        await using var api = await StartAsync(StoreKind.InMemory);
+        await using var api = await StartAsync(StoreKind.Sqlite);
         var client = new WireClient(api.CreateClient());
         await client.ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
 
@@ -197,7 +197,7 @@ public sealed class NotificationTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_webhook_url_nothing_is_queued()
     {
-        await using var api = await KubeAgentsApi.StartAsync(StoreKind.InMemory);
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
         var client = new WireClient(api.CreateClient());
 
         await FinishSessionAsync(client);
@@ -212,7 +212,7 @@ public sealed class NotificationTests : IAsyncLifetime
     [InlineData("limit=ten", "limit has an invalid value 'ten'")]
     public async Task Invalid_notification_query_is_a_400(string query, string message)
     {
-        await using var api = await KubeAgentsApi.StartAsync(StoreKind.InMemory);
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
         var client = new WireClient(api.CreateClient());
 
         var (status, body) = await client.GetRawAsync($"/api/notifications?{query}");

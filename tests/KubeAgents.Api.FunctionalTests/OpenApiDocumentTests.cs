@@ -14,7 +14,7 @@ public class OpenApiDocumentTests
     [Fact]
     public async Task Committed_document_matches_the_live_one()
     {
-        await using var api = await KubeAgentsApi.StartAsync(StoreKind.InMemory);
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
         var live = Normalize(await api.CreateClient().GetStringAsync("/swagger/v1/swagger.json"));
         var committedPath = Path.Combine(RepositoryRoot(), "src", "KubeAgents.Client", "openapi.json");
 
@@ -33,7 +33,7 @@ public class OpenApiDocumentTests
     [Fact]
     public async Task Document_does_not_depend_on_the_host_serving_it()
     {
-        await using var api = await KubeAgentsApi.StartAsync(StoreKind.InMemory);
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
         var client = api.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/swagger/v1/swagger.json");
         request.Headers.Host = "kubeagents.example.com:8443";
@@ -48,7 +48,7 @@ public class OpenApiDocumentTests
     [Fact]
     public async Task Swagger_ui_is_served()
     {
-        await using var api = await KubeAgentsApi.StartAsync(StoreKind.InMemory);
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
 
         using var response = await api.CreateClient().GetAsync("/swagger/index.html");
 

@@ -117,7 +117,7 @@ public class PaginationTests(ApiFixture fixture)
     [InlineData("/api/agents/x/history?limit=5000", "limit must be between 1 and 1000")]
     public async Task Invalid_paging_parameters_are_a_400_naming_the_parameter(string path, string message)
     {
-        var api = await fixture.GetAsync(StoreKind.InMemory);
+        var api = await fixture.GetAsync(StoreKind.Sqlite);
 
         var (status, body) = await new WireClient(api.CreateClient()).GetRawAsync(path);
 

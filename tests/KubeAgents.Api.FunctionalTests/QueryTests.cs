@@ -219,7 +219,7 @@ public class QueryTests(ApiFixture fixture)
     [InlineData("a/b/c d+e:f%g(h)")]
     public async Task Encoded_ids_and_topics_round_trip(string text)
     {
-        var (api, client) = await StartAsync(StoreKind.InMemory);
+        var (api, client) = await StartAsync(StoreKind.Sqlite);
         var agentId = Unique("enc") + " " + text;
         await client.ReportAsync(agentId, text, "running", api.Clock.GetUtcNow());
 
@@ -247,7 +247,7 @@ public class QueryTests(ApiFixture fixture)
     [Fact]
     public async Task Unknown_route_and_wrong_method_answer_in_the_error_shape()
     {
-        var (_, client) = await StartAsync(StoreKind.InMemory);
+        var (_, client) = await StartAsync(StoreKind.Sqlite);
 
         var (status, body) = await client.GetRawAsync("/api/nothing-here");
         status.Should().Be(HttpStatusCode.NotFound);

@@ -1,4 +1,5 @@
 using KubeAgents.Infrastructure.Persistence;
+using KubeAgents.Infrastructure.Persistence.Postgres;
 using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -132,8 +133,8 @@ public class MigrationTests
     {
         var server = await PostgresServer.GetOrSkipAsync();
         var connectionString = await server.CreateDatabaseAsync("hilo");
-        var options = new DbContextOptionsBuilder<KubeAgentsDbContext>().UseNpgsql(connectionString).Options;
-        await using (var old = new KubeAgentsDbContext(options))
+        var options = new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(connectionString).Options;
+        await using (var old = new PostgresDbContext(options))
         {
             // The schema as the previous release left it, with sessions numbered by the identity column.
             await old.GetService<IMigrator>().MigrateAsync("20261127120244_NotificationOutbox");

@@ -1,6 +1,7 @@
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Persistence;
+using KubeAgents.Infrastructure.Persistence.Postgres;
 using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,8 @@ namespace KubeAgents.TestSupport;
 
 public enum StoreKind
 {
-    InMemory,
+    /// <summary>The embedded store as it runs by default: SQLite in memory (a temporary WAL file).</summary>
+    Sqlite,
     Postgres,
 }
 
@@ -11,5 +12,5 @@ public enum StoreKind
 public sealed class BothStoresAttribute : Xunit.Sdk.DataAttribute
 {
     public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) =>
-        [[StoreKind.InMemory], [StoreKind.Postgres]];
+        [[StoreKind.Sqlite], [StoreKind.Postgres]];
 }

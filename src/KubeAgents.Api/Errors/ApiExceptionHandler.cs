@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluentValidation;
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Infrastructure.Persistence;
@@ -16,20 +17,22 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 ErrorResponse.BadRequest,
                 string.Join("; ", validation.Errors.Select(e => e.ErrorMessage).Distinct()))),
             NotFoundException notFound => (StatusCodes.Status404NotFound, new ErrorResponse(ErrorResponse.NotFound, notFound.Message)),
+            ServiceUnavailableException busy => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(ErrorResponse.Unavailable, busy.Message)),
             BadHttpRequestException badRequest => (badRequest.StatusCode, new ErrorResponse(ErrorResponse.BadRequest, badRequest.Message)),
             _ when DatabaseFailures.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(
                 ErrorResponse.Unavailable, "the database is unavailable; retry later")),
             _ => (StatusCodes.Status500InternalServerError, new ErrorResponse(ErrorResponse.InternalError, "internal server error")),
         };
 
-        if (status >= StatusCodes.Status500InternalServerError)
+        if (status >= StatusCodes.Status500InternalServerError && exception is not ServiceUnavailableException)
         {
             LogServerError(exception, httpContext.Request.Method, httpContext.Request.Path, status);
         }
 
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            httpContext.Response.Headers.RetryAfter = "5";
+            var retryAfter = exception is ServiceUnavailableException { RetryAfter: var after } ? after : TimeSpan.FromSeconds(5);
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
         httpContext.Response.StatusCode = status;

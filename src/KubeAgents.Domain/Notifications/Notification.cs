@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Text;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
@@ -65,6 +66,13 @@ public sealed class Notification
 
     /// <summary>The claim's lease: after it, a crashed claimer's notification may be claimed again.</summary>
     public DateTimeOffset? ClaimedUntil { get; private set; }
+
+    /// <summary>
+    /// The rule for what a dispatcher may claim at <paramref name="now"/>: pending, its next attempt
+    /// due, and no live claim. An expression, so every store evaluates it in its own query.
+    /// </summary>
+    public static Expression<Func<Notification, bool>> DueAt(DateTimeOffset now) =>
+        n => n.State == NotificationState.Pending && n.NextAttemptAt <= now && (n.ClaimedUntil == null || n.ClaimedUntil < now);
 
     /// <summary>The notification for a report that finished its session (<see cref="RecordOutcome.Finished"/>).</summary>
     public static Notification SessionFinished(Agent agent, Session session, RecordOutcome outcome, DateTimeOffset now)

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using KubeAgents.Domain.Agents;
 
 namespace KubeAgents.Domain.Sessions;
@@ -76,6 +77,13 @@ public sealed class Session
         return new Session(agentId, topic, now);
     }
 
+    /// <summary>The expiry rule, as an expression every store evaluates in its own queries.</summary>
+    public static Expression<Func<Session, bool>> ExpiredAsOf(DateTimeOffset now) => s => s.ExpiresAt < now;
+
+    /// <summary>The complement of <see cref="ExpiredAsOf"/>: the TTL has not passed at <paramref name="now"/>.</summary>
+    public static Expression<Func<Session, bool>> ActiveAsOf(DateTimeOffset now) => s => s.ExpiresAt >= now;
+
+    /// <summary><see cref="ExpiredAsOf"/> for a session in hand.</summary>
     public bool IsExpiredAt(DateTimeOffset now) => now > ExpiresAt;
 
     /// <summary>

@@ -6,17 +6,34 @@ namespace KubeAgents.Infrastructure.Configuration;
 
 /// <summary>
 /// Chooses the store. PostgreSQL when <c>DB_NAME</c> or <c>ConnectionStrings:KubeAgents</c> is set,
-/// else the in-memory store. <c>DB_*</c> variables build (or, when set, override parts of) the
+/// else the embedded SQLite store (in memory, or the file <c>DB_FILE</c> names). <c>DB_*</c> variables build (or, when set, override parts of) the
 /// connection string, with the original service's defaults.
 /// </summary>
 public static class DatabaseSettings
 {
     public const string ConnectionStringName = "KubeAgents";
 
+    /// <summary>The SQLite file of the embedded store; unset: a database that lives and dies with the process.</summary>
+    public const string FileKey = "DB_FILE";
+
     /// <summary>How long start-up waits for PostgreSQL before it gives up (Go duration, default 60s).</summary>
     public const string StartupTimeoutKey = "DB_STARTUP_TIMEOUT";
 
-    /// <returns>The Npgsql connection string, or null for the in-memory store.</returns>
+    /// <summary>The <c>DB_FILE</c> path, or null. Set together with PostgreSQL's settings, it is an error naming both.</summary>
+    public static string? GetSqliteFile(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var file = configuration.GetSetting(FileKey);
+        if (file is not null && (configuration.GetSetting("DB_NAME") is not null || !string.IsNullOrWhiteSpace(configuration.GetConnectionString(ConnectionStringName))))
+        {
+            throw new InvalidConfigurationException(
+                $"DB_FILE and DB_NAME (or ConnectionStrings:{ConnectionStringName}) are both set: DB_FILE selects the embedded SQLite store, DB_NAME selects PostgreSQL; set one.");
+        }
+
+        return file;
+    }
+
+    /// <returns>The Npgsql connection string, or null for the embedded store.</returns>
     public static string? GetPostgresConnectionString(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -7,7 +7,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KubeAgents.Infrastructure.Persistence;
 
-public sealed class KubeAgentsDbContext(DbContextOptions<KubeAgentsDbContext> options) : DbContext(options), IApplicationDbContext
+/// <summary>
+/// The one model both stores share: tables, keys, unique indexes, check rules. Each store derives its
+/// own context (<c>Persistence/Postgres</c>, <c>Persistence/Sqlite</c>) for what only it has — the SQL
+/// spelling of a check, how ids and instants are stored — and owns its own migrations.
+/// </summary>
+public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(options), IApplicationDbContext
 {
     public DbSet<Agent> Agents => Set<Agent>();
 
@@ -17,9 +22,23 @@ public sealed class KubeAgentsDbContext(DbContextOptions<KubeAgentsDbContext> op
 
     public DbSet<Notification> Notifications => Set<Notification>();
 
+    /// <summary>The store's SQL function for a string's length in characters, used by check constraints.</summary>
+    internal abstract string LengthFunction { get; }
+
+    /// <summary>
+    /// Loads (tracked) the existing agents among <paramref name="sortedAgentIds"/> and holds them for
+    /// this transaction, so no other writer changes them or their sessions until it ends.
+    /// </summary>
+    internal abstract Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken);
+
+    /// <summary>True when the failure came from another transaction of the same rows (a replica): retrying succeeds.</summary>
+    internal virtual bool IsWriteConflict(Exception exception) => false;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.HasSequence<long>(SessionConfiguration.HiLoSequence).IncrementsBy(SessionConfiguration.HiLoBlockSize);
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(KubeAgentsDbContext).Assembly);
+        modelBuilder.ApplyConfiguration(new AgentConfiguration(LengthFunction));
+        modelBuilder.ApplyConfiguration(new SessionConfiguration(LengthFunction));
+        modelBuilder.ApplyConfiguration(new StatusEntryConfiguration());
+        modelBuilder.ApplyConfiguration(new NotificationConfiguration());
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class SessionSweeper(
         var scope = scopeFactory.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            var store = scope.ServiceProvider.GetRequiredService<ISessionExpiryStore>();
+            var store = scope.ServiceProvider.GetRequiredService<SessionExpiryStore>();
             var marked = await store.ExpireDueSessionsAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             if (marked > 0)
             {

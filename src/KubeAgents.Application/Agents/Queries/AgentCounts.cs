@@ -1,4 +1,5 @@
 using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.Sessions;
 
 namespace KubeAgents.Application.Agents.Queries;
 
@@ -11,6 +12,9 @@ internal sealed record AgentWithCounts(Agent Agent, int SessionCount, int Active
 internal static class AgentCounts
 {
     /// <summary>Active means not expired at <paramref name="now"/>: the TTL has not passed.</summary>
-    public static IQueryable<AgentWithCounts> WithSessionCounts(this IQueryable<Agent> agents, DateTimeOffset now) =>
-        agents.Select(a => new AgentWithCounts(a, a.Sessions.Count, a.Sessions.Count(s => s.ExpiresAt >= now)));
+    public static IQueryable<AgentWithCounts> WithSessionCounts(this IQueryable<Agent> agents, DateTimeOffset now)
+    {
+        var active = Session.ActiveAsOf(now);
+        return agents.Select(a => new AgentWithCounts(a, a.Sessions.Count, a.Sessions.AsQueryable().Count(active)));
+    }
 }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KubeAgents.Application.Common.Interfaces;
 
-/// <summary>The sets the handlers query. Writes of a report go through <see cref="IReportTargets"/>.</summary>
+/// <summary>The sets the handlers query. Reports are written through <see cref="IReportWriter"/>.</summary>
 public interface IApplicationDbContext
 {
     DbSet<Agent> Agents { get; }

@@ -4,13 +4,14 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace KubeAgents.Infrastructure.Persistence.Configurations;
 
-internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
+/// <param name="lengthFunction">The store's character-length function, for the check constraints.</param>
+internal sealed class AgentConfiguration(string lengthFunction) : IEntityTypeConfiguration<Agent>
 {
     public void Configure(EntityTypeBuilder<Agent> builder)
     {
         builder.ToTable("agents", t =>
         {
-            t.HasCheckConstraint("ck_agents_agent_id_length", $"char_length(agent_id) BETWEEN 1 AND {Agent.MaxIdLength}");
+            t.HasCheckConstraint("ck_agents_agent_id_length", $"{lengthFunction}(agent_id) BETWEEN 1 AND {Agent.MaxIdLength}");
             t.HasCheckConstraint("ck_agents_latest_status", $"latest_status IN ({SessionStatusConverter.CheckList})");
         });
         builder.HasKey(a => a.AgentId);

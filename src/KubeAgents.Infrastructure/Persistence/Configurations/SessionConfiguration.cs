@@ -4,25 +4,20 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace KubeAgents.Infrastructure.Persistence.Configurations;
 
-internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
+/// <param name="lengthFunction">The store's character-length function, for the check constraints.</param>
+internal sealed class SessionConfiguration(string lengthFunction) : IEntityTypeConfiguration<Session>
 {
-    public const string HiLoSequence = "sessions_hilo";
-
-    /// <summary>Ids one process reserves per sequence call (a restart leaves at most this many unused).</summary>
-    public const int HiLoBlockSize = 50;
-
     public void Configure(EntityTypeBuilder<Session> builder)
     {
         builder.ToTable("sessions", t =>
         {
-            t.HasCheckConstraint("ck_sessions_topic_length", $"char_length(topic) BETWEEN 1 AND {Session.MaxTopicLength}");
+            t.HasCheckConstraint("ck_sessions_topic_length", $"{lengthFunction}(topic) BETWEEN 1 AND {Session.MaxTopicLength}");
             t.HasCheckConstraint("ck_sessions_ttl_minutes", $"ttl_minutes BETWEEN 1 AND {Session.MaxTtlMinutes}");
             t.HasCheckConstraint("ck_sessions_current_status", $"current_status IN ({SessionStatusConverter.CheckList})");
         });
         builder.HasKey(s => s.Id);
-        // Ids come from a hi/lo sequence, reserved in blocks: a new session's id is known before it is
-        // inserted, so its first status entry goes in the same batch instead of waiting for RETURNING id.
-        builder.Property(s => s.Id).HasColumnName("id").UseHiLo(HiLoSequence);
+        // How ids are generated is the store's (PostgreSQL: hi/lo blocks; SQLite: its rowid).
+        builder.Property(s => s.Id).HasColumnName("id");
         builder.Property(s => s.AgentId).HasColumnName("agent_id");
         builder.Property(s => s.Topic).HasColumnName("topic").HasMaxLength(Session.MaxTopicLength);
         builder.Property(s => s.Created).HasColumnName("created");

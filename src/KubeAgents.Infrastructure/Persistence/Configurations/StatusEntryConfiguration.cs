@@ -12,7 +12,7 @@ internal sealed class StatusEntryConfiguration : IEntityTypeConfiguration<Status
         builder.ToTable("status_entries", t =>
             t.HasCheckConstraint("ck_status_entries_status", $"status IN ({SessionStatusConverter.CheckList})"));
         builder.HasKey(e => e.Id);
-        builder.Property(e => e.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+        builder.Property(e => e.Id).HasColumnName("id");
         builder.Property(e => e.SessionId).HasColumnName("session_id");
         builder.Property(e => e.AgentId).HasColumnName("agent_id").HasMaxLength(Agent.MaxIdLength);
         builder.Property(e => e.Status).HasColumnName("status").HasConversion<SessionStatusConverter>().HasMaxLength(16);

@@ -1,10 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using KubeAgents.Application.Common.Interfaces;
-using KubeAgents.Application.Notifications;
-using KubeAgents.Domain.Notifications;
+using KubeAgents.Application.Reports;
 using KubeAgents.Domain.Sessions;
 using Mediator;
-using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Application.Reports.Commands.ReportStatus;
 
@@ -55,12 +53,8 @@ public sealed record ReportStatusCommand : ICommand
     public int? TtlMinutes { get; init; }
 }
 
-public sealed class ReportStatusHandler(
-    IReportTargets targets,
-    IApplicationDbContext db,
-    IOptions<NotificationOutboxOptions> notifications,
-    INotificationSignal notificationSignal,
-    TimeProvider time) : ICommandHandler<ReportStatusCommand>
+/// <summary>Hands the validated report to the write path and answers once it is committed.</summary>
+public sealed class ReportStatusHandler(IReportWriter writer, TimeProvider time) : ICommandHandler<ReportStatusCommand>
 {
     public async ValueTask<Unit> Handle(ReportStatusCommand command, CancellationToken cancellationToken)
     {
@@ -71,27 +65,8 @@ public sealed class ReportStatusHandler(
             NullIfEmpty(command.Message),
             NullIfEmpty(command.Content),
             command.TtlMinutes ?? 0);
-        var now = time.GetUtcNow();
-
-        var target = await targets.AcquireAsync(command.AgentId!, command.SessionTopic!, now, cancellationToken).ConfigureAwait(false);
-        await using (target.ConfigureAwait(false))
-        {
-            var outcome = target.Session.Record(report, now);
-            target.Agent.Record(command.AgentName, command.AgentSource, report, now);
-            var notify = outcome.Finished && notifications.Value.Enabled;
-            if (notify)
-            {
-                // The outbox row commits with the report, or neither does.
-                db.Notifications.Add(Notification.SessionFinished(target.Agent, target.Session, outcome, now));
-            }
-
-            await target.CommitAsync(cancellationToken).ConfigureAwait(false);
-            if (notify)
-            {
-                notificationSignal.Notify();
-            }
-        }
-
+        var incoming = new IncomingReport(command.AgentId!, command.SessionTopic!, command.AgentName, command.AgentSource, report, time.GetUtcNow());
+        await writer.WriteAsync(incoming, cancellationToken).ConfigureAwait(false);
         return Unit.Value;
     }
 

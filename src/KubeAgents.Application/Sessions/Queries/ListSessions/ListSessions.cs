@@ -2,6 +2,7 @@ using KubeAgents.Application.Agents.Queries;
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Common.Mappings;
 using KubeAgents.Application.Common.Paging;
+using KubeAgents.Domain.Sessions;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,8 +25,8 @@ public sealed class ListSessionsHandler(IApplicationDbContext db, TimeProvider t
         var sessions = db.Sessions.AsNoTracking().Where(s => s.AgentId == query.AgentId);
         sessions = query.Expired switch
         {
-            false => sessions.Where(s => s.ExpiresAt >= now),
-            true => sessions.Where(s => s.ExpiresAt < now),
+            false => sessions.Where(Session.ActiveAsOf(now)),
+            true => sessions.Where(Session.ExpiredAsOf(now)),
             null => sessions,
         };
 

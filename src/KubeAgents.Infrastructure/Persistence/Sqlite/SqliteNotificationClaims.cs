@@ -1,11 +1,14 @@
 using KubeAgents.Domain.Notifications;
-using KubeAgents.Infrastructure.Persistence;
+using KubeAgents.Infrastructure.Notifications;
 using Microsoft.EntityFrameworkCore;
 
-namespace KubeAgents.Infrastructure.Notifications;
+namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 
-/// <summary>The in-memory store lives in one process: a lock around claiming is all it takes.</summary>
-internal sealed class InMemoryNotificationClaims : INotificationClaims, IDisposable
+/// <summary>
+/// The embedded store belongs to one process, whose dispatchers take turns here; the claim itself is
+/// one transaction (due rows read and stamped), so a claim is never half made.
+/// </summary>
+internal sealed class SqliteNotificationClaims : INotificationClaims, IDisposable
 {
     private readonly SemaphoreSlim _claiming = new(1, 1);
 
@@ -16,7 +19,7 @@ internal sealed class InMemoryNotificationClaims : INotificationClaims, IDisposa
         try
         {
             var due = await db.Notifications
-                .Where(n => n.State == NotificationState.Pending && n.NextAttemptAt <= now && (n.ClaimedUntil == null || n.ClaimedUntil < now))
+                .Where(Notification.DueAt(now))
                 .OrderBy(n => n.NextAttemptAt)
                 .Take(batchSize)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace KubeAgents.Infrastructure.Persistence.Migrations
+namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
 {
     /// <summary>
     /// Session ids from a hi/lo sequence instead of an identity column, so a new session and its first

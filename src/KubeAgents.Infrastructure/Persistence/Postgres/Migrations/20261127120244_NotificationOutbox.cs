@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace KubeAgents.Infrastructure.Persistence.Migrations
+namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class NotificationOutbox : Migration

@@ -4,7 +4,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace KubeAgents.Infrastructure.Persistence.Migrations
+namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class InitialSchema : Migration

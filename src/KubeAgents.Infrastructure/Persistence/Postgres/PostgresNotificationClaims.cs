@@ -1,8 +1,8 @@
 using KubeAgents.Domain.Notifications;
-using KubeAgents.Infrastructure.Persistence;
+using KubeAgents.Infrastructure.Notifications;
 using Microsoft.EntityFrameworkCore;
 
-namespace KubeAgents.Infrastructure.Notifications;
+namespace KubeAgents.Infrastructure.Persistence.Postgres;
 
 /// <summary>
 /// One statement: due, unclaimed (or lease-expired) rows are locked with <c>SKIP LOCKED</c>, so

@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace KubeAgents.Infrastructure.Persistence.Postgres;
+
+/// <summary>
+/// Migrates while holding a PostgreSQL advisory lock on the migrating connection: instances that
+/// start together take turns, and the later ones find nothing pending. EF's own migration lock did
+/// not prevent "relation already exists" when three instances met an empty database.
+/// </summary>
+internal sealed class PostgresMigrator(PostgresDbContext db) : IStoreMigrator
+{
+    // An arbitrary application-wide key ("KubeAgentsMigrate" hashed once).
+    private const long MigrationLockKey = 4_719_318_245_706_512_641;
+
+    public string StoreName => "PostgreSQL";
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await CreateDatabaseIfMissingAsync(cancellationToken).ConfigureAwait(false);
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The lock needs a connection to the database, so a missing database (EF's migrations would
+    /// create it) is created first; another instance creating it at the same moment is fine.
+    /// </summary>
+    private async Task CreateDatabaseIfMissingAsync(CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        try
+        {
+            await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Created by another instance in between.
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using KubeAgents.Infrastructure.Notifications;
+using KubeAgents.Infrastructure.Reports;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KubeAgents.Infrastructure.Persistence.Postgres;
+
+internal static class PostgresStore
+{
+    /// <summary>Writers per process: one batch's round trips overlap another's; agents are locked in id order, so they never deadlock.</summary>
+    public const int Writers = 4;
+
+    /// <summary>Everything the PostgreSQL store brings, registered once.</summary>
+    public static IServiceCollection AddPostgresStore(this IServiceCollection services, string connectionString)
+    {
+        // Pooled: a context per request is otherwise rebuilt from scratch on every read.
+        services.AddDbContextPool<PostgresDbContext>((provider, options) => options
+            .UseNpgsql(connectionString)
+            .AddInterceptors(provider.GetServices<IInterceptor>()));
+        services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<PostgresDbContext>());
+        services.AddScoped<IStoreMigrator, PostgresMigrator>();
+        services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();
+        services.Configure<WritePipelineOptions>(options => options.Writers = Writers);
+        return services;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace KubeAgents.Infrastructure.Persistence.Sqlite;
+
+/// <summary>
+/// Where the embedded store lives and how its connections are set up.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <c>DB_FILE</c>: that file, in WAL mode with <c>synchronous=FULL</c>: a commit is on disk before
+/// the report is acknowledged, and the file survives restarts and kill -9.
+/// </para>
+/// <para>
+/// Otherwise "in memory": a WAL database on a temporary file with <c>synchronous=OFF</c> (nothing is
+/// flushed; the OS page cache holds it), deleted when the service stops. Not a shared-cache
+/// <c>:memory:</c> database: that takes table-level locks, so a read during a write can fail with
+/// <c>SQLITE_LOCKED</c>; WAL gives readers a snapshot while the one writer commits.
+/// </para>
+/// </remarks>
+public sealed class SqliteDatabase : IDisposable
+{
+    private SqliteDatabase(string path, bool temporary)
+    {
+        Path = path;
+        IsTemporary = temporary;
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // How long a statement waits for the write lock (the sweeper, the writer, a claim) before it fails.
+            DefaultTimeout = 30,
+        }.ToString();
+        Setup = new ConnectionSetup(temporary ? "OFF" : "FULL");
+    }
+
+    public string Path { get; }
+
+    /// <summary>True for the default store, which lives and dies with the process.</summary>
+    public bool IsTemporary { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Applies the per-connection settings each time EF opens a connection.</summary>
+    internal DbConnectionInterceptor Setup { get; }
+
+    /// <param name="file">The <c>DB_FILE</c> path, or null for a temporary database.</param>
+    public static SqliteDatabase Open(string? file) =>
+        file is null
+            ? new SqliteDatabase(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"kubeagents-{Environment.ProcessId}-{Guid.NewGuid():N}.db"), temporary: true)
+            : new SqliteDatabase(System.IO.Path.GetFullPath(file), temporary: false);
+
+    public void Dispose()
+    {
+        if (!IsTemporary)
+        {
+            return;
+        }
+
+        // Pooled connections keep the file open; close them before removing it and its WAL.
+        using (var connection = new SqliteConnection(ConnectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            try
+            {
+                File.Delete(Path + suffix);
+            }
+            catch (IOException)
+            {
+                // Best effort: a temporary file left behind holds nothing anyone needs.
+            }
+        }
+    }
+
+    private sealed class ConnectionSetup(string synchronous) : DbConnectionInterceptor
+    {
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
+            Configure((SqliteConnection)connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Configure((SqliteConnection)connection);
+            return Task.CompletedTask;
+        }
+
+        private void Configure(SqliteConnection connection)
+        {
+            // SQLite's own lower() folds ASCII only; the search filter must fold any letter, as
+            // PostgreSQL's does. Deterministic, so SQLite may use it freely.
+            connection.CreateFunction("lower", (string? value) => value?.ToLower(CultureInfo.InvariantCulture), isDeterministic: true);
+            using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA synchronous = {synchronous};";
+            command.ExecuteNonQuery();
+        }
+    }
+}

@@ -1,0 +1,259 @@
+using System.Threading.Channels;
+using KubeAgents.Application.Common.Exceptions;
+using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Notifications;
+using KubeAgents.Application.Reports;
+using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.Sessions;
+using KubeAgents.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KubeAgents.Infrastructure.Reports;
+
+/// <summary>
+/// Group commit: reports queue on a bounded channel per writer; each writer loop takes whatever has
+/// queued (up to <see cref="WritePipelineOptions.MaxBatch"/>) and applies it in one transaction with
+/// one <c>SaveChanges</c>. A report's task completes only after its batch committed, so a 200 still
+/// means durable; fewer, larger transactions are what make ingestion fast.
+/// </summary>
+/// <remarks>
+/// <para>Order: an agent always hashes to the same writer, whose queue is FIFO, so one agent's reports
+/// are applied in arrival order, and no two writers of this process ever hold the same agent.</para>
+/// <para>Isolation: a batch that fails for a reason other than an unavailable store (a row the store
+/// refuses) is rolled back and its reports applied one by one, so the bad one fails alone with its
+/// own error. A batch that met another replica's transaction (a unique key both inserted, a
+/// deadlock) is retried whole.</para>
+/// <para>Shutdown: the queues close, and what is queued is still committed before the host stops.</para>
+/// </remarks>
+internal sealed partial class ReportWritePipeline : BackgroundService, IReportWriter
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly WritePipelineOptions _options;
+    private readonly bool _notificationsEnabled;
+    private readonly INotificationSignal _notificationSignal;
+    private readonly ILogger<ReportWritePipeline> _logger;
+    private readonly Channel<PendingReport>[] _queues;
+
+    public ReportWritePipeline(
+        IServiceScopeFactory scopes,
+        IOptions<WritePipelineOptions> options,
+        IOptions<NotificationOutboxOptions> notifications,
+        INotificationSignal notificationSignal,
+        ILogger<ReportWritePipeline> logger)
+    {
+        _scopes = scopes;
+        _options = options.Value;
+        _notificationsEnabled = notifications.Value.Enabled;
+        _notificationSignal = notificationSignal;
+        _logger = logger;
+        var capacity = Math.Max(1, _options.QueueCapacity / _options.Writers);
+        _queues = [.. Enumerable.Range(0, _options.Writers).Select(_ => Channel.CreateBounded<PendingReport>(
+            new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];
+    }
+
+    /// <summary>Reports queued and not yet taken by a writer.</summary>
+    public int QueueDepth => _queues.Sum(q => q.Reader.Count);
+
+    public async Task WriteAsync(IncomingReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var pending = new PendingReport(report);
+        var queue = _queues[WriterOf(report.AgentId)].Writer;
+        if (!queue.TryWrite(pending))
+        {
+            await WaitForRoomAsync(queue, pending, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Not cancellable: once queued, the report is applied whether or not the client still waits.
+        await pending.Committed.ConfigureAwait(false);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
+
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs until the queues are closed and drained (<see cref="StopAsync"/>), not until the stopping token.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_queues.Select(queue => Task.Run(() => RunWriterAsync(queue.Reader), CancellationToken.None)));
+
+    private async Task WaitForRoomAsync(ChannelWriter<PendingReport> queue, PendingReport pending, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.QueueWait);
+        try
+        {
+            await queue.WriteAsync(pending, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogQueueFull(_options.QueueWait.TotalSeconds);
+            throw new ServiceUnavailableException("too many reports are waiting to be written; retry later");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ServiceUnavailableException("the service is shutting down; retry later");
+        }
+    }
+
+    private int WriterOf(string agentId) =>
+        _queues.Length == 1 ? 0 : (int)((uint)StringComparer.Ordinal.GetHashCode(agentId) % (uint)_queues.Length);
+
+    private async Task RunWriterAsync(ChannelReader<PendingReport> queue)
+    {
+        var batch = new List<PendingReport>(_options.MaxBatch);
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _options.MaxBatch && queue.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            await ApplyAsync(batch).ConfigureAwait(false);
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Applies a batch; every report's task ends completed or failed, never left waiting.</summary>
+    private async Task ApplyAsync(List<PendingReport> batch)
+    {
+        try
+        {
+            await ApplyWithRetriesAsync(batch).ConfigureAwait(false);
+            batch.ForEach(p => p.Complete());
+        }
+        catch (Exception ex) when (batch.Count > 1 && !DatabaseFailures.IsUnavailable(ex))
+        {
+            LogBatchSplit(batch.Count, ex.GetType().Name);
+            foreach (var pending in batch)
+            {
+                await ApplyAsync([pending]).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            batch.ForEach(p => p.Fail(ex));
+        }
+    }
+
+    private async Task ApplyWithRetriesAsync(List<PendingReport> batch)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var scope = _scopes.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                var db = scope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>();
+                try
+                {
+                    await ApplyOnceAsync(db, batch).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception ex) when (attempt < _options.ConflictRetries && db.IsWriteConflict(ex))
+                {
+                    LogConflictRetry(batch.Count, attempt + 1);
+                }
+            }
+        }
+    }
+
+    private async Task ApplyOnceAsync(KubeAgentsDbContext db, List<PendingReport> batch)
+    {
+        var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            // A failed save rolls the whole transaction back: a savepoint around it protects nothing.
+            db.Database.AutoSavepointsEnabled = false;
+            var agentIds = batch.Select(p => p.Report.AgentId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            var topics = batch.Select(p => p.Report.SessionTopic).Distinct(StringComparer.Ordinal).ToArray();
+            var agents = (await db.LockAgentsAsync(agentIds, CancellationToken.None).ConfigureAwait(false))
+                .ToDictionary(a => a.AgentId, StringComparer.Ordinal);
+            // A superset (every pair of the batch's agents and topics) in one indexed query.
+            var sessions = (await db.Sessions
+                    .Where(s => agentIds.Contains(s.AgentId) && topics.Contains(s.Topic))
+                    .ToListAsync(CancellationToken.None).ConfigureAwait(false))
+                .ToDictionary(s => (s.AgentId, s.Topic));
+
+            var notified = false;
+            foreach (var pending in batch)
+            {
+                var report = pending.Report;
+                if (!agents.TryGetValue(report.AgentId, out var agent))
+                {
+                    agent = Agent.Register(report.AgentId, report.ReceivedAt);
+                    db.Agents.Add(agent);
+                    agents.Add(agent.AgentId, agent);
+                }
+
+                if (!sessions.TryGetValue((report.AgentId, report.SessionTopic), out var session))
+                {
+                    session = Session.Open(report.AgentId, report.SessionTopic, report.ReceivedAt);
+                    db.Sessions.Add(session);
+                    sessions.Add((session.AgentId, session.Topic), session);
+                }
+
+                if (report.ApplyTo(agent, session, _notificationsEnabled) is { } notification)
+                {
+                    db.Notifications.Add(notification);
+                    notified = true;
+                }
+            }
+
+            KeepExpiryOfReportedSessions(db);
+            await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            if (notified)
+            {
+                _notificationSignal.Notify();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sessions are read without a lock of their own (their agent's lock covers every writer but the
+    /// expiry sweeper). Had the sweeper marked one expired after it was read, writing only the columns
+    /// a report changed would leave that mark on a live session: so the expiry columns are always written.
+    /// </summary>
+    private static void KeepExpiryOfReportedSessions(KubeAgentsDbContext db)
+    {
+        foreach (var entry in db.ChangeTracker.Entries<Session>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                entry.Property(s => s.Expired).IsModified = true;
+                entry.Property(s => s.ExpiredAt).IsModified = true;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Report queue full for {Seconds:0}s; answering 503")]
+    private partial void LogQueueFull(double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} reports failed ({Error}); applying them one by one")]
+    private partial void LogBatchSplit(int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A batch of {Count} reports met another writer; retry {Attempt}")]
+    private partial void LogConflictRetry(int count, int attempt);
+
+    private sealed class PendingReport(IncomingReport report)
+    {
+        private readonly TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IncomingReport Report => report;
+
+        public Task Committed => _committed.Task;
+
+        public void Complete() => _committed.TrySetResult();
+
+        public void Fail(Exception exception) => _committed.TrySetException(exception);
+    }
+}
