@@ -34,6 +34,21 @@ public class ProcessTests
     }
 
     [Fact]
+    public async Task Sqlite_file_and_postgres_together_stop_start_up_naming_both()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["DB_FILE"] = Path.Combine(Path.GetTempPath(), $"kubeagents-{Guid.NewGuid():N}.db"),
+            ["DB_NAME"] = "kubeagents",
+        });
+
+        (await service.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue(service.Output);
+
+        service.ExitCode.Should().Be(2);
+        service.Output.Should().Contain("Invalid configuration: DB_FILE and DB_NAME");
+    }
+
+    [Fact]
     public async Task Shipped_settings_apply_whatever_the_working_directory()
     {
         // Started from elsewhere, a content root at the working directory would miss appsettings.json

@@ -83,14 +83,15 @@ public class ResilienceTests
         await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
     }
 
-    [SkippableFact]
-    public async Task Every_acknowledged_report_survives_a_kill_9()
+    [SkippableTheory]
+    [InlineData("postgres")]
+    [InlineData("sqlite-file")]
+    public async Task Every_acknowledged_report_survives_a_kill_9(string store)
     {
-        var server = await PostgresServer.GetOrSkipAsync();
-        var environment = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__KubeAgents"] = await server.CreateDatabaseAsync("crash"),
-        };
+        var sqliteFile = Path.Combine(Path.GetTempPath(), $"kubeagents-crash-{Guid.NewGuid():N}.db");
+        var environment = store == "postgres"
+            ? new Dictionary<string, string?> { ["ConnectionStrings__KubeAgents"] = await (await PostgresServer.GetOrSkipAsync()).CreateDatabaseAsync("crash") }
+            : new Dictionary<string, string?> { ["DB_FILE"] = sqliteFile };
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
         var sent = 0;
         await using (var service = ServiceProcess.Start(environment))
@@ -133,11 +134,15 @@ public class ResilienceTests
             await Task.WhenAll(reporters);
         }
 
+        // The restarted service reopens the store (and its migrations find nothing to do).
         await using var restarted = ServiceProcess.Start(environment);
         await restarted.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
-        await using var connection = new NpgsqlConnection(environment["ConnectionStrings__KubeAgents"]);
+        await using var connection = store == "postgres"
+            ? (System.Data.Common.DbConnection)new NpgsqlConnection(environment["ConnectionStrings__KubeAgents"])
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={sqliteFile}");
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT message FROM status_entries", connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT message FROM status_entries";
         var stored = new HashSet<string>();
         await using (var reader = await command.ExecuteReaderAsync())
         {

@@ -35,6 +35,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
     private readonly WritePipelineOptions _options;
     private readonly bool _notificationsEnabled;
     private readonly INotificationSignal _notificationSignal;
+    private readonly TimeProvider _time;
     private readonly ILogger<ReportWritePipeline> _logger;
     private readonly Channel<PendingReport>[] _queues;
 
@@ -43,12 +44,14 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         IOptions<WritePipelineOptions> options,
         IOptions<NotificationOutboxOptions> notifications,
         INotificationSignal notificationSignal,
+        TimeProvider time,
         ILogger<ReportWritePipeline> logger)
     {
         _scopes = scopes;
         _options = options.Value;
         _notificationsEnabled = notifications.Value.Enabled;
         _notificationSignal = notificationSignal;
+        _time = time;
         _logger = logger;
         var capacity = Math.Max(1, _options.QueueCapacity / _options.Writers);
         _queues = [.. Enumerable.Range(0, _options.Writers).Select(_ => Channel.CreateBounded<PendingReport>(
@@ -88,11 +91,11 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
 
     private async Task WaitForRoomAsync(ChannelWriter<PendingReport> queue, PendingReport pending, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.QueueWait);
+        using var timeout = new CancellationTokenSource(_options.QueueWait, _time);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await queue.WriteAsync(pending, timeout.Token).ConfigureAwait(false);
+            await queue.WriteAsync(pending, waiting.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

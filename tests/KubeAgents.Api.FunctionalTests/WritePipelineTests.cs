@@ -1,0 +1,190 @@
+using System.Net;
+using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Reports;
+using KubeAgents.Domain.Sessions;
+using KubeAgents.Infrastructure.Persistence;
+using KubeAgents.Infrastructure.Reports;
+using KubeAgents.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using static KubeAgents.TestSupport.WireClient;
+
+namespace KubeAgents.Api.FunctionalTests;
+
+/// <summary>
+/// Group commit on each store: reports queued behind a held write lock end up in one batch, so the
+/// tests see what a batch does with a bad report, with one agent's order, and with a full queue.
+/// Each test has a service of its own: holding the store's lock would stall the shared one.
+/// </summary>
+public class WritePipelineTests
+{
+    [SkippableTheory]
+    [BothStores]
+    public async Task A_report_the_store_refuses_fails_alone_and_the_rest_of_its_batch_commits(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store);
+        var writer = api.Services.GetRequiredService<IReportWriter>();
+        await writer.WriteAsync(Report(api, "iso", "t", "r0"), CancellationToken.None);
+
+        Task good1, bad, good2, good3;
+        await using (await WriteLock.HoldAsync(api, "iso"))
+        {
+            good1 = writer.WriteAsync(Report(api, "iso", "t", "r1"), CancellationToken.None);
+            // Past the store's topic length check: validation would refuse it, the store refuses it here.
+            bad = writer.WriteAsync(Report(api, "iso", new string('x', Session.MaxTopicLength + 1), "bad"), CancellationToken.None);
+            good2 = writer.WriteAsync(Report(api, "iso", "t", "r2"), CancellationToken.None);
+            good3 = writer.WriteAsync(Report(api, "other", "t", "r3"), CancellationToken.None);
+            good1.IsCompleted.Should().BeFalse("the store's write lock is held");
+        }
+
+        await FluentActions.Awaiting(() => bad).Should().ThrowAsync<DbUpdateException>();
+        await Task.WhenAll(good1, good2, good3);
+        var messages = await api.InDatabaseAsync(db => db.StatusEntries.Select(e => e.Message).ToListAsync());
+        messages.Should().BeEquivalentTo(["r0", "r1", "r2", "r3"]);
+        (await api.InDatabaseAsync(db => db.Sessions.CountAsync())).Should().Be(2);
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task One_agents_reports_are_applied_in_the_order_they_arrived(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store);
+        var writer = api.Services.GetRequiredService<IReportWriter>();
+        var client = new WireClient(api.CreateClient());
+
+        Task[] writes;
+        await using (await WriteLock.HoldAsync(api, null))
+        {
+            // Same timestamp everywhere: the later arrival wins ties, so order is all that decides.
+            writes = [.. Enumerable.Range(0, 200).Select(i => writer.WriteAsync(
+                Report(api, i % 2 == 0 ? "ordered" : $"noise-{i % 7}", "t", $"m{i}", i == 198 ? SessionStatus.Success : SessionStatus.Running),
+                CancellationToken.None))];
+        }
+
+        await Task.WhenAll(writes);
+        var detail = await client.GetAsync(Path("api", "agents", "ordered", "sessions", "t") + "?history_limit=1000");
+        detail.Items("status_history").Select(e => e.GetProperty("message").GetString())
+            .Should().Equal(Enumerable.Range(0, 100).Select(i => $"m{198 - (2 * i)}"), "newest first: the reverse of arrival");
+        detail.GetProperty("session").GetProperty("current_status").GetString().Should().Be("success");
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task A_full_queue_answers_503_with_retry_after_and_changes_nothing(StoreKind store)
+    {
+        var wait = TimeSpan.FromSeconds(5);
+        await using var api = await KubeAgentsApi.StartAsync(store, configureServices: services =>
+            services.Configure<WritePipelineOptions>(o =>
+            {
+                o.Writers = 1;
+                o.QueueCapacity = 1;
+                o.QueueWait = wait;
+            }));
+        var pipeline = api.Services.GetRequiredService<ReportWritePipeline>();
+        var client = new WireClient(api.CreateClient());
+
+        Task[] queued;
+        (HttpStatusCode Status, System.Text.Json.JsonElement Body) refused;
+        await using (await WriteLock.HoldAsync(api, null))
+        {
+            // One report in the writer's hands, waiting for the lock; one filling the queue.
+            var taken = pipeline.WriteAsync(Report(api, "busy", "t", "q0"), CancellationToken.None);
+            await Eventually(() => pipeline.QueueDepth == 0);
+            queued = [taken, pipeline.WriteAsync(Report(api, "busy", "t", "q1"), CancellationToken.None)];
+            pipeline.QueueDepth.Should().Be(1);
+
+            var post = client.ReportRawAsync(new { agent_id = "late", session_topic = "t", status = "running", timestamp = "2026-11-27T10:00:00Z" });
+            // The wait is measured on the service's clock: move it until the request gives up.
+            await Eventually(() =>
+            {
+                api.Clock.Advance(wait);
+                return post.IsCompleted;
+            });
+            refused = await post;
+        }
+
+        refused.Status.Should().Be(HttpStatusCode.ServiceUnavailable);
+        refused.Body.GetProperty("error").GetString().Should().Be("unavailable");
+        await Task.WhenAll(queued);
+        (await client.GetRawAsync(Path("api", "agents", "late"))).Status.Should().Be(HttpStatusCode.NotFound);
+        (await api.InDatabaseAsync(db => db.StatusEntries.CountAsync())).Should().Be(2);
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task The_503_carries_an_honest_retry_after(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store, configureServices: services =>
+            services.AddSingleton<IReportWriter, FullQueue>());
+        using var response = await api.CreateClient().PostAsync(
+            "/webhook/status",
+            new StringContent("""{"agent_id":"a","session_topic":"t","status":"running","timestamp":"2026-11-27T10:00:00Z"}"""));
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(3));
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold within 30 s");
+            await Task.Delay(20);
+        }
+    }
+
+    private static IncomingReport Report(KubeAgentsApi api, string agent, string topic, string message, SessionStatus status = SessionStatus.Running) =>
+        new(agent, topic, null, null, new StatusReport(status, KubeAgentsApi.Epoch, message, null, 0), api.Clock.GetUtcNow());
+
+    private sealed class FullQueue : IReportWriter
+    {
+        public Task WriteAsync(IncomingReport report, CancellationToken cancellationToken) =>
+            throw new Application.Common.Exceptions.ServiceUnavailableException("queue full") { RetryAfter = TimeSpan.FromSeconds(2.5) };
+    }
+
+    /// <summary>
+    /// Holds what the pipeline's writer needs next: SQLite's write lock (an open write transaction),
+    /// or in PostgreSQL the agent's row lock (a report of that agent waits for it) or, with no agent,
+    /// a table lock on agents.
+    /// </summary>
+    private sealed class WriteLock : IAsyncDisposable
+    {
+        private readonly AsyncServiceScope _scope;
+        private readonly IDbContextTransaction _transaction;
+
+        private WriteLock(AsyncServiceScope scope, IDbContextTransaction transaction)
+        {
+            _scope = scope;
+            _transaction = transaction;
+        }
+
+        public static async Task<WriteLock> HoldAsync(KubeAgentsApi api, string? agentId)
+        {
+            var scope = api.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>();
+            var transaction = await db.Database.BeginTransactionAsync();
+            if (api.Store == StoreKind.Postgres)
+            {
+                await (agentId is null
+                    ? db.Database.ExecuteSqlRawAsync("LOCK TABLE agents IN EXCLUSIVE MODE")
+                    : db.Database.ExecuteSqlAsync($"SELECT 1 FROM agents WHERE agent_id = {agentId} FOR UPDATE"));
+            }
+            else
+            {
+                // BEGIN IMMEDIATE took the write lock; a write makes sure of it.
+                await db.Database.ExecuteSqlRawAsync("UPDATE agents SET name = name WHERE 0");
+            }
+
+            return new WriteLock(scope, transaction);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _transaction.RollbackAsync();
+            await _transaction.DisposeAsync();
+            await _scope.DisposeAsync();
+        }
+    }
+}
