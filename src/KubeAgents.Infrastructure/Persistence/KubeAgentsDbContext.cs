@@ -31,6 +31,12 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     /// </summary>
     internal abstract Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Saves what a batch of reports changed, inside the writer's transaction. By default one
+    /// <c>SaveChanges</c>; a store may write the same rows its own faster way.
+    /// </summary>
+    internal virtual Task SaveReportBatchAsync(CancellationToken cancellationToken) => SaveChangesAsync(cancellationToken);
+
     /// <summary>True when the failure came from another transaction of the same rows (a replica): retrying succeeds.</summary>
     internal virtual bool IsWriteConflict(Exception exception) => false;
 

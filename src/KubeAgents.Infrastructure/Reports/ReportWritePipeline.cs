@@ -212,7 +212,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
             }
 
             KeepExpiryOfReportedSessions(db);
-            await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+            await db.SaveReportBatchAsync(CancellationToken.None).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             if (notified)
             {

@@ -1,0 +1,111 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
+
+namespace KubeAgents.Infrastructure.Persistence.Postgres;
+
+/// <summary>
+/// Writes the rows a batch of reports changed as one statement per table and kind (insert, update),
+/// all in one round trip, instead of one statement per row: PostgreSQL's cost per statement, not per
+/// row, is what bounded ingestion. The values are the ones the domain computed on the tracked
+/// entities; columns, conversions and keys come from the EF model, so nothing here restates it.
+/// </summary>
+/// <remarks>
+/// Each column travels as a <c>text[]</c> parameter and is unnested into rows. Non-string columns are
+/// cast to their store type; string columns are assigned uncast, so a value longer than its
+/// <c>varchar(n)</c> is an error, as it is for EF, instead of being silently cut.
+/// </remarks>
+internal static class PostgresRowWriter
+{
+    /// <summary>Adds to <paramref name="batch"/> an INSERT of the added rows and an UPDATE of the modified rows of one entity type.</summary>
+    public static void AddStatements(NpgsqlBatch batch, IEntityType entityType, IReadOnlyList<EntityEntry> entries)
+    {
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var added = entries.Where(e => e.State == EntityState.Added).ToList();
+        var modified = entries.Where(e => e.State == EntityState.Modified).ToList();
+        if (added.Count > 0)
+        {
+            // Identity columns are the store's to fill; hi/lo ids are already known.
+            var columns = entityType.GetProperties().Where(p => NpgsqlPropertyExtensions.GetValueGenerationStrategy(p) is not
+                (NpgsqlValueGenerationStrategy.IdentityAlwaysColumn or NpgsqlValueGenerationStrategy.IdentityByDefaultColumn or NpgsqlValueGenerationStrategy.SerialColumn)).ToList();
+            batch.BatchCommands.Add(Insert(table, columns, added));
+        }
+
+        if (modified.Count > 0)
+        {
+            batch.BatchCommands.Add(Update(table, entityType.GetProperties().ToList(), entityType.FindPrimaryKey()!.Properties, modified));
+        }
+    }
+
+    private static NpgsqlBatchCommand Insert(StoreObjectIdentifier table, List<IProperty> columns, List<EntityEntry> rows)
+    {
+        var command = new NpgsqlBatchCommand();
+        var names = string.Join(", ", columns.Select(p => Quote(p.GetColumnName(table)!)));
+        command.CommandText = $"INSERT INTO {Quote(table.Name)} ({names}) SELECT {Selected(columns)} FROM {Unnest(command, columns, rows)}";
+        return command;
+    }
+
+    private static NpgsqlBatchCommand Update(StoreObjectIdentifier table, List<IProperty> columns, IReadOnlyList<IProperty> key, List<EntityEntry> rows)
+    {
+        var command = new NpgsqlBatchCommand();
+        var set = string.Join(", ", columns.Where(p => !key.Contains(p)).Select(p => $"{Quote(p.GetColumnName(table)!)} = {Value(p, columns.IndexOf(p))}"));
+        var match = string.Join(" AND ", key.Select(p => $"t.{Quote(p.GetColumnName(table)!)} = {Value(p, columns.IndexOf(p))}"));
+        command.CommandText = $"UPDATE {Quote(table.Name)} AS t SET {set} FROM {Unnest(command, columns, rows)} WHERE {match}";
+        return command;
+    }
+
+    /// <summary><c>unnest($1::text[], $2::text[], ...) AS v(c0, c1, ...)</c>, one array per column.</summary>
+    private static string Unnest(NpgsqlBatchCommand command, List<IProperty> columns, List<EntityEntry> rows)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var property = columns[i];
+            var values = new string?[rows.Count];
+            for (var r = 0; r < rows.Count; r++)
+            {
+                values[r] = Text(property, rows[r].Property(property.Name).CurrentValue);
+            }
+
+            command.Parameters.Add(new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        }
+
+        var arrays = string.Join(", ", columns.Select((_, i) => $"${i + 1}"));
+        var aliases = string.Join(", ", columns.Select((_, i) => $"c{i}"));
+        return $"unnest({arrays}) AS v({aliases})";
+    }
+
+    private static string Selected(List<IProperty> columns) => string.Join(", ", columns.Select((p, i) => Value(p, i)));
+
+    /// <summary>The unnested column as its store type; strings stay uncast so length limits are enforced.</summary>
+    private static string Value(IProperty property, int index) =>
+        property.GetTypeMapping().Converter?.ProviderClrType == typeof(string) || property.ClrType == typeof(string)
+            ? $"v.c{index}"
+            : $"v.c{index}::{property.GetColumnType()}";
+
+    private static string? Text(IProperty property, object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var converter = property.GetTypeMapping().Converter;
+        var stored = converter is null ? value : converter.ConvertToProvider(value);
+        return stored switch
+        {
+            null => null,
+            string text => text,
+            // timestamptz keeps microseconds: cut, as Npgsql's binary writer does.
+            DateTimeOffset instant => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00",
+            bool flag => flag ? "true" : "false",
+            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+            _ => stored.ToString(),
+        };
+    }
+
+    private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+}
