@@ -8,7 +8,9 @@ namespace KubeAgents.Api.Routing;
 /// Binds a route parameter from the raw request target, percent-decoded exactly once, so that an id
 /// or topic a client encoded with <c>encodeURIComponent</c> (<c>%2F</c>, <c>%25</c>, <c>+</c>, Unicode)
 /// comes back exactly as it was reported. The server's own path decoding leaves <c>%2F</c> encoded
-/// while decoding <c>%25</c>, which makes the decoded path ambiguous.
+/// while decoding <c>%25</c>, which makes the decoded path ambiguous. The segment is the one at the
+/// template's position, which is the one routing matched because <see cref="DotSegmentGuard"/> refuses
+/// the only targets whose raw and routed segments differ in number (dot segments).
 /// </summary>
 [AttributeUsage(AttributeTargets.Parameter)]
 public sealed class FromPathSegmentAttribute : ModelBinderAttribute
