@@ -49,6 +49,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseDotSegmentGuard();
+app.UseQueryTextGuard();
 app.UseStatusCodePages(async context =>
 {
     // Unknown routes and wrong methods answer in the contract's shape too.

@@ -69,6 +69,7 @@ public static class RawHttp
             return null;
         }
 
-        return (status, JsonDocument.Parse(bodyText).RootElement.Clone());
+        // Kestrel refuses some targets before the application runs, with an empty body.
+        return (status, bodyText.Length == 0 ? default : JsonDocument.Parse(bodyText).RootElement.Clone());
     }
 }

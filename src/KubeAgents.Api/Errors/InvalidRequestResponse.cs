@@ -37,7 +37,10 @@ internal static class InvalidRequestResponse
             return "request body must be a JSON object";
         }
 
-        return $"{key} has an invalid value '{entry.AttemptedValue}'";
+        // A binder's own message (a path segment that is not text) already names the parameter.
+        return entry.AttemptedValue is null && entry.Errors[0].ErrorMessage.Length > 0
+            ? entry.Errors[0].ErrorMessage
+            : $"{key} has an invalid value '{entry.AttemptedValue}'";
     }
 
     private static string DescribeJsonError(string path, string error, Type? bodyType)

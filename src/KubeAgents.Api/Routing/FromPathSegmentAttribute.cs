@@ -28,7 +28,19 @@ internal sealed class RawPathSegmentBinder : IModelBinder
     public Task BindModelAsync(ModelBindingContext bindingContext)
     {
         ArgumentNullException.ThrowIfNull(bindingContext);
-        var value = FromRawTarget(bindingContext) ?? bindingContext.ValueProvider.GetValue(bindingContext.ModelName).FirstValue;
+        var raw = RawSegment(bindingContext);
+        string? value;
+        if (raw is null)
+        {
+            value = bindingContext.ValueProvider.GetValue(bindingContext.ModelName).FirstValue;
+        }
+        else if (!PercentDecoding.TryDecodeText(raw, out value))
+        {
+            bindingContext.ModelState.TryAddModelError(
+                bindingContext.ModelName, $"{bindingContext.ModelName} must be percent-encoded UTF-8 text without NUL characters");
+            return Task.CompletedTask;
+        }
+
         if (string.IsNullOrEmpty(value))
         {
             bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, $"{bindingContext.ModelName} is required");
@@ -39,7 +51,8 @@ internal sealed class RawPathSegmentBinder : IModelBinder
         return Task.CompletedTask;
     }
 
-    private static string? FromRawTarget(ModelBindingContext bindingContext)
+    /// <summary>The still-encoded segment at the parameter's position in the raw target, or null without one.</summary>
+    private static string? RawSegment(ModelBindingContext bindingContext)
     {
         var template = bindingContext.ActionContext.ActionDescriptor.AttributeRouteInfo?.Template;
         var rawTarget = bindingContext.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -52,6 +65,6 @@ internal sealed class RawPathSegmentBinder : IModelBinder
         var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
         var segments = rawPath[1..].Split('/');
-        return index >= 0 && index < segments.Length ? Uri.UnescapeDataString(segments[index]) : null;
+        return index >= 0 && index < segments.Length ? segments[index] : null;
     }
 }

@@ -26,5 +26,36 @@ public static class TextRules
         rule.Must(value => value is null || value.Length <= maxLength)
                 .WithMessage((_, value) => $"{field} must be at most {maxLength} characters (got {value!.Length})")
             .Must(value => value is null || !value.Contains('\0', StringComparison.Ordinal))
-                .WithMessage($"{field} must not contain NUL (\\u0000) characters");
+                .WithMessage($"{field} must not contain NUL (\\u0000) characters")
+            .Must(IsWellFormedUtf16)
+                .WithMessage($"{field} must be valid Unicode text (an unpaired surrogate is not)");
+
+    /// <summary>A text query parameter: no NUL and no unpaired surrogate, which PostgreSQL cannot take as a parameter.</summary>
+    public static IRuleBuilderOptions<T, string?> QueryText<T>(this IRuleBuilder<T, string?> rule, string parameter) =>
+        rule.Must(value => value is null || !value.Contains('\0', StringComparison.Ordinal))
+                .WithMessage($"{parameter} must not contain NUL (\\u0000) characters")
+            .Must(IsWellFormedUtf16)
+                .WithMessage($"{parameter} must be valid Unicode text (an unpaired surrogate is not)");
+
+    private static bool IsWellFormedUtf16(string? value)
+    {
+        if (value is null)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsSurrogatePair(value, i))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
