@@ -1,4 +1,5 @@
 using FluentValidation;
+using KubeAgents.Api.Configuration;
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
@@ -16,6 +17,8 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 ErrorResponse.BadRequest,
                 string.Join("; ", validation.Errors.Select(e => e.ErrorMessage).Distinct()))),
             NotFoundException notFound => (StatusCodes.Status404NotFound, new ErrorResponse(ErrorResponse.NotFound, notFound.Message)),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, new ErrorResponse(
+                ErrorResponse.PayloadTooLarge, $"the request body must be at most {RequestLimits.MaxBodyBytes} bytes")),
             BadHttpRequestException badRequest => (badRequest.StatusCode, new ErrorResponse(ErrorResponse.BadRequest, badRequest.Message)),
             _ when DatabaseFailures.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(
                 ErrorResponse.Unavailable, "the database is unavailable; retry later")),
