@@ -22,6 +22,11 @@ internal sealed partial class DatabaseInitializer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var started = TimeProvider.System.GetTimestamp();
+        // Every attempt, and the pause between two, ends at the deadline: one connect to a server that
+        // accepts and never answers would otherwise wait Npgsql's own 15 s past it.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.StartupTimeout);
+        Exception? lastFailure = null;
         for (var attempt = 1; ; attempt++)
         {
             var scope = scopeFactory.CreateAsyncScope();
@@ -32,32 +37,68 @@ internal sealed partial class DatabaseInitializer(
                 {
                     if (db.Database.IsRelational())
                     {
-                        await MigrateExclusivelyAsync(db, cancellationToken).ConfigureAwait(false);
+                        var connectionString = db.Database.GetConnectionString();
+                        BoundConnectTimeout(db, options.StartupTimeout - TimeProvider.System.GetElapsedTime(started));
+                        try
+                        {
+                            await MigrateExclusivelyAsync(db, deadline.Token).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            // The context goes back to the pool: requests must not inherit the bounded, unpooled string.
+                            db.Database.SetConnectionString(connectionString);
+                        }
                     }
                     else
                     {
-                        await db.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+                        await db.Database.EnsureCreatedAsync(deadline.Token).ConfigureAwait(false);
                     }
 
                     return;
                 }
-                catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+                catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex) || IsDeadline(ex))
                 {
+                    lastFailure = IsDeadline(ex) ? lastFailure ?? ex : ex;
                     var elapsed = TimeProvider.System.GetElapsedTime(started);
-                    if (elapsed >= options.StartupTimeout)
+                    if (deadline.IsCancellationRequested || elapsed >= options.StartupTimeout)
                     {
                         throw new InvalidOperationException(
-                            $"PostgreSQL was not reachable within {options.StartupTimeout.TotalSeconds:0}s ({DatabaseSettings.StartupTimeoutKey}); giving up.", ex);
+                            $"PostgreSQL was not reachable within {options.StartupTimeout.TotalSeconds:0}s ({DatabaseSettings.StartupTimeoutKey}); giving up: {DatabaseFailures.Describe(lastFailure)}", lastFailure);
                     }
 
-                    LogWaiting(attempt, ex.Message, elapsed.TotalSeconds, options.StartupTimeout.TotalSeconds);
-                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken).ConfigureAwait(false);
+                    LogWaiting(attempt, DatabaseFailures.Describe(ex), elapsed.TotalSeconds, options.StartupTimeout.TotalSeconds);
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), deadline.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // The deadline passed during the pause: the next turn of the loop gives up.
+                    }
                 }
             }
         }
+
+        bool IsDeadline(Exception ex) => deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested &&
+            (ex is OperationCanceledException || ex.InnerException is OperationCanceledException || ex is TimeoutException);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Npgsql does not cancel a connect that waits for the server's first answer; its own timeout
+    /// (whole seconds, at least 1) does, so it is set to what remains of the start-up time. The
+    /// connection is not pooled: this string's pool would keep its connections idle for good.
+    /// </summary>
+    private static void BoundConnectTimeout(KubeAgentsDbContext db, TimeSpan remaining)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString())
+        {
+            Timeout = (int)Math.Clamp(Math.Ceiling(remaining.TotalSeconds), 1, 1024),
+            Pooling = false,
+        };
+        db.Database.SetConnectionString(connection.ConnectionString);
+    }
 
     /// <summary>
     /// Migrates while holding a PostgreSQL advisory lock on the migrating connection: instances that
