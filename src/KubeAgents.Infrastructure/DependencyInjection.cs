@@ -40,6 +40,7 @@ public static class DependencyInjection
             }
 
             options.AddInterceptors(provider.GetServices<IInterceptor>());
+            options.ConfigureWarnings(StoreLogLevels.Configure);
         });
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
         // One agent's reports queue on it in this process (both stores); the in-memory sweeper too.

@@ -39,7 +39,7 @@ public static class DatabaseFailures
         var messages = new List<string>();
         for (var current = start; current is not null; current = current.InnerException)
         {
-            var message = current.Message.Trim().TrimEnd('.');
+            var message = current.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
             if (message.Length > 0 && !messages.Any(m => m.Contains(message, StringComparison.Ordinal)))
             {
                 messages.Add(message);
