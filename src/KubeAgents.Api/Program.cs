@@ -2,6 +2,7 @@ using KubeAgents.Api.Configuration;
 using KubeAgents.Api.Errors;
 using KubeAgents.Api.Json;
 using KubeAgents.Api.OpenApi;
+using KubeAgents.Api.Routing;
 using KubeAgents.Application;
 using KubeAgents.Application.Common.Behaviors;
 using KubeAgents.Application.Reports.Commands.ReportStatus;
@@ -47,6 +48,8 @@ builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = Tim
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseDotSegmentGuard();
+app.UseQueryTextGuard();
 app.UseStatusCodePages(async context =>
 {
     // Unknown routes and wrong methods answer in the contract's shape too.

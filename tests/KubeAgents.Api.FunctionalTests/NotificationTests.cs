@@ -285,6 +285,47 @@ public sealed class NotificationTests : IAsyncLifetime
         await client.ReportAsync("agent", "t", "success", KubeAgentsApi.Epoch.AddMinutes(1));
     }
 
+    [SkippableFact]
+    public async Task A_store_outage_while_a_send_is_in_flight_costs_no_duplicate()
+    {
+        using var server = await PostgresServer.StartDedicatedOrSkipAsync();
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("outbox") + ";Timeout=3",
+            ["NOTIFICATION_WEBHOOK_URL"] = _receiver.Url,
+        });
+        var client = new WireClient(api.CreateClient());
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _receiver.Answer = async _ =>
+        {
+            arrived.TrySetResult();
+            await answer.Task;
+            return 200;
+        };
+        await client.ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
+        await client.ReportAsync("agent", "t", "success", KubeAgentsApi.Epoch.AddMinutes(1));
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The receiver answers 200 while the store is down: the result cannot be saved yet.
+        server.Stop();
+        answer.SetResult();
+        await Task.Delay(500);
+        server.Start();
+
+        // Well past the 35 s lease, a second at a time: a lost result would be claimed and sent again.
+        for (var second = 0; second < 90; second++)
+        {
+            api.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(30);
+        }
+
+        var stored = await api.InDatabaseAsync(db => db.Notifications.SingleAsync());
+        stored.State.Should().Be(Domain.Notifications.NotificationState.Delivered);
+        stored.Attempts.Should().Be(1);
+        _receiver.Requests.Should().ContainSingle();
+    }
+
     private static async Task<JsonElement> WaitForStateAsync(WireClient client, string state, Func<JsonElement, bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -60,6 +60,62 @@ public class ResilienceTests
         service.Output.Should().Contain("PostgreSQL was not reachable within 3s (DB_STARTUP_TIMEOUT)");
     }
 
+    [Fact]
+    public async Task Start_up_waiting_lines_name_the_cause()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["DB_HOST"] = "127.0.0.1",
+            ["DB_PORT"] = ServiceProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DB_NAME"] = "nowhere",
+            ["DB_STARTUP_TIMEOUT"] = "3s",
+        });
+
+        (await service.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(service.Output);
+
+        var waiting = service.Output.Split('\n').Where(l => l.Contains("Waiting for PostgreSQL", StringComparison.Ordinal)).ToList();
+        waiting.Should().NotBeEmpty(service.Output);
+        waiting.Should().AllSatisfy(line => line.Should().Contain("Connection refused").And.NotContain("likely due to a transient failure"));
+        service.Output.Should().Contain("giving up: Failed to connect to 127.0.0.1");
+    }
+
+    [Fact]
+    public async Task Start_up_timeout_is_honoured_against_a_server_that_never_answers()
+    {
+        // Accepts connections and never says a word: one connect attempt would wait Npgsql's 15 s.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new List<System.Net.Sockets.TcpClient>();
+        using var stop = new CancellationTokenSource();
+        var acceptLoop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                accepted.Add(await silent.AcceptTcpClientAsync(stop.Token));
+            }
+        });
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["DB_HOST"] = "127.0.0.1",
+            ["DB_PORT"] = ((IPEndPoint)silent.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DB_NAME"] = "silent",
+            ["DB_STARTUP_TIMEOUT"] = "5s",
+        });
+
+        var exited = await service.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        stopwatch.Stop();
+        await stop.CancelAsync();
+        await acceptLoop.ContinueWith(_ => { }, TaskScheduler.Default);
+        accepted.ForEach(c => c.Dispose());
+
+        exited.Should().BeTrue(service.Output);
+        service.ExitCode.Should().NotBe(0);
+        service.Output.Should().Contain("PostgreSQL was not reachable within 5s (DB_STARTUP_TIMEOUT)");
+        // 5 s, about 1 s over it, and the process's own start (a couple of seconds on a busy 2-core machine).
+        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(9), service.Output);
+    }
+
     [SkippableFact]
     public async Task Start_up_waits_for_a_database_that_comes_up_late()
     {

@@ -9,11 +9,12 @@ internal static class ApiSettings
     public const int DefaultPort = 8080;
 
     /// <summary>
-    /// <c>PORT</c> wins when set; otherwise ASP.NET's own <c>--urls</c>/<c>ASPNETCORE_URLS</c>/<c>HTTP_PORTS</c>
+    /// Bodies are capped at <see cref="RequestLimits.MaxBodyBytes"/>. <c>PORT</c> wins when set; otherwise ASP.NET's own <c>--urls</c>/<c>ASPNETCORE_URLS</c>/<c>HTTP_PORTS</c>
     /// apply, and with none of them the service listens on 8080.
     /// </summary>
     public static void ConfigureListening(WebApplicationBuilder builder)
     {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
         if (builder.Configuration.GetSetting("PORT") is { } portText)
         {
             var port = SettingsReader.ParseInt32("PORT", portText, 1, 65535);

@@ -11,11 +11,12 @@ namespace KubeAgents.Api.Controllers;
 [Produces("application/json")]
 public sealed class WebhookController(ISender sender) : ControllerBase
 {
-    /// <summary>Accepts an agent's status report. The agent and session are created on their first report.</summary>
+    /// <summary>Accepts an agent's status report. The agent and session are created on their first report. Bodies over 128 KiB are a 413.</summary>
     [HttpPost("status")]
     [ReadBodyAsJson]
     [ProducesResponseType<ReportAccepted>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorResponse>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorResponse>(StatusCodes.Status413PayloadTooLarge)]
     [ProducesResponseType<ErrorResponse>(StatusCodes.Status503ServiceUnavailable)]
     public async Task<ReportAccepted> ReportStatus([FromBody] ReportStatusCommand report, CancellationToken cancellationToken)
     {

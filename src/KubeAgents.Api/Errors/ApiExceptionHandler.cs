@@ -1,5 +1,6 @@
 using System.Globalization;
 using FluentValidation;
+using KubeAgents.Api.Configuration;
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
@@ -7,8 +8,15 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace KubeAgents.Api.Errors;
 
 /// <summary>The one place where exceptions become HTTP answers. Nothing internal reaches the body.</summary>
-internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, TimeProvider time) : IExceptionHandler
 {
+    /// <summary>During an outage every request fails alike: one line per window says so, with how many were not logged.</summary>
+    public static readonly TimeSpan OutageLogWindow = TimeSpan.FromSeconds(5);
+
+    private readonly Lock _outageLog = new();
+    private DateTimeOffset _nextOutageLine = DateTimeOffset.MinValue;
+    private int _outagesNotLogged;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, body) = exception switch
@@ -18,13 +26,20 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 string.Join("; ", validation.Errors.Select(e => e.ErrorMessage).Distinct()))),
             NotFoundException notFound => (StatusCodes.Status404NotFound, new ErrorResponse(ErrorResponse.NotFound, notFound.Message)),
             ServiceUnavailableException busy => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(ErrorResponse.Unavailable, busy.Message)),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, new ErrorResponse(
+                ErrorResponse.PayloadTooLarge, $"the request body must be at most {RequestLimits.MaxBodyBytes} bytes")),
             BadHttpRequestException badRequest => (badRequest.StatusCode, new ErrorResponse(ErrorResponse.BadRequest, badRequest.Message)),
             _ when DatabaseFailures.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(
                 ErrorResponse.Unavailable, "the database is unavailable; retry later")),
             _ => (StatusCodes.Status500InternalServerError, new ErrorResponse(ErrorResponse.InternalError, "internal server error")),
         };
 
-        if (status >= StatusCodes.Status500InternalServerError && exception is not ServiceUnavailableException)
+        if (status == StatusCodes.Status503ServiceUnavailable && exception is not ServiceUnavailableException)
+        {
+            // A full write queue is logged where it happens (the write pipeline), once per wait.
+            LogOutage(httpContext.Request, exception);
+        }
+        else if (status >= StatusCodes.Status500InternalServerError)
         {
             LogServerError(exception, httpContext.Request.Method, httpContext.Request.Path, status);
         }
@@ -39,6 +54,41 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         await httpContext.Response.WriteAsJsonAsync(body, cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>The cause without its stack trace (an outage is not a bug), at most once a window.</summary>
+    private void LogOutage(HttpRequest request, Exception exception)
+    {
+        int notLogged;
+        lock (_outageLog)
+        {
+            var now = time.GetUtcNow();
+            if (now < _nextOutageLine)
+            {
+                _outagesNotLogged++;
+                return;
+            }
+
+            _nextOutageLine = now + OutageLogWindow;
+            notLogged = _outagesNotLogged;
+            _outagesNotLogged = 0;
+        }
+
+        if (notLogged == 0)
+        {
+            LogUnavailable(request.Method, request.Path, DatabaseFailures.Describe(exception));
+        }
+        else
+        {
+            LogStillUnavailable(request.Method, request.Path, DatabaseFailures.Describe(exception), notLogged);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503, the database is unavailable: {Cause}")]
+    private partial void LogUnavailable(string method, string path, string cause);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Method} {Path} answered 503, the database is unavailable: {Cause} ({NotLogged} more like it since the last line)")]
+    private partial void LogStillUnavailable(string method, string path, string cause, int notLogged);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed with {Status}")]
     private partial void LogServerError(Exception exception, string method, string path, int status);

@@ -37,7 +37,10 @@ internal static class InvalidRequestResponse
             return "request body must be a JSON object";
         }
 
-        return $"{key} has an invalid value '{entry.AttemptedValue}'";
+        // A binder's own message (a path segment that is not text) already names the parameter.
+        return entry.AttemptedValue is null && entry.Errors[0].ErrorMessage.Length > 0
+            ? entry.Errors[0].ErrorMessage
+            : $"{key} has an invalid value '{entry.AttemptedValue}'";
     }
 
     private static string DescribeJsonError(string path, string error, Type? bodyType)
@@ -49,13 +52,22 @@ internal static class InvalidRequestResponse
             return wrongType ? "request body must be a JSON object" : $"request body is not valid JSON: {FirstSentence(error)}";
         }
 
+        var property = bodyType?.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .FirstOrDefault(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name).Equals(field, StringComparison.OrdinalIgnoreCase));
+        if (error.StartsWith("Duplicate property", StringComparison.Ordinal))
+        {
+            // Keys match without regard to case, so "AGENT_ID" repeats "agent_id".
+            var key = property is null ? field : JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+            return key == field
+                ? $"duplicate key {key} in the request body"
+                : $"duplicate key {key} in the request body (as '{field}'; keys match without regard to case)";
+        }
+
         if (!wrongType)
         {
             return $"request body is not valid JSON at {field}: {FirstSentence(error)}";
         }
 
-        var property = bodyType?.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .FirstOrDefault(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name) == field);
         return property is null
             ? $"{field} has a value of the wrong type"
             : $"{field} must be {Expectation(property.PropertyType)}";

@@ -13,6 +13,9 @@ internal static class JsonSetup
         options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.NumberHandling = JsonNumberHandling.Strict;
+        // {"agent_id":"a",...,"agent_id":"b"} would mean "b" here and "a" to a proxy or parser that
+        // keeps the first: refuse it rather than pick one.
+        options.AllowDuplicateProperties = false;
         options.Converters.Add(new SessionStatusJsonConverter());
         // Never reached for SessionStatus at run time (the strict converter above comes first); it tells
         // the OpenAPI generator that the enum is written as its lower-case names.

@@ -88,21 +88,7 @@ public static class DatabaseSettings
             builder.SslMode = ParseSslMode(sslMode);
         }
 
-        if (Setting("DB_MAX_OPEN_CONNS", "25") is { } maxOpen)
-        {
-            builder.MaxPoolSize = SettingsReader.ParseInt32("DB_MAX_OPEN_CONNS", maxOpen, 1, 1000);
-        }
-
-        if (Setting("DB_MAX_IDLE_CONNS", "5") is { } maxIdle)
-        {
-            builder.MinPoolSize = SettingsReader.ParseInt32("DB_MAX_IDLE_CONNS", maxIdle, 0, 1000);
-        }
-
-        if (builder.MinPoolSize > builder.MaxPoolSize)
-        {
-            throw new InvalidConfigurationException(
-                $"DB_MAX_IDLE_CONNS ({builder.MinPoolSize}) must not exceed DB_MAX_OPEN_CONNS ({builder.MaxPoolSize}).");
-        }
+        ApplyPoolSizes(configuration, builder, hasBase);
 
         if (configuration.GetSetting("DB_CONN_MAX_LIFETIME") is not null || !hasBase)
         {
@@ -133,6 +119,39 @@ public static class DatabaseSettings
         }
 
         return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// <c>DB_MAX_OPEN_CONNS</c> (default 25) and <c>DB_MAX_IDLE_CONNS</c> (default 5, or the open limit
+    /// when lower, so <c>DB_MAX_OPEN_CONNS=2</c> alone starts). Idle above open is an error only when
+    /// someone asked for it, and the message names where each number came from.
+    /// </summary>
+    private static void ApplyPoolSizes(IConfiguration configuration, NpgsqlConnectionStringBuilder builder, bool hasBase)
+    {
+        var maxOpen = configuration.GetSetting("DB_MAX_OPEN_CONNS");
+        var maxIdle = configuration.GetSetting("DB_MAX_IDLE_CONNS");
+        if (maxOpen is not null || !hasBase)
+        {
+            builder.MaxPoolSize = SettingsReader.ParseInt32("DB_MAX_OPEN_CONNS", maxOpen ?? "25", 1, 1000);
+        }
+
+        if (maxIdle is not null)
+        {
+            builder.MinPoolSize = SettingsReader.ParseInt32("DB_MAX_IDLE_CONNS", maxIdle, 0, 1000);
+        }
+        else if (!hasBase)
+        {
+            builder.MinPoolSize = Math.Min(5, builder.MaxPoolSize);
+        }
+
+        if (builder.MinPoolSize > builder.MaxPoolSize)
+        {
+            var idleSource = maxIdle is not null ? "DB_MAX_IDLE_CONNS" : "the connection string's Minimum Pool Size";
+            var openSource = maxOpen is not null ? "DB_MAX_OPEN_CONNS" : hasBase ? "the connection string's Maximum Pool Size" : "DB_MAX_OPEN_CONNS";
+            var openDefault = maxOpen is null && !hasBase ? ", its default" : string.Empty;
+            throw new InvalidConfigurationException(
+                $"{idleSource} ({builder.MinPoolSize}) must not exceed {openSource} ({builder.MaxPoolSize}{openDefault}).");
+        }
     }
 
     private static bool Mentions(string? connectionString, params string[] keywords)

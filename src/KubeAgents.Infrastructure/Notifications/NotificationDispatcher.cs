@@ -16,7 +16,8 @@ namespace KubeAgents.Infrastructure.Notifications;
 /// A claimer that crashes mid-attempt leaves its claim to expire after the lease; the notification
 /// is then sent again with the same <c>X-KubeAgents-Delivery</c> id, so receivers can drop the copy.
 /// On shutdown it claims nothing more and gives in-flight attempts <see cref="ShutdownGrace"/>; any
-/// still unsent are released as pending.
+/// still unsent are released as pending. A result the store cannot take (an outage) is kept and saved
+/// once the store answers, before anything new is claimed.
 /// </remarks>
 internal sealed partial class NotificationDispatcher(
     IServiceScopeFactory scopeFactory,
@@ -30,6 +31,9 @@ internal sealed partial class NotificationDispatcher(
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
     private const int BatchSize = 16;
+
+    // Well inside the lease, so a result kept through an outage is saved soon after the store is back.
+    private static readonly TimeSpan MaxSaveBackoff = TimeSpan.FromSeconds(4);
 
     // Longer than any attempt, so a live claimer never loses its claim mid-attempt.
     private TimeSpan Lease => settings.Timeout + TimeSpan.FromSeconds(30);
@@ -55,7 +59,7 @@ internal sealed partial class NotificationDispatcher(
             var now = time.GetUtcNow();
             for (var i = 0; i < batch.Count; i++)
             {
-                await RecordAsync(db, batch[i], errors[i], inFlight.IsCancellationRequested, now).ConfigureAwait(false);
+                await RecordAsync(db, batch[i], errors[i], inFlight.IsCancellationRequested, now, stoppingToken).ConfigureAwait(false);
             }
 
             return batch.Count;
@@ -87,7 +91,8 @@ internal sealed partial class NotificationDispatcher(
         }
     }
 
-    private async Task RecordAsync(KubeAgentsDbContext db, Notification notification, string? error, bool stopping, DateTimeOffset now)
+    private async Task RecordAsync(
+        KubeAgentsDbContext db, Notification notification, string? error, bool stopping, DateTimeOffset now, CancellationToken stoppingToken)
     {
         if (error is null)
         {
@@ -104,15 +109,61 @@ internal sealed partial class NotificationDispatcher(
             LogAttemptFailed(notification.Id, notification.Attempts, settings.MaxAttempts, error);
         }
 
-        try
+        await SaveResultAsync(db, notification, stoppingToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Saves an attempt's result, retrying with backoff while the store is unavailable. A result lost
+    /// to a short outage would let the lease run out and the notification be sent again; kept here,
+    /// it is saved when the store answers, and nothing new is claimed meanwhile (this dispatcher waits).
+    /// Past the lease, another dispatcher may have claimed it again: the claim token then refuses the save.
+    /// </summary>
+    private async Task SaveResultAsync(KubeAgentsDbContext db, Notification notification, CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(500);
+        for (var failures = 0; ; failures++)
         {
-            // Not cancellable: the attempt happened and its result must be kept.
-            await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Our lease ran out and another dispatcher holds it now; its result wins.
-            db.Entry(notification).State = EntityState.Detached;
+            try
+            {
+                // Not cancellable: the attempt happened and its result must be kept.
+                await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+                if (failures > 0)
+                {
+                    LogResultSaved(notification.Id, failures);
+                }
+
+                return;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Our lease ran out and another dispatcher holds it now; its result wins.
+                db.Entry(notification).State = EntityState.Detached;
+                return;
+            }
+            catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+            {
+                if (failures == 0)
+                {
+                    LogResultPending(notification.Id, DatabaseFailures.Describe(ex));
+                }
+
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    LogResultLost(notification.Id);
+                    throw new OperationCanceledException(stoppingToken);
+                }
+
+                try
+                {
+                    await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // One last try on the way out, below.
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxSaveBackoff.Ticks));
+            }
         }
     }
 
@@ -134,6 +185,15 @@ internal sealed partial class NotificationDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} attempt {Attempt} of {MaxAttempts} failed: {Error}")]
     private partial void LogAttemptFailed(Guid id, int attempt, int maxAttempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id}: the result of its attempt cannot be saved yet ({Reason}); kept, retrying until the store answers")]
+    private partial void LogResultPending(Guid id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id}: result saved after {Failures} failed tries")]
+    private partial void LogResultSaved(Guid id, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id}: shutting down before its result could be saved; it will be sent again, with the same delivery id, once its lease runs out")]
+    private partial void LogResultLost(Guid id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification dispatch failed; retrying at the next poll")]
     private partial void LogDispatchFailed(Exception exception);

@@ -18,6 +18,11 @@ internal sealed partial class DatabaseInitializer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var started = TimeProvider.System.GetTimestamp();
+        // Every attempt, and the pause between two, ends at the deadline: one connect to a server that
+        // accepts and never answers would otherwise wait Npgsql's own 15 s past it.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.StartupTimeout);
+        Exception? lastFailure = null;
         for (var attempt = 1; ; attempt++)
         {
             var scope = scopeFactory.CreateAsyncScope();
@@ -26,23 +31,34 @@ internal sealed partial class DatabaseInitializer(
                 var migrator = scope.ServiceProvider.GetRequiredService<IStoreMigrator>();
                 try
                 {
-                    await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                    await migrator.MigrateAsync(options.StartupTimeout - TimeProvider.System.GetElapsedTime(started), deadline.Token).ConfigureAwait(false);
                     return;
                 }
-                catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+                catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex) || IsDeadline(ex))
                 {
+                    lastFailure = IsDeadline(ex) ? lastFailure ?? ex : ex;
                     var elapsed = TimeProvider.System.GetElapsedTime(started);
-                    if (elapsed >= options.StartupTimeout)
+                    if (deadline.IsCancellationRequested || elapsed >= options.StartupTimeout)
                     {
                         throw new InvalidOperationException(
-                            $"{migrator.StoreName} was not reachable within {options.StartupTimeout.TotalSeconds:0}s ({DatabaseSettings.StartupTimeoutKey}); giving up.", ex);
+                            $"{migrator.StoreName} was not reachable within {options.StartupTimeout.TotalSeconds:0}s ({DatabaseSettings.StartupTimeoutKey}); giving up: {DatabaseFailures.Describe(lastFailure)}", lastFailure);
                     }
 
-                    LogWaiting(migrator.StoreName, attempt, ex.Message, elapsed.TotalSeconds, options.StartupTimeout.TotalSeconds);
-                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken).ConfigureAwait(false);
+                    LogWaiting(migrator.StoreName, attempt, DatabaseFailures.Describe(ex), elapsed.TotalSeconds, options.StartupTimeout.TotalSeconds);
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), deadline.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // The deadline passed during the pause: the next turn of the loop gives up.
+                    }
                 }
             }
         }
+
+        bool IsDeadline(Exception ex) => deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested &&
+            (ex is OperationCanceledException || ex.InnerException is OperationCanceledException || ex is TimeoutException);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -69,12 +69,37 @@ public class ReportStatusValidatorTests
     [Theory]
     [InlineData(null)]
     [InlineData("")]
-    [InlineData("   ")]
     public void Agent_id_and_topic_are_required(string? value)
     {
         Errors(Valid with { AgentId = value }).Should().Equal("agent_id is required");
         Errors(Valid with { SessionTopic = value }).Should().Equal("session_topic is required");
     }
+
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("   ")]
+    [InlineData("\t")]
+    public void Whitespace_only_agent_id_and_topic_are_accepted_as_the_original_does(string value)
+    {
+        Errors(Valid with { AgentId = value }).Should().BeEmpty();
+        Errors(Valid with { SessionTopic = value }).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    public void Dot_segments_are_refused_as_agent_id_and_topic(string value)
+    {
+        Errors(Valid with { AgentId = value }).Should().ContainSingle().Which.Should().StartWith("agent_id must not be").And.Contain("dot segment");
+        Errors(Valid with { SessionTopic = value }).Should().ContainSingle().Which.Should().StartWith("session_topic must not be").And.Contain("dot segment");
+    }
+
+    [Theory]
+    [InlineData("...")]
+    [InlineData(".hidden")]
+    [InlineData("a/..")]
+    public void Dots_that_are_not_a_whole_dot_segment_are_accepted(string value) =>
+        Errors(Valid with { SessionTopic = value, AgentId = value }).Should().BeEmpty();
 
     [Fact]
     public void Status_and_timestamp_are_required()

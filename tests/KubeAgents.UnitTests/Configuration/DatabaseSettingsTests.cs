@@ -87,10 +87,49 @@ public class DatabaseSettingsTests
     }
 
     [Fact]
-    public void Idle_connections_cannot_exceed_open_connections()
+    public void Idle_connections_cannot_exceed_open_connections_when_both_are_set()
     {
         var act = () => DatabaseSettings.GetPostgresConnectionString(Config(("DB_NAME", "k"), ("DB_MAX_OPEN_CONNS", "2"), ("DB_MAX_IDLE_CONNS", "3")));
 
-        act.Should().Throw<InvalidConfigurationException>().WithMessage("DB_MAX_IDLE_CONNS*");
+        act.Should().Throw<InvalidConfigurationException>().WithMessage("DB_MAX_IDLE_CONNS (3) must not exceed DB_MAX_OPEN_CONNS (2)*");
+    }
+
+    [Theory]
+    [InlineData("1", 1)]
+    [InlineData("2", 2)]
+    [InlineData("5", 5)]
+    [InlineData("40", 5)]
+    public void Idle_connections_default_to_five_or_the_open_limit_when_lower(string maxOpen, int expectedIdle)
+    {
+        var builder = Parse(("DB_NAME", "k"), ("DB_MAX_OPEN_CONNS", maxOpen));
+
+        builder.MaxPoolSize.Should().Be(int.Parse(maxOpen, System.Globalization.CultureInfo.InvariantCulture));
+        builder.MinPoolSize.Should().Be(expectedIdle);
+    }
+
+    [Fact]
+    public void Idle_connections_alone_may_be_lowered()
+    {
+        var builder = Parse(("DB_NAME", "k"), ("DB_MAX_IDLE_CONNS", "0"));
+
+        builder.MinPoolSize.Should().Be(0);
+        builder.MaxPoolSize.Should().Be(25);
+    }
+
+    [Fact]
+    public void Idle_connections_over_the_default_open_limit_name_both_variables()
+    {
+        var act = () => DatabaseSettings.GetPostgresConnectionString(Config(("DB_NAME", "k"), ("DB_MAX_IDLE_CONNS", "30")));
+
+        act.Should().Throw<InvalidConfigurationException>().WithMessage("DB_MAX_IDLE_CONNS (30) must not exceed DB_MAX_OPEN_CONNS (25, its default)*");
+    }
+
+    [Fact]
+    public void Open_limit_below_the_connection_strings_minimum_names_both()
+    {
+        var act = () => DatabaseSettings.GetPostgresConnectionString(Config(
+            ("ConnectionStrings:KubeAgents", "Host=db;Database=k;Minimum Pool Size=8"), ("DB_MAX_OPEN_CONNS", "4")));
+
+        act.Should().Throw<InvalidConfigurationException>().WithMessage("*Minimum Pool Size (8)*DB_MAX_OPEN_CONNS (4)*");
     }
 }

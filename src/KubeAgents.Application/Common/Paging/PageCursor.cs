@@ -13,6 +13,10 @@ public readonly record struct PageCursor(DateTimeOffset At, string Key)
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
+    // A cursor is only ever made from UTF-8 text without NUL; anything else was forged, and PostgreSQL
+    // would refuse it as a parameter (a 500) where the embedded store compares it happily.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public string Encode() =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{At.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{Key}"));
 
@@ -27,9 +31,14 @@ public readonly record struct PageCursor(DateTimeOffset At, string Key)
         string decoded;
         try
         {
-            decoded = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text));
+            decoded = StrictUtf8.GetString(Base64Url.DecodeFromChars(text));
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
+        {
+            return false;
+        }
+
+        if (decoded.Contains('\0', StringComparison.Ordinal))
         {
             return false;
         }

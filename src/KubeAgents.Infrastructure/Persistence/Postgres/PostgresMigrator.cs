@@ -17,7 +17,37 @@ internal sealed class PostgresMigrator(PostgresDbContext db) : IStoreMigrator
 
     public string StoreName => "PostgreSQL";
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public async Task MigrateAsync(TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        var connectionString = db.Database.GetConnectionString();
+        BoundConnectTimeout(remaining);
+        try
+        {
+            await MigrateExclusivelyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The context goes back to the pool: requests must not inherit the bounded, unpooled string.
+            db.Database.SetConnectionString(connectionString);
+        }
+    }
+
+    /// <summary>
+    /// Npgsql does not cancel a connect that waits for the server's first answer; its own timeout
+    /// (whole seconds, at least 1) does, so it is set to what remains of the start-up time. The
+    /// connection is not pooled: this string's pool would keep its connections idle for good.
+    /// </summary>
+    private void BoundConnectTimeout(TimeSpan remaining)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString())
+        {
+            Timeout = (int)Math.Clamp(Math.Ceiling(remaining.TotalSeconds), 1, 1024),
+            Pooling = false,
+        };
+        db.Database.SetConnectionString(connection.ConnectionString);
+    }
+
+    private async Task MigrateExclusivelyAsync(CancellationToken cancellationToken)
     {
         await CreateDatabaseIfMissingAsync(cancellationToken).ConfigureAwait(false);
         await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

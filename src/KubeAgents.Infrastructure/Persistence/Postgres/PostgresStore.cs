@@ -17,7 +17,8 @@ internal static class PostgresStore
         // Pooled: a context per request is otherwise rebuilt from scratch on every read.
         services.AddDbContextPool<PostgresDbContext>((provider, options) => options
             .UseNpgsql(connectionString)
-            .AddInterceptors(provider.GetServices<IInterceptor>()));
+            .AddInterceptors(provider.GetServices<IInterceptor>())
+            .ConfigureWarnings(StoreLogLevels.Configure));
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<PostgresDbContext>());
         services.AddScoped<IStoreMigrator, PostgresMigrator>();
         services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();

@@ -10,7 +10,7 @@ internal sealed class SqliteMigrator(SqliteDbContext db, SqliteDatabase database
 {
     public string StoreName => database.IsTemporary ? "SQLite (in memory)" : $"SQLite ({database.Path})";
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public async Task MigrateAsync(TimeSpan remaining, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(database.Path);
         if (!string.IsNullOrEmpty(directory))

@@ -19,7 +19,8 @@ internal static class SqliteStore
             var database = provider.GetRequiredService<SqliteDatabase>();
             options.UseSqlite(database.ConnectionString)
                 .AddInterceptors(database.Setup)
-                .AddInterceptors(provider.GetServices<IInterceptor>());
+                .AddInterceptors(provider.GetServices<IInterceptor>())
+                .ConfigureWarnings(StoreLogLevels.Configure);
         });
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<SqliteDbContext>());
         services.AddScoped<IStoreMigrator, SqliteMigrator>();

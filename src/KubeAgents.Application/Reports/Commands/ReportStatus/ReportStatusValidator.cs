@@ -9,10 +9,10 @@ public sealed class ReportStatusValidator : AbstractValidator<ReportStatusComman
 {
     public ReportStatusValidator()
     {
-        RuleFor(c => c.AgentId).RequiredText("agent_id", Agent.MaxIdLength);
+        RuleFor(c => c.AgentId).RequiredText("agent_id", Agent.MaxIdLength).PathSegmentText("agent_id");
         RuleFor(c => c.AgentName).OptionalText("agent_name", Agent.MaxNameLength);
         RuleFor(c => c.AgentSource).OptionalText("agent_source", Agent.MaxSourceLength);
-        RuleFor(c => c.SessionTopic).RequiredText("session_topic", Session.MaxTopicLength);
+        RuleFor(c => c.SessionTopic).RequiredText("session_topic", Session.MaxTopicLength).PathSegmentText("session_topic");
         RuleFor(c => c.Status)
             .NotNull().WithMessage("status is required")
             .IsInEnum().WithMessage($"status must be one of: {string.Join(", ", SessionStatusExtensions.WireNames)}");

@@ -1,0 +1,112 @@
+using System.Net;
+using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Reports;
+using KubeAgents.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KubeAgents.Api.FunctionalTests;
+
+/// <summary>Logs an operator can read: no error for what is not one, one line per cause, not one stack trace per request.</summary>
+public class LogTests
+{
+    [SkippableFact]
+    public async Task A_clean_first_start_on_an_empty_database_logs_no_error()
+    {
+        var logs = new LogCollector();
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, configureServices: s => s.AddSingleton<ILoggerProvider>(logs));
+        var client = new WireClient(api.CreateClient());
+
+        await client.ReportAsync("first", "t", "running", KubeAgentsApi.Epoch);
+
+        logs.Entries.Where(e => e.Level >= LogLevel.Error).Should().BeEmpty(string.Join('\n', logs.Entries));
+    }
+
+    [SkippableFact]
+    public async Task An_outage_logs_one_warning_with_its_cause_then_one_a_window_with_a_count()
+    {
+        using var server = await PostgresServer.StartDedicatedOrSkipAsync();
+        var logs = new LogCollector();
+        await using var api = await KubeAgentsApi.StartAsync(
+            StoreKind.Postgres,
+            new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("logs") + ";Timeout=3" },
+            s => s.AddSingleton<ILoggerProvider>(logs));
+        var client = new WireClient(api.CreateClient());
+        await client.ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
+        var before = logs.Entries.Count;
+
+        server.Stop();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                (await client.GetRawAsync("/api/agents")).Status.Should().Be(HttpStatusCode.ServiceUnavailable);
+            }
+
+            var first = logs.Entries.Skip(before).ToList();
+            first.Where(e => e.Level >= LogLevel.Error).Should().BeEmpty(string.Join('\n', first));
+            first.Where(e => e.Exception is not null && e.Level >= LogLevel.Warning).Should().BeEmpty(string.Join('\n', first));
+            var unavailable = first.Where(e => e.Message.Contains("unavailable", StringComparison.OrdinalIgnoreCase)).ToList();
+            unavailable.Should().ContainSingle(string.Join('\n', first));
+            unavailable[0].Level.Should().Be(LogLevel.Warning);
+            // The cause as PostgreSQL or the socket gave it: the pooled connection cut by the shutdown, or the refused connect.
+            unavailable[0].Message.Should().MatchRegex("unavailable: (57P01: terminating connection|Failed to connect)").And.NotContain("\n");
+
+            api.Clock.Advance(TimeSpan.FromSeconds(10));
+            (await client.GetRawAsync("/api/agents")).Status.Should().Be(HttpStatusCode.ServiceUnavailable);
+
+            var second = logs.Entries.Skip(before).Where(e => e.Message.Contains("unavailable", StringComparison.OrdinalIgnoreCase)).ToList();
+            second.Should().HaveCount(2);
+            second[1].Message.Should().Contain("9 more");
+        }
+        finally
+        {
+            server.Start();
+        }
+    }
+
+    [Fact]
+    public async Task A_client_that_aborts_mid_request_is_not_an_error()
+    {
+        var logs = new LogCollector();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var store = new BothStoresAttribute().GetData(null!).Select(row => (StoreKind)row[0]).Single(s => s != StoreKind.Postgres);
+        await using var api = await KubeAgentsApi.StartAsync(store, configureServices: s =>
+        {
+            s.AddSingleton<ILoggerProvider>(logs);
+            s.AddSingleton<IReportWriter>(new HangingWriter(entered, handled));
+        });
+        using var abort = new CancellationTokenSource();
+        var client = new WireClient(api.CreateClient());
+        var request = client.Http.PostAsync(
+            "/webhook/status",
+            new StringContent("""{"agent_id":"a","session_topic":"t","status":"running","timestamp":"2026-11-27T10:00:00Z"}""", System.Text.Encoding.UTF8, "application/json"),
+            abort.Token);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await abort.CancelAsync();
+        await FluentActions.Awaiting(() => request).Should().ThrowAsync<OperationCanceledException>();
+        await handled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(200);
+
+        logs.Entries.Where(e => e.Level >= LogLevel.Warning).Should().BeEmpty(string.Join('\n', logs.Entries));
+    }
+
+    private sealed class HangingWriter(TaskCompletionSource entered, TaskCompletionSource handled) : IReportWriter
+    {
+        public async Task WriteAsync(IncomingReport report, CancellationToken cancellationToken)
+        {
+            entered.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                throw new InvalidOperationException("unreachable");
+            }
+            finally
+            {
+                _ = Task.Delay(100, CancellationToken.None).ContinueWith(_ => handled.TrySetResult(), TaskScheduler.Default);
+            }
+        }
+    }
+}
