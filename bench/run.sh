@@ -2,10 +2,12 @@
 # KubeAgents benchmark: starts the service itself (Release build) on the chosen store, preloads data,
 # drives load with wrk and prints a Markdown table of medians over RUNS runs.
 #
-#   bench/run.sh memory            # EF in-memory store
+#   bench/run.sh memory            # the default embedded store: SQLite on a temporary file, not flushed
+#   bench/run.sh file              # the embedded store on DB_FILE (WAL, synchronous=FULL: a 200 is on disk)
 #   bench/run.sh postgres          # a throwaway local PostgreSQL cluster (default settings: fsync and
 #                                  # synchronous_commit on, so a 200 is durable)
 #   RUNS=3 DURATION=15 bench/run.sh postgres
+#   SKIP_LARGE=1 ...               # leave out the 1,000 vs 100,000 stored sessions comparison
 #
 # Needs: the .NET SDK, wrk and curl (apt-get install wrk curl), PostgreSQL binaries for `postgres`.
 # Everything listens on 127.0.0.1 and is stopped when the script ends.
@@ -19,6 +21,7 @@ GET_DURATION=${GET_DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 LIST_SIZES=${LIST_SIZES:-100 1000 5000}   # agents for the GET /api/agents measurements
 PAGE_ENTRIES=${PAGE_ENTRIES:-20000}       # entries in the session whose first page is read
+LARGE_SESSIONS=${LARGE_SESSIONS:-100000}  # sessions stored before the "large store" runs
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
 WORK=$(mktemp -d /tmp/kubeagents-bench-XXXXXX)
@@ -42,6 +45,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+# RSS split: anonymous (heap, stacks, native), file-backed (mapped assemblies), shared (W^X code mappings).
+rss_split() { awk '/RssAnon|RssFile|RssShmem/ {sub(":", "", $1); sub("Rss", "", $1); printf "%s%s %.0f", (n++ ? ", " : ""), tolower($1), $2/1024}' "/proc/$1/status"; }
 
 pg() {
   local tool=$1; shift
@@ -66,10 +71,14 @@ start_service() {
   local name=$1; shift
   local port; port=$(free_port)
   local env=(PORT="$port" ASPNETCORE_ENVIRONMENT=Production)
-  if [ "$STORE" = postgres ]; then
-    sql postgres "CREATE DATABASE bench_$name" >/dev/null
-    env+=(DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME="bench_$name")
-  fi
+  case "$STORE" in
+    postgres)
+      sql postgres "CREATE DATABASE bench_$name" >/dev/null
+      env+=(DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME="bench_$name") ;;
+    file) env+=(DB_FILE="$WORK/$name.db") ;;
+    memory) ;;
+    *) echo "bench: unknown store '$STORE' (memory, file or postgres)" >&2; exit 1 ;;
+  esac
   env "${env[@]}" "$@" dotnet "$WORK/api/KubeAgents.Api.dll" >"$WORK/$name.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
@@ -191,6 +200,29 @@ if [ "$STORE" = postgres ] && [ -x "$PG_BIN/pgbench" ]; then
   if [ "${ceiling:-0}" = 0 ]; then ceiling=""; echo "bench: pgbench failed: $(head -3 "$WORK/pgbench.err")" >&2; fi
 fi
 
+# --- E: a large store ------------------------------------------------------------------------------
+large=""; small=""
+if [ -z "${SKIP_LARGE:-}" ]; then
+  echo "== fresh ingestion with 1,000 vs $LARGE_SESSIONS sessions stored (each service warmed up into one session)" >&2
+  # Both services are preloaded through the same path and warmed up the same way, so the two
+  # measured runs differ only in how much the store holds.
+  large_store_runs() { # NAME SESSIONS -> RESULT lines
+    local name=$1 sessions=$2 port_var
+    start_service "$name"
+    port_var="PORT_$name"
+    awk -v n="$sessions" 'BEGIN { for (i = 0; i < n; i++)
+        printf "{\"agent_id\":\"agent-%d\",\"session_topic\":\"pre-%d\",\"status\":\"running\",\"timestamp\":\"2026-11-27T10:00:00Z\",\"message\":\"preload\"}\n", i % 1000, i }' >"$WORK/$name.jsonl"
+    preload "${!port_var}" "$WORK/$name.jsonl"
+    DURATION=$WARMUP ingest "${!port_var}" one warm-up big "$name" >/dev/null
+    runs ingest "${!port_var}" fresh "" "" "$name"
+    local pid_var="PID_$name"; kill "${!pid_var}"
+  }
+  # Not in $(...): the services must stay known to this shell, which stops them on exit.
+  large_store_runs E 1000 >"$WORK/small"
+  large_store_runs F "$LARGE_SESSIONS" >"$WORK/large"
+  small=$(cat "$WORK/small"); large=$(cat "$WORK/large")
+fi
+
 # --- report ----------------------------------------------------------------------------------------
 m() { echo "$1" | field "$2" | median; }
 fresh_rate=$(m "$fresh" rate); one_rate=$(m "$one" rate); logged_rate=$(m "$logged" rate)
@@ -199,7 +231,7 @@ cat <<TABLE
 
 KubeAgents benchmark, store: $STORE, $(date -u +%Y-%m-%d), medians of $RUNS runs
 Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; service, $( [ "$STORE" = postgres ] && echo "PostgreSQL $(pg postgres --version | awk '{print $3}'), " )and wrk share it.
-Command: RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/run.sh $STORE
+Command: RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/run.sh $STORE (at $(git -C "$ROOT" rev-parse --short HEAD))
 
 | measure | result |
 |---|---|
@@ -211,7 +243,13 @@ Command: RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/run.sh $STORE
 | GET one session, first history page (100 of $PAGE_ENTRIES entries) | p50 $(m "$page" p50_ms) ms, $(m "$page" bytes) bytes |
 | ingestion with per-request logging on | $(printf '%.0f' "$logged_rate") reports/s ($(awk -v a="$logged_rate" -v b="$fresh_rate" 'BEGIN {printf "%+.1f%%", (a/b-1)*100}') vs off); service CPU $(m "$logged" svc_cpu_ms) ms per report ($(awk -v a="$(m "$logged" svc_cpu_ms)" -v b="$(m "$fresh" svc_cpu_ms)" 'BEGIN {printf "%+.1f%%", (a/b-1)*100}') vs off) |
 | acknowledged reports lost (fresh-session runs) | $((acknowledged - stored < 0 ? 0 : acknowledged - stored)) of $acknowledged acknowledged ($stored stored) |
-| server RSS | ${rss_idle} MB idle, ${rss_a} MB after ingestion, ${rss_b} MB after the read loads |
+| server RSS | ${rss_idle} MB idle, ${rss_a} MB after ingestion, ${rss_b} MB after the read loads ($(rss_split "$PID_B") MB) |
 TABLE
+if [ -n "$large" ]; then
+  small_rate=$(m "$small" rate); large_rate=$(m "$large" rate)
+  printf '| fresh ingestion, 1,000 sessions stored | %.0f reports/s, p99 %s ms, service CPU %s ms per report |\n' "$small_rate" "$(m "$small" p99_ms)" "$(m "$small" svc_cpu_ms)"
+  printf '| fresh ingestion, %s sessions stored | %.0f reports/s (%sx the rate at 1,000), p99 %s ms, service CPU %s ms per report |\n' \
+    "$LARGE_SESSIONS" "$large_rate" "$(awk -v a="$large_rate" -v b="$small_rate" 'BEGIN {printf "%.2f", a/b}')" "$(m "$large" p99_ms)" "$(m "$large" svc_cpu_ms)"
+fi
 [ -n "$ceiling" ] && printf '| PostgreSQL alone (pgbench, a fresh report'"'"'s writes as one statement, 16 clients, no service) | %.0f transactions/s |\n' "$ceiling"
 true
