@@ -31,6 +31,9 @@ namespace KubeAgents.Infrastructure.Reports;
 /// </remarks>
 internal sealed partial class ReportWritePipeline : BackgroundService, IReportWriter
 {
+    /// <summary>Marks the batch's session read in the SQL (logs, pg_stat_statements, tests).</summary>
+    internal const string SessionsQueryTag = "write pipeline: the batch's sessions";
+
     private readonly IServiceScopeFactory _scopes;
     private readonly WritePipelineOptions _options;
     private readonly bool _notificationsEnabled;
@@ -182,6 +185,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
                 .ToDictionary(a => a.AgentId, StringComparer.Ordinal);
             // A superset (every pair of the batch's agents and topics) in one indexed query.
             var sessions = (await db.Sessions
+                    .TagWith(SessionsQueryTag)
                     .Where(s => agentIds.Contains(s.AgentId) && topics.Contains(s.Topic))
                     .ToListAsync(CancellationToken.None).ConfigureAwait(false))
                 .ToDictionary(s => (s.AgentId, s.Topic));
