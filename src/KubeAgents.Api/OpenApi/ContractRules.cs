@@ -78,7 +78,8 @@ internal static class ContractRules
             "The report as JSON. The body is read as JSON whatever its Content-Type (curl -d sends a form type), " +
             "as the original service did; at most 128 KiB.";
         var json = body.Content["application/json"];
-        body.Content["text/plain"] = new OpenApiMediaType { Schema = json.Schema };
+        // text/plain, a form type (curl -d) or none: the same JSON.
+        body.Content["*/*"] = new OpenApiMediaType { Schema = json.Schema };
     }
 
     private static void DescribePaging(OpenApiDocument document)
