@@ -41,9 +41,25 @@ internal static class ContractRules
 
     public static void Apply(OpenApiDocument document)
     {
+        DescribeTags(document);
         DescribeReport(document);
         DescribePaging(document);
         DescribeResponses(document);
+    }
+
+    private static void DescribeTags(OpenApiDocument document)
+    {
+        document.Tags.Clear();
+        foreach (var (name, description) in new[]
+        {
+            ("Webhook", "Where agents report their status."),
+            ("Agents", "Agents, their sessions and status history. Ids and topics are single percent-encoded path segments."),
+            ("Notifications", "The notification outbox, for operators."),
+            ("Health", "Liveness."),
+        })
+        {
+            document.Tags.Add(new OpenApiTag { Name = name, Description = description });
+        }
     }
 
     private static void DescribeReport(OpenApiDocument document)
