@@ -84,8 +84,8 @@ internal static class ContractRules
         ttl.Maximum = Session.MaxTtlMinutes;
 
         report.Properties["timestamp"].Description +=
-            " Kept to the microsecond on PostgreSQL and to 100 ns on the embedded store: a 7th fractional digit " +
-            "is cut on PostgreSQL. Read back in UTC (Z).";
+            " Kept to the microsecond on both stores: digits past the 6th fractional one (.NET writes 7 by default) " +
+            "are dropped, not rounded. Read back in UTC (Z).";
         report.Description +=
             " Members this schema does not name are accepted and ignored, as the original service did.";
 
