@@ -1,4 +1,5 @@
 using KubeAgents.Infrastructure.Persistence;
+using KubeAgents.TestSupport.Contract;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -50,6 +51,15 @@ public sealed class KubeAgentsApi : WebApplicationFactory<Program>
         api.StartServer();
         return api;
     }
+
+    /// <summary>
+    /// A client of the service whose every exchange is checked against the committed OpenAPI document
+    /// (<see cref="ContractValidatingHandler"/>): a response the document does not describe fails the call.
+    /// </summary>
+    public new HttpClient CreateClient() => CreateDefaultClient(new ContractValidatingHandler());
+
+    /// <summary>A client that checks nothing: only for what the document cannot describe (a test of the checker itself).</summary>
+    public HttpClient CreateUncheckedClient() => base.CreateClient();
 
     /// <summary>A scope over the service's own DbContext, to check what was persisted.</summary>
     public async Task<T> InDatabaseAsync<T>(Func<KubeAgentsDbContext, Task<T>> query)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using KubeAgents.TestSupport.Contract;
 
 namespace KubeAgents.TestSupport;
 
@@ -53,7 +54,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(10) };
+    /// <summary>A client whose exchanges are checked against the committed OpenAPI document.</summary>
+    public HttpClient CreateClient() => new(new ContractValidatingHandler { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>Waits until /health answers; fails with the process output if it exits or never answers.</summary>
     public async Task WaitUntilHealthyAsync(TimeSpan timeout)

@@ -22,6 +22,11 @@ namespace KubeAgents.Api.Controllers;
 public sealed class AgentsController(ISender sender) : ControllerBase
 {
     /// <summary>Agents, most recently seen first, a page at a time.</summary>
+    /// <remarks>
+    /// Each agent carries its session counts and its latest status (the greatest timestamp over all its
+    /// sessions). While more agents follow, the page has a next_cursor: pass it as cursor, with the same
+    /// filters, for the next page. A cursor is opaque; one this endpoint did not return is a 400.
+    /// </remarks>
     /// <param name="status">Only agents whose latest status is this one.</param>
     /// <param name="search">Case-insensitive substring of the agent id or name.</param>
     /// <param name="limit">Page size, 1 to 1000 (default 100).</param>
@@ -37,6 +42,10 @@ public sealed class AgentsController(ISender sender) : ControllerBase
         CancellationToken cancellationToken) =>
         await sender.Send(new ListAgentsQuery(status, search, limit, cursor), cancellationToken);
 
+    /// <summary>One agent.</summary>
+    /// <remarks>404 when no report ever named this agent id. The id is one percent-encoded path segment.</remarks>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="cancellationToken">Aborts the query.</param>
     [HttpGet("{agent_id}")]
     [ProducesResponseType<AgentDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorResponse>(StatusCodes.Status404NotFound)]
@@ -44,6 +53,11 @@ public sealed class AgentsController(ISender sender) : ControllerBase
         await sender.Send(new GetAgentQuery(agentId), cancellationToken);
 
     /// <summary>The agent's sessions, most recently updated first, a page at a time.</summary>
+    /// <remarks>
+    /// expired is exact at the time of the read, whether or not the sweeper has run. Without the expired
+    /// parameter every session is listed. 404 when the agent is unknown; an agent without sessions has an
+    /// empty list. Page with next_cursor as for the agents.
+    /// </remarks>
     /// <param name="agentId">The agent.</param>
     /// <param name="expired"><c>false</c> leaves out expired sessions; <c>true</c> keeps only them.</param>
     /// <param name="limit">Page size, 1 to 1000 (default 100).</param>
@@ -61,6 +75,11 @@ public sealed class AgentsController(ISender sender) : ControllerBase
         await sender.Send(new ListSessionsQuery(agentId, expired, limit, cursor), cancellationToken);
 
     /// <summary>One session and a page of its status history, newest first.</summary>
+    /// <remarks>
+    /// The topic is what was reported, percent-encoded as one path segment: "/" is %2F, a space %20,
+    /// Unicode as UTF-8 escapes. History is ordered by the reported timestamp, newest first (ties: the later
+    /// arrival); next_history_cursor pages through older entries. 404 when the agent or the session is unknown.
+    /// </remarks>
     /// <param name="agentId">The agent.</param>
     /// <param name="sessionTopic">The session's topic, percent-encoded as one path segment.</param>
     /// <param name="historyLimit">History page size, 1 to 1000 (default 100).</param>
@@ -78,6 +97,7 @@ public sealed class AgentsController(ISender sender) : ControllerBase
         await sender.Send(new GetSessionQuery(agentId, sessionTopic, historyLimit, historyCursor), cancellationToken);
 
     /// <summary>The agent's status history across all its sessions, newest first, a page at a time.</summary>
+    /// <remarks>Ordered by the reported timestamp (ties: the later arrival); next_cursor pages on. 404 when the agent is unknown.</remarks>
     /// <param name="agentId">The agent.</param>
     /// <param name="status">Only entries with this status.</param>
     /// <param name="limit">Page size, 1 to 1000 (default 100).</param>
@@ -95,6 +115,9 @@ public sealed class AgentsController(ISender sender) : ControllerBase
         await sender.Send(new GetAgentHistoryQuery(agentId, status, limit, cursor), cancellationToken);
 
     /// <summary>The agent's latest status over all its sessions.</summary>
+    /// <remarks>The entry with the greatest reported timestamp. 404 when the agent is unknown or has no status yet.</remarks>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="cancellationToken">Aborts the query.</param>
     [HttpGet("{agent_id}/status")]
     [ProducesResponseType<StatusDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorResponse>(StatusCodes.Status404NotFound)]

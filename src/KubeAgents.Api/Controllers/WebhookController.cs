@@ -11,7 +11,15 @@ namespace KubeAgents.Api.Controllers;
 [Produces("application/json")]
 public sealed class WebhookController(ISender sender) : ControllerBase
 {
-    /// <summary>Accepts an agent's status report. The agent and session are created on their first report. Bodies over 128 KiB are a 413.</summary>
+    /// <summary>Accepts an agent's status report.</summary>
+    /// <remarks>
+    /// The agent and the session (agent_id, session_topic) are created on their first report; a report on an
+    /// expired session revives it. The entry joins the session's history; the session's current status is the
+    /// entry with the greatest timestamp, so an older report arriving late changes only the history. A 200
+    /// means the report is committed; a 400, 413 or 503 means nothing changed. Bodies over 128 KiB are a 413.
+    /// </remarks>
+    /// <param name="report">The report.</param>
+    /// <param name="cancellationToken">Aborts the wait (the report may still be stored).</param>
     [HttpPost("status")]
     [ReadBodyAsJson]
     [ProducesResponseType<ReportAccepted>(StatusCodes.Status200OK)]

@@ -10,6 +10,9 @@ internal static class OpenApiSetup
 {
     public const string DocumentName = "v1";
 
+    /// <summary>Where the service listens by default (<c>PORT</c> 8080); clients set their own base URL.</summary>
+    public const string DefaultServerUrl = "http://localhost:8080";
+
     public static IServiceCollection AddKubeAgentsOpenApi(this IServiceCollection services) =>
         services.AddOpenApiDocument(settings =>
         {
@@ -18,15 +21,20 @@ internal static class OpenApiSetup
             settings.Version = "1.0";
             settings.Description =
                 "Status hub for AI agents: agents report task status to a webhook; the API answers " +
-                "queries about agents, sessions and their history. JSON is snake_case; times are RFC 3339.";
+                "queries about agents, sessions and their history. JSON is snake_case; times are RFC 3339, " +
+                "written in UTC. Members without a value are left out of responses, never written as null. " +
+                "Every error has the body {\"error\":\"<code>\",\"message\":\"...\"}: an unknown path is a 404 " +
+                "not_found and a method a path does not take is a 405 method_not_allowed. There is no " +
+                "authentication and no rate limit.";
             settings.SchemaSettings.SchemaProcessors.Add(new ContractSchemaProcessor());
             settings.PostProcess = document =>
             {
-                document.Servers.Clear();
+                SetServers(document);
                 // These filters bind as strings (to answer a precise 400), but take enum values.
                 UseEnum(document, "/api/agents", "status", nameof(SessionStatus));
                 UseEnum(document, "/api/agents/{agent_id}/history", "status", nameof(SessionStatus));
                 UseEnum(document, "/api/notifications", "state", nameof(NotificationState));
+                ContractRules.Apply(document);
             };
         });
 
@@ -36,10 +44,21 @@ internal static class OpenApiSetup
         target.Schema = new JsonSchema { Reference = document.Components.Schemas[schemaName] };
     }
 
+    /// <summary>One fixed entry, whatever host serves the document: the default local setup.</summary>
+    private static void SetServers(OpenApiDocument document)
+    {
+        document.Servers.Clear();
+        document.Servers.Add(new OpenApiServer
+        {
+            Url = DefaultServerUrl,
+            Description = "The default local setup (PORT=8080). Any deployment serves the same API at its own base URL: clients override this one.",
+        });
+    }
+
     public static WebApplication UseKubeAgentsOpenApi(this WebApplication app)
     {
-        // The same document whatever host serves it: no servers entry taken from the request.
-        app.UseOpenApi(settings => settings.PostProcess = (document, _) => document.Servers.Clear());
+        // The same document whatever host serves it: not a servers entry taken from the request.
+        app.UseOpenApi(settings => settings.PostProcess = (document, _) => SetServers(document));
         app.UseSwaggerUi();
         return app;
     }

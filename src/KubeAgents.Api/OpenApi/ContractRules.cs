@@ -1,0 +1,156 @@
+using KubeAgents.Application.Common.Paging;
+using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.Sessions;
+using NJsonSchema;
+using NSwag;
+
+namespace KubeAgents.Api.OpenApi;
+
+/// <summary>
+/// Writes into the document the rules the validators enforce, from the same constants they use, so a
+/// client generated from it checks what the service checks, and nothing stricter. Rules a schema cannot
+/// state (no NUL, no unpaired surrogate, a cursor this endpoint returned) are in the descriptions.
+/// A test checks each limit here against the validators themselves.
+/// </summary>
+internal static class ContractRules
+{
+    public const string ReportSchema = "ReportStatusCommand";
+
+    /// <summary>The report's text members: the least and most UTF-16 code units, and whether it is read back as a path segment.</summary>
+    public static readonly IReadOnlyList<(string Property, int? MinLength, int MaxLength, bool PathSegment)> ReportText =
+    [
+        ("agent_id", 1, Agent.MaxIdLength, true),
+        ("agent_name", null, Agent.MaxNameLength, false),
+        ("agent_source", null, Agent.MaxSourceLength, false),
+        ("session_topic", 1, Session.MaxTopicLength, true),
+        ("message", null, StatusEntry.MaxMessageLength, false),
+        ("content", null, StatusEntry.MaxContentLength, false),
+    ];
+
+    /// <summary>The page-size query parameters, per path.</summary>
+    public static readonly IReadOnlyList<(string Path, string Parameter)> PageSizes =
+    [
+        ("/api/agents", "limit"),
+        ("/api/agents/{agent_id}/sessions", "limit"),
+        ("/api/agents/{agent_id}/sessions/{session_topic}", "history_limit"),
+        ("/api/agents/{agent_id}/history", "limit"),
+        ("/api/notifications", "limit"),
+    ];
+
+    private const string TextRule = " No NUL (\\u0000) and no unpaired surrogate.";
+
+    public static void Apply(OpenApiDocument document)
+    {
+        DescribeTags(document);
+        DescribeReport(document);
+        DescribePaging(document);
+        DescribeResponses(document);
+    }
+
+    private static void DescribeTags(OpenApiDocument document)
+    {
+        document.Tags.Clear();
+        foreach (var (name, description) in new[]
+        {
+            ("Webhook", "Where agents report their status."),
+            ("Agents", "Agents, their sessions and status history. Ids and topics are single percent-encoded path segments."),
+            ("Notifications", "The notification outbox, for operators."),
+            ("Health", "Liveness."),
+        })
+        {
+            document.Tags.Add(new OpenApiTag { Name = name, Description = description });
+        }
+    }
+
+    private static void DescribeReport(OpenApiDocument document)
+    {
+        var report = document.Components.Schemas[ReportSchema];
+        foreach (var (name, minLength, maxLength, pathSegment) in ReportText)
+        {
+            var property = report.Properties[name];
+            property.MinLength = minLength;
+            property.MaxLength = maxLength;
+            property.Description += TextRule;
+            if (pathSegment)
+            {
+                // Read back as one URL path segment, which can never be a dot segment.
+                property.Not = new JsonSchema { Enumeration = { ".", ".." } };
+                property.Description += " Not \".\" or \"..\".";
+            }
+        }
+
+        var ttl = report.Properties["ttl_minutes"];
+        ttl.Minimum = 0;
+        ttl.Maximum = Session.MaxTtlMinutes;
+
+        report.Properties["timestamp"].Description +=
+            " Kept to the microsecond on both stores: digits past the 6th fractional one (.NET writes 7 by default) " +
+            "are dropped, not rounded. Read back in UTC (Z).";
+        report.Description +=
+            " Members this schema does not name are accepted and ignored, as the original service did.";
+
+        var body = document.Paths["/webhook/status"][OpenApiOperationMethod.Post].RequestBody;
+        body.Description =
+            "The report as JSON. The body is read as JSON whatever its Content-Type (curl -d sends a form type), " +
+            "as the original service did; at most 128 KiB.";
+        var json = body.Content["application/json"];
+        // text/plain, a form type (curl -d) or none: the same JSON.
+        body.Content["*/*"] = new OpenApiMediaType { Schema = json.Schema };
+    }
+
+    private static void DescribePaging(OpenApiDocument document)
+    {
+        foreach (var (path, name) in PageSizes)
+        {
+            var parameter = document.Paths[path][OpenApiOperationMethod.Get].Parameters.Single(p => p.Name == name);
+            parameter.Schema.Minimum = 1;
+            parameter.Schema.Maximum = PageCursor.MaxLimit;
+            parameter.Schema.Default = PageCursor.DefaultLimit;
+        }
+    }
+
+    private static void DescribeResponses(OpenApiDocument document)
+    {
+        var error = document.Components.Schemas["ErrorResponse"];
+        foreach (var operation in document.Paths.Values.SelectMany(p => p.Values))
+        {
+            // The query guard answers a query that is not UTF-8 text on every endpoint; a bug is a 500 anywhere.
+            AddError(operation, StatusCodes.Status400BadRequest, error);
+            AddError(operation, StatusCodes.Status500InternalServerError, error);
+            foreach (var (code, response) in operation.Responses)
+            {
+                response.Description = Describe(code);
+                if (code == "503")
+                {
+                    response.Headers["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = "Seconds to wait before retrying.",
+                        Schema = new JsonSchema { Type = JsonObjectType.Integer, Minimum = 1 },
+                    };
+                }
+            }
+        }
+    }
+
+    private static void AddError(OpenApiOperation operation, int status, JsonSchema error)
+    {
+        var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!operation.Responses.ContainsKey(code))
+        {
+            var response = new OpenApiResponse();
+            response.Content["application/json"] = new OpenApiMediaType { Schema = new JsonSchema { Reference = error } };
+            operation.Responses[code] = response;
+        }
+    }
+
+    private static string Describe(string code) => code switch
+    {
+        "200" => "OK.",
+        "400" => "bad_request: a parameter or the body breaks a rule; the message names it. Nothing changed.",
+        "404" => "not_found: no such agent or session (or, for /status, no status yet).",
+        "413" => "payload_too_large: the body is over 128 KiB. Nothing changed.",
+        "500" => "internal_error: an unexpected failure; the message holds nothing internal.",
+        "503" => "unavailable: the database cannot be reached or the write queue is full. Nothing changed; retry after Retry-After seconds.",
+        _ => "See the body.",
+    };
+}
