@@ -84,6 +84,15 @@ public static class DependencyInjection
         // Timeouts are per attempt, in the sender.
         services.AddHttpClient(NotificationSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<NotificationSender>();
+        if (settings.Format == NotificationFormat.Json)
+        {
+            services.AddSingleton<INotificationChannel, JsonEventChannel>();
+        }
+        else
+        {
+            services.AddSingleton<INotificationChannel, LarkChannel>();
+        }
+
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<NotificationDispatcher>());
     }

@@ -53,6 +53,36 @@ public sealed class NotificationTests : IAsyncLifetime
 
     [SkippableTheory]
     [BothStores]
+    public async Task Json_format_sends_the_versioned_event(StoreKind store)
+    {
+        await using var api = await StartAsync(store, ("NOTIFICATION_FORMAT", "json"));
+        var client = new WireClient(api.CreateClient());
+        var t0 = KubeAgentsApi.Epoch;
+        await client.ReportAsync("cursor-1", "fix/login ü", "running", t0, agentName: "Cursor");
+
+        await client.ReportAsync("cursor-1", "fix/login ü", "failed", t0.AddSeconds(3723.5), message: "red", content: "log");
+
+        var request = (await _receiver.WaitForAsync(1)).Single();
+        request.ContentType.Should().StartWith("application/json");
+        Guid.TryParse(request.Headers["X-KubeAgents-Delivery"], out _).Should().BeTrue();
+        var expected = JsonSerializer.Serialize(new
+        {
+            type = "session.finished",
+            version = 1,
+            agent = new { agent_id = "cursor-1", name = "Cursor" },
+            session = new { session_topic = "fix/login ü" },
+            from = "running",
+            to = "failed",
+            duration_seconds = 3723.5,
+            occurred_at = "2026-11-27T11:02:03.5Z",
+            message = "red",
+            content = "log",
+        });
+        request.Body.Should().Be(expected);
+    }
+
+    [SkippableTheory]
+    [BothStores]
     public async Task Only_a_move_from_running_to_success_or_failed_notifies(StoreKind store)
     {
         await using var api = await StartAsync(store);
@@ -151,15 +181,18 @@ public sealed class NotificationTests : IAsyncLifetime
         _receiver.Requests.Should().HaveCount(3, "a failed notification is not attempted again");
     }
 
-    [Fact]
-    public async Task Signed_delivery_verifies_with_the_secret()
+    [Theory]
+    [InlineData("lark")]
+    [InlineData("json")]
+    public async Task Signed_delivery_verifies_with_the_secret(string format)
     {
         const string secret = "s3cret-shared-with-the-receiver";
-        await using var api = await StartAsync(StoreKind.Sqlite, ("NOTIFICATION_WEBHOOK_SECRET", secret));
+        await using var api = await StartAsync(StoreKind.Sqlite, ("NOTIFICATION_WEBHOOK_SECRET", secret), ("NOTIFICATION_FORMAT", format));
         var client = new WireClient(api.CreateClient());
         await FinishSessionAsync(client);
 
         var request = (await _receiver.WaitForAsync(1)).Single();
+        request.Body.Should().Contain(format == "json" ? "\"type\":\"session.finished\"" : "\"msg_type\":\"text\"");
 
         // What a receiver does (README): recompute the HMAC over "timestamp.body" and compare in constant time.
         var timestamp = request.Headers["X-KubeAgents-Timestamp"];

@@ -158,6 +158,39 @@ public class MigrationTests
         ids.Where(s => s.Topic.StartsWith("after-", StringComparison.Ordinal)).Should().OnlyContain(s => s.Id > 120);
     }
 
+    [SkippableFact]
+    public async Task Notification_queued_as_text_before_facts_is_delivered_with_that_text()
+    {
+        var server = await PostgresServer.GetOrSkipAsync();
+        var connectionString = await server.CreateDatabaseAsync("legacy_outbox");
+        var options = new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(connectionString).Options;
+        await using (var old = new PostgresDbContext(options))
+        {
+            // The outbox as the previous release left it: the rendered text only.
+            await old.GetService<IMigrator>().MigrateAsync("20261127151940_SessionIdsFromHiLo");
+            await old.Database.ExecuteSqlRawAsync("""
+                INSERT INTO agents (agent_id, name, registered, last_seen) VALUES ('old', 'Old Bot', now(), now());
+                INSERT INTO notifications (id, agent_id, session_topic, status, text, created_at, state, attempts, next_attempt_at)
+                VALUES ('0193c0de-0000-7000-8000-000000000001', 'old', 't', 'success', 'rendered by the old release', '2026-11-27T09:00:00Z', 'pending', 0, '2026-11-27T09:00:00Z');
+                """);
+        }
+
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:KubeAgents"] = connectionString,
+            ["NOTIFICATION_WEBHOOK_URL"] = receiver.Url,
+        });
+
+        var request = (await receiver.WaitForAsync(1)).Single();
+        request.Body.Should().Be("""{"msg_type":"text","content":{"text":"rendered by the old release"}}""");
+        request.Headers["X-KubeAgents-Delivery"].Should().Be("0193c0de-0000-7000-8000-000000000001");
+        var migrated = await api.InDatabaseAsync(db => db.Notifications.SingleAsync());
+        migrated.AgentName.Should().Be("Old Bot");
+        migrated.PreviousStatus.Should().Be(Domain.Sessions.SessionStatus.Running);
+        migrated.OccurredAt.Should().Be(migrated.CreatedAt);
+    }
+
     private static async Task<long> HistoryRowsAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);

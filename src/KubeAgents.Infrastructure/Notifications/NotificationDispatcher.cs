@@ -1,3 +1,4 @@
+using KubeAgents.Application.Notifications;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ namespace KubeAgents.Infrastructure.Notifications;
 internal sealed partial class NotificationDispatcher(
     IServiceScopeFactory scopeFactory,
     INotificationClaims claims,
-    NotificationSender sender,
+    INotificationChannel channel,
     NotificationSignal signal,
     NotificationSettings settings,
     TimeProvider time,
@@ -54,7 +55,7 @@ internal sealed partial class NotificationDispatcher(
 
             using var inFlight = new CancellationTokenSource();
             using var graceOnStop = stoppingToken.Register(() => inFlight.CancelAfter(ShutdownGrace));
-            var errors = await Task.WhenAll(batch.Select(n => sender.SendAsync(n, inFlight.Token))).ConfigureAwait(false);
+            var errors = await Task.WhenAll(batch.Select(n => channel.SendAsync(n, inFlight.Token))).ConfigureAwait(false);
 
             var now = time.GetUtcNow();
             for (var i = 0; i < batch.Count; i++)

@@ -1,4 +1,6 @@
+using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Notifications;
+using KubeAgents.Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -17,9 +19,16 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.HasKey(n => n.Id);
         builder.Property(n => n.Id).HasColumnName("id").ValueGeneratedNever();
         builder.Property(n => n.AgentId).HasColumnName("agent_id");
+        builder.Property(n => n.AgentName).HasColumnName("agent_name").HasMaxLength(Agent.MaxNameLength);
         builder.Property(n => n.SessionTopic).HasColumnName("session_topic");
+        builder.Property(n => n.PreviousStatus).HasColumnName("previous_status").HasConversion<SessionStatusConverter>().HasMaxLength(16);
         builder.Property(n => n.Status).HasColumnName("status").HasConversion<SessionStatusConverter>().HasMaxLength(16);
-        builder.Property(n => n.Text).HasColumnName("text");
+        builder.Property(n => n.RunningSince).HasColumnName("running_since");
+        builder.Property(n => n.OccurredAt).HasColumnName("occurred_at");
+        builder.Property(n => n.Message).HasColumnName("message").HasMaxLength(StatusEntry.MaxMessageLength);
+        builder.Property(n => n.Content).HasColumnName("content").HasMaxLength(StatusEntry.MaxContentLength);
+        // Only rows queued by a version that stored rendered text (see the NotificationFacts migration).
+        builder.Property(n => n.LegacyText).HasColumnName("legacy_text");
         builder.Property(n => n.CreatedAt).HasColumnName("created_at");
         builder.Property(n => n.State).HasColumnName("state").HasMaxLength(16).HasConversion(new ValueConverter<NotificationState, string>(
             state => state.ToString().ToLowerInvariant(),
