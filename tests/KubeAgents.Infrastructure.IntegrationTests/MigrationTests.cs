@@ -1,5 +1,6 @@
 using KubeAgents.Infrastructure.Persistence;
 using KubeAgents.Infrastructure.Persistence.Postgres;
+using KubeAgents.Infrastructure.Persistence.Sqlite;
 using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -168,23 +169,58 @@ public class MigrationTests
         {
             // The outbox as the previous release left it: the rendered text only.
             await old.GetService<IMigrator>().MigrateAsync("20261127151940_SessionIdsFromHiLo");
-            await old.Database.ExecuteSqlRawAsync("""
+            await old.Database.ExecuteSqlAsync($"""
                 INSERT INTO agents (agent_id, name, registered, last_seen) VALUES ('old', 'Old Bot', now(), now());
                 INSERT INTO notifications (id, agent_id, session_topic, status, text, created_at, state, attempts, next_attempt_at)
-                VALUES ('0193c0de-0000-7000-8000-000000000001', 'old', 't', 'success', 'rendered by the old release', '2026-11-27T09:00:00Z', 'pending', 0, '2026-11-27T09:00:00Z');
+                VALUES ({LegacyId}, 'old', 't', 'success', 'rendered by the old release', '2026-11-27T09:00:00Z', 'pending', 0, '2026-11-27T09:00:00Z');
                 """);
         }
 
-        await using var receiver = await WebhookReceiver.StartAsync();
-        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?>
+        await AssertLegacyNotificationDeliveredAsync(new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = connectionString }, StoreKind.Postgres);
+    }
+
+    [Fact]
+    public async Task Sqlite_notification_queued_as_text_before_facts_is_delivered_with_that_text()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"kubeagents-legacy-{Guid.NewGuid():N}.db");
+        try
         {
-            ["ConnectionStrings:KubeAgents"] = connectionString,
-            ["NOTIFICATION_WEBHOOK_URL"] = receiver.Url,
-        });
+            var options = new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite($"Data Source={file};Pooling=False").Options;
+            await using (var old = new SqliteDbContext(options))
+            {
+                await old.GetService<IMigrator>().MigrateAsync("20261128233409_InitialSchema");
+                var queued = KubeAgentsApi.Epoch.AddHours(-1).UtcTicks;
+                var id = LegacyId.ToString().ToUpperInvariant();
+                await old.Database.ExecuteSqlAsync($"""
+                    INSERT INTO agents (agent_id, name, registered, last_seen) VALUES ('old', 'Old Bot', {queued}, {queued});
+                    INSERT INTO notifications (id, agent_id, session_topic, status, text, created_at, state, attempts, next_attempt_at)
+                    VALUES ({id}, 'old', 't', 'success', 'rendered by the old release', {queued}, 'pending', 0, {queued});
+                    """);
+            }
+
+            await AssertLegacyNotificationDeliveredAsync(new Dictionary<string, string?> { ["DB_FILE"] = file }, StoreKind.Sqlite);
+        }
+        finally
+        {
+            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    private static readonly Guid LegacyId = Guid.Parse("0193c0de-0000-7000-8000-000000000001");
+
+    /// <summary>Starts the service on a store holding one notification queued as text by the previous release: it is delivered as that text, and its facts are filled.</summary>
+    private static async Task AssertLegacyNotificationDeliveredAsync(Dictionary<string, string?> settings, StoreKind store)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        settings["NOTIFICATION_WEBHOOK_URL"] = receiver.Url;
+        await using var api = await KubeAgentsApi.StartAsync(store, settings);
 
         var request = (await receiver.WaitForAsync(1)).Single();
         request.Body.Should().Be("""{"msg_type":"text","content":{"text":"rendered by the old release"}}""");
-        request.Headers["X-KubeAgents-Delivery"].Should().Be("0193c0de-0000-7000-8000-000000000001");
+        request.Headers["X-KubeAgents-Delivery"].Should().Be(LegacyId.ToString());
         var migrated = await api.InDatabaseAsync(db => db.Notifications.SingleAsync());
         migrated.AgentName.Should().Be("Old Bot");
         migrated.PreviousStatus.Should().Be(Domain.Sessions.SessionStatus.Running);

@@ -7,6 +7,11 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
     /// <inheritdoc />
     public partial class NotificationFacts : Migration
     {
+        // SQLite drops a plain column in place (3.35+); EF's DropColumn would rebuild the table, which
+        // needs foreign keys off outside the migration's transaction.
+        private static void DropColumn(MigrationBuilder migrationBuilder, string column) =>
+            migrationBuilder.Sql($"ALTER TABLE \"notifications\" DROP COLUMN \"{column}\";");
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
@@ -73,9 +78,7 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                     agent_name = (SELECT a.name FROM agents a WHERE a.agent_id = notifications.agent_id)
                 """);
 
-            migrationBuilder.DropColumn(
-                name: "text",
-                table: "notifications");
+            DropColumn(migrationBuilder, "text");
         }
 
         /// <inheritdoc />
@@ -94,33 +97,19 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                 SET text = COALESCE(legacy_text, 'Session ' || session_topic || ': ' || previous_status || ' → ' || status)
                 """);
 
-            migrationBuilder.DropColumn(
-                name: "agent_name",
-                table: "notifications");
+            DropColumn(migrationBuilder, "agent_name");
 
-            migrationBuilder.DropColumn(
-                name: "content",
-                table: "notifications");
+            DropColumn(migrationBuilder, "content");
 
-            migrationBuilder.DropColumn(
-                name: "legacy_text",
-                table: "notifications");
+            DropColumn(migrationBuilder, "legacy_text");
 
-            migrationBuilder.DropColumn(
-                name: "message",
-                table: "notifications");
+            DropColumn(migrationBuilder, "message");
 
-            migrationBuilder.DropColumn(
-                name: "occurred_at",
-                table: "notifications");
+            DropColumn(migrationBuilder, "occurred_at");
 
-            migrationBuilder.DropColumn(
-                name: "previous_status",
-                table: "notifications");
+            DropColumn(migrationBuilder, "previous_status");
 
-            migrationBuilder.DropColumn(
-                name: "running_since",
-                table: "notifications");
+            DropColumn(migrationBuilder, "running_since");
         }
     }
 }
