@@ -38,6 +38,7 @@ public static class DependencyInjection
         }
 
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
+        services.AddSingleton<IStoreFailureClassifier, DatabaseFailureClassifier>();
         services.AddSingleton(new DatabaseStartupOptions(
             configuration.GetDurationSetting(DatabaseSettings.StartupTimeoutKey, TimeSpan.FromSeconds(60))));
         services.AddHostedService<DatabaseInitializer>();
