@@ -15,8 +15,8 @@ internal static class DependencyInjection
 {
     public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
     {
-        ApiSettings.ConfigureListening(builder);
-        ApiSettings.AddCors(builder.Services, builder.Configuration);
+        ApiOptions.ConfigureListening(builder);
+        ApiOptions.AddCors(builder.Services, builder.Configuration);
         builder.Services.AddApplicationServices();
         builder.Services.AddInfrastructureServices(builder.Configuration);
 

@@ -1,5 +1,6 @@
 using KubeAgents.Api;
 using KubeAgents.Infrastructure.Configuration;
+using Microsoft.Extensions.Options;
 
 // The content root is the application's directory, not the working directory: the shipped
 // appsettings.json (log levels included) applies however the service is started.
@@ -10,8 +11,7 @@ try
 }
 catch (InvalidConfigurationException ex)
 {
-    await Console.Error.WriteLineAsync($"Invalid configuration: {ex.Message}");
-    return 2;
+    return await RefuseAsync(ex);
 }
 
 var app = builder.Build();
@@ -22,8 +22,19 @@ try
     await app.RunAsync();
     return 0;
 }
+catch (Exception ex) when (ex is InvalidConfigurationException or OptionsValidationException)
+{
+    // Settings read when the host starts (ValidateOnStart) fail here, before anything listens.
+    return await RefuseAsync(ex);
+}
 catch (Exception ex) when (ex is not HostAbortedException)
 {
     app.Logger.LogCritical(ex, "KubeAgents stopped: {Reason}", ex.Message);
     return 1;
+}
+
+static async Task<int> RefuseAsync(Exception invalid)
+{
+    await Console.Error.WriteLineAsync($"Invalid configuration: {invalid.Message}");
+    return 2;
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Infrastructure.Notifications;
 
@@ -25,7 +26,7 @@ internal sealed partial class NotificationDispatcher(
     INotificationClaims claims,
     INotificationChannel channel,
     NotificationSignal signal,
-    NotificationSettings settings,
+    IOptions<NotificationOptions> options,
     TimeProvider time,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
@@ -37,7 +38,7 @@ internal sealed partial class NotificationDispatcher(
     private static readonly TimeSpan MaxSaveBackoff = TimeSpan.FromSeconds(4);
 
     // Longer than any attempt, so a live claimer never loses its claim mid-attempt.
-    private TimeSpan Lease => settings.Timeout + TimeSpan.FromSeconds(30);
+    private TimeSpan Lease => options.Value.Timeout + TimeSpan.FromSeconds(30);
 
     /// <summary>Claims and attempts one batch of due notifications.</summary>
     /// <returns>How many were attempted.</returns>
@@ -106,8 +107,8 @@ internal sealed partial class NotificationDispatcher(
         }
         else
         {
-            notification.MarkAttemptFailed(error, now, NotificationRetryPolicy.DelayAfter(notification.Attempts + 1, Random.Shared.NextDouble()), settings.MaxAttempts);
-            LogAttemptFailed(notification.Id, notification.Attempts, settings.MaxAttempts, error);
+            notification.MarkAttemptFailed(error, now, NotificationRetryPolicy.DelayAfter(notification.Attempts + 1, Random.Shared.NextDouble()), options.Value.MaxAttempts);
+            LogAttemptFailed(notification.Id, notification.Attempts, options.Value.MaxAttempts, error);
         }
 
         await SaveResultAsync(db, notification, stoppingToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Infrastructure.Notifications;
 
@@ -9,7 +10,7 @@ namespace KubeAgents.Infrastructure.Notifications;
 /// The webhook transport every channel shares: one POST of a JSON body, an idempotency header that is
 /// the same on every attempt, and, with a secret, an HMAC signature over <c>"{timestamp}.{body}"</c>.
 /// </summary>
-internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, NotificationSettings settings, TimeProvider time)
+internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, IOptions<NotificationOptions> options, TimeProvider time)
 {
     public const string ClientName = "notifications";
     public const string DeliveryHeader = "X-KubeAgents-Delivery";
@@ -19,12 +20,12 @@ internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, N
     /// <returns>null when delivered (2xx), else what went wrong.</returns>
     public async Task<string?> PostAsync(Guid deliveryId, string body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.WebhookUrl)
+        using var request = new HttpRequestMessage(HttpMethod.Post, options.Value.WebhookUrl)
         {
             Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
         request.Headers.Add(DeliveryHeader, deliveryId.ToString());
-        if (settings.Secret is { } secret)
+        if (options.Value.Secret is { } secret)
         {
             var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             request.Headers.Add(TimestampHeader, timestamp);
@@ -32,7 +33,7 @@ internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, N
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.Timeout);
+        timeout.CancelAfter(options.Value.Timeout);
         try
         {
             var client = httpClientFactory.CreateClient(ClientName);
@@ -43,7 +44,7 @@ internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, N
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"timed out after {settings.Timeout.TotalSeconds:0.###}s";
+            return $"timed out after {options.Value.Timeout.TotalSeconds:0.###}s";
         }
         catch (HttpRequestException ex)
         {

@@ -1,7 +1,7 @@
-using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Infrastructure.Persistence;
 
@@ -12,11 +12,12 @@ namespace KubeAgents.Infrastructure.Persistence;
 /// </summary>
 internal sealed partial class DatabaseInitializer(
     IServiceScopeFactory scopeFactory,
-    DatabaseStartupOptions options,
+    IOptions<DatabaseStartupOptions> startupOptions,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var options = startupOptions.Value;
         var started = TimeProvider.System.GetTimestamp();
         // Every attempt, and the pause between two, ends at the deadline: one connect to a server that
         // accepts and never answers would otherwise wait Npgsql's own 15 s past it.
@@ -41,7 +42,7 @@ internal sealed partial class DatabaseInitializer(
                     if (deadline.IsCancellationRequested || elapsed >= options.StartupTimeout)
                     {
                         throw new InvalidOperationException(
-                            $"{migrator.StoreName} was not reachable within {options.StartupTimeout.TotalSeconds:0}s ({DatabaseSettings.StartupTimeoutKey}); giving up: {DatabaseFailures.Describe(lastFailure)}", lastFailure);
+                            $"{migrator.StoreName} was not reachable within {options.StartupTimeout.TotalSeconds:0}s ({DatabaseStartupOptions.StartupTimeoutKey}); giving up: {DatabaseFailures.Describe(lastFailure)}", lastFailure);
                     }
 
                     LogWaiting(migrator.StoreName, attempt, DatabaseFailures.Describe(ex), elapsed.TotalSeconds, options.StartupTimeout.TotalSeconds);
@@ -67,5 +68,3 @@ internal sealed partial class DatabaseInitializer(
         Message = "Waiting for {Store} (attempt {Attempt}: {Reason}); {Elapsed:0}s of {Timeout:0}s elapsed")]
     private partial void LogWaiting(string store, int attempt, string reason, double elapsed, double timeout);
 }
-
-internal sealed record DatabaseStartupOptions(TimeSpan StartupTimeout);
