@@ -24,12 +24,12 @@ public class MigrationTests
                 ((await db.Database.GetAppliedMigrationsAsync()).ToList(), (await db.Database.GetPendingMigrationsAsync()).ToList()));
             applied.Should().Equal(first.InDatabase(db => db.Database.GetMigrations().ToList()));
             pending.Should().BeEmpty();
-            await new WireClient(first.CreateClient()).ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
+            await first.CreateWireClient().ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
         }
 
         await using var second = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings);
         (await HistoryRowsAsync(connectionString)).Should().Be(second.InDatabase(db => db.Database.GetMigrations().Count()));
-        (await new WireClient(second.CreateClient()).GetAsync("/api/agents/agent")).Str("agent_id").Should().Be("agent", "data survives a restart");
+        (await second.CreateWireClient().GetAsync("/api/agents/agent")).Str("agent_id").Should().Be("agent", "data survives a restart");
     }
 
     [SkippableFact]
@@ -69,7 +69,7 @@ public class MigrationTests
     public async Task Every_instant_is_timestamptz_and_keeps_its_instant()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var (status, _) = await client.ReportRawAsync(new
         {
             agent_id = "tz",
@@ -99,7 +99,7 @@ public class MigrationTests
     public async Task Check_constraints_mirror_the_validation_rules()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
-        await new WireClient(api.CreateClient()).ReportAsync("ck", "t", "running", KubeAgentsApi.Epoch);
+        await api.CreateWireClient().ReportAsync("ck", "t", "running", KubeAgentsApi.Epoch);
 
         var statements = new[]
         {
@@ -121,7 +121,7 @@ public class MigrationTests
     public async Task Deleting_an_agent_cascades_to_its_sessions_and_history()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
-        await new WireClient(api.CreateClient()).ReportAsync("gone", "t", "running", KubeAgentsApi.Epoch);
+        await api.CreateWireClient().ReportAsync("gone", "t", "running", KubeAgentsApi.Epoch);
 
         await api.InDatabaseAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM agents WHERE agent_id = 'gone'"));
 
@@ -147,7 +147,7 @@ public class MigrationTests
         }
 
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = connectionString });
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         for (var i = 0; i < 60; i++)
         {
             await client.ReportAsync("old", $"after-{i}", "running", KubeAgentsApi.Epoch);

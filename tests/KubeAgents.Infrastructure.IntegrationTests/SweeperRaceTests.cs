@@ -20,7 +20,7 @@ public class SweeperRaceTests
     {
         var sweepAfterRead = new SweepAfterSessionRead();
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, configureServices: s => s.AddSingleton<IInterceptor>(sweepAfterRead));
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await client.ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
         api.Clock.Advance(TimeSpan.FromMinutes(Session.DefaultTtlMinutes + 1));
         var late = api.Clock.GetUtcNow();

@@ -51,6 +51,9 @@ public sealed class KubeAgentsApi : WebApplicationFactory<Program>
         return api;
     }
 
+    /// <summary>A client of the service's wire format over a new <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/>.</summary>
+    public WireClient CreateWireClient() => new(CreateClient());
+
     /// <summary>A scope over the service's own DbContext, to check what was persisted.</summary>
     public async Task<T> InDatabaseAsync<T>(Func<KubeAgentsDbContext, Task<T>> query)
     {
