@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,10 @@ internal sealed partial class DatabaseInitializer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = startupOptions.Value;
-        var started = TimeProvider.System.GetTimestamp();
+        // Real elapsed time, not the injected TimeProvider: this waits for a real server over real
+        // sockets (Npgsql's timeouts are real time too), and a test's fake clock, which moves only
+        // when the test moves it, would never end the wait.
+        var started = Stopwatch.GetTimestamp();
         // Every attempt, and the pause between two, ends at the deadline: one connect to a server that
         // accepts and never answers would otherwise wait Npgsql's own 15 s past it.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -32,13 +36,13 @@ internal sealed partial class DatabaseInitializer(
                 var migrator = scope.ServiceProvider.GetRequiredService<IStoreMigrator>();
                 try
                 {
-                    await migrator.MigrateAsync(options.StartupTimeout - TimeProvider.System.GetElapsedTime(started), deadline.Token).ConfigureAwait(false);
+                    await migrator.MigrateAsync(options.StartupTimeout - Stopwatch.GetElapsedTime(started), deadline.Token).ConfigureAwait(false);
                     return;
                 }
                 catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex) || IsDeadline(ex))
                 {
                     lastFailure = IsDeadline(ex) ? lastFailure ?? ex : ex;
-                    var elapsed = TimeProvider.System.GetElapsedTime(started);
+                    var elapsed = Stopwatch.GetElapsedTime(started);
                     if (deadline.IsCancellationRequested || elapsed >= options.StartupTimeout)
                     {
                         throw new InvalidOperationException(

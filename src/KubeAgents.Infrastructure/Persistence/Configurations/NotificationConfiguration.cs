@@ -3,7 +3,6 @@ using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace KubeAgents.Infrastructure.Persistence.Configurations;
 
@@ -13,7 +12,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
     {
         builder.ToTable("notifications", t =>
         {
-            t.HasCheckConstraint("ck_notifications_state", "state IN ('pending', 'delivered', 'failed')");
+            t.HasCheckConstraint("ck_notifications_state", $"state IN ({NotificationStateConverter.CheckList})");
             t.HasCheckConstraint("ck_notifications_attempts", "attempts >= 0");
         });
         builder.HasKey(n => n.Id);
@@ -30,9 +29,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         // Only rows queued by a version that stored rendered text (see the NotificationFacts migration).
         builder.Property(n => n.LegacyText).HasColumnName("legacy_text");
         builder.Property(n => n.CreatedAt).HasColumnName("created_at");
-        builder.Property(n => n.State).HasColumnName("state").HasMaxLength(16).HasConversion(new ValueConverter<NotificationState, string>(
-            state => state.ToString().ToLowerInvariant(),
-            name => Enum.Parse<NotificationState>(name, true)));
+        builder.Property(n => n.State).HasColumnName("state").HasMaxLength(16).HasConversion<NotificationStateConverter>();
         builder.Property(n => n.Attempts).HasColumnName("attempts");
         builder.Property(n => n.NextAttemptAt).HasColumnName("next_attempt_at");
         builder.Property(n => n.LastAttemptAt).HasColumnName("last_attempt_at");
