@@ -19,8 +19,9 @@ public static class DependencyInjection
     /// <summary>
     /// The store (PostgreSQL when configured, else SQLite: in memory, or <c>DB_FILE</c>), the write
     /// pipeline, schema set-up at start-up, the session sweeper and the notification dispatcher.
-    /// Invalid settings throw <see cref="InvalidConfigurationException"/> here, before anything
-    /// starts. Interceptors registered as <see cref="IInterceptor"/> services (diagnostics, tests)
+    /// Settings are typed options (<see cref="SettingsRegistration.AddSettings{T}"/>) read when the host
+    /// starts; those that decide what is registered (the store, notifications) are read here too. An
+    /// invalid value throws <see cref="InvalidConfigurationException"/> naming it, before anything listens. Interceptors registered as <see cref="IInterceptor"/> services (diagnostics, tests)
     /// join every DbContext.
     /// </summary>
     public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration)
@@ -38,31 +39,24 @@ public static class DependencyInjection
         }
 
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
-        services.AddSingleton(new DatabaseStartupOptions(
-            configuration.GetDurationSetting(DatabaseSettings.StartupTimeoutKey, TimeSpan.FromSeconds(60))));
+        services.AddSingleton<IStoreFailureClassifier, DatabaseFailureClassifier>();
+        services.AddSettings<DatabaseStartupOptions>(configuration);
         services.AddHostedService<DatabaseInitializer>();
 
         AddWritePipeline(services, configuration);
 
-        var sweepSeconds = configuration.GetInt32Setting(SessionSweepOptions.IntervalKey, 60, 1, 86_400);
-        services.Configure<SessionSweepOptions>(o => o.Interval = TimeSpan.FromSeconds(sweepSeconds));
+        services.AddSettings<SessionSweepOptions>(configuration);
         services.AddScoped<SessionExpiryStore>();
         services.AddSingleton<SessionSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<SessionSweeper>());
 
-        AddNotifications(services, NotificationSettings.Read(configuration));
+        AddNotifications(services, configuration);
         return services;
     }
 
     private static void AddWritePipeline(IServiceCollection services, IConfiguration configuration)
     {
-        var maxBatch = configuration.GetInt32Setting(WritePipelineOptions.MaxBatchKey, 256, 1, 10_000);
-        var capacity = configuration.GetInt32Setting(WritePipelineOptions.QueueCapacityKey, 8192, 1, 1_000_000);
-        services.Configure<WritePipelineOptions>(o =>
-        {
-            o.MaxBatch = maxBatch;
-            o.QueueCapacity = capacity;
-        });
+        services.AddSettings<WritePipelineOptions>(configuration);
         // Registered after the store's hosted services (schema first) and stopped before them:
         // queued reports commit while the store is still there.
         services.AddSingleton<ReportWritePipeline>();
@@ -70,9 +64,11 @@ public static class DependencyInjection
         services.AddHostedService(provider => provider.GetRequiredService<ReportWritePipeline>());
     }
 
-    private static void AddNotifications(IServiceCollection services, NotificationSettings settings)
+    private static void AddNotifications(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(settings);
+        services.AddSettings<NotificationOptions>(configuration);
+        // Whether (and through which channel) to deliver decides what is registered: read now.
+        var settings = configuration.ReadSettings<NotificationOptions>();
         services.Configure<NotificationOutboxOptions>(o => o.Enabled = settings.Enabled);
         services.AddSingleton<NotificationSignal>();
         services.AddSingleton<INotificationSignal>(provider => provider.GetRequiredService<NotificationSignal>());
@@ -84,6 +80,15 @@ public static class DependencyInjection
         // Timeouts are per attempt, in the sender.
         services.AddHttpClient(NotificationSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<NotificationSender>();
+        if (settings.Format == NotificationFormat.Json)
+        {
+            services.AddSingleton<INotificationChannel, JsonEventChannel>();
+        }
+        else
+        {
+            services.AddSingleton<INotificationChannel, LarkChannel>();
+        }
+
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<NotificationDispatcher>());
     }

@@ -17,7 +17,7 @@ public class BodyLimitTests(ApiFixture fixture)
     public async Task The_largest_valid_report_escaped_as_u_sequences_is_accepted(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("big") + new string('中', 100 - 17);
         // Every character escaped as \uXXXX, as Python's json.dumps does by default: 6 bytes a character.
         var body = "{" + string.Join(',', new (string Key, string Value)[]
@@ -44,7 +44,7 @@ public class BodyLimitTests(ApiFixture fixture)
     public async Task A_body_over_the_cap_is_a_413_even_as_an_unknown_field(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("huge");
         var body = "{\"agent_id\":\"" + agentId + "\",\"session_topic\":\"t\",\"status\":\"running\",\"timestamp\":\"2026-11-27T10:00:00Z\",\"extra\":\"";
         body += new string('x', Cap + 1 - body.Length - 2) + "\"}";
@@ -63,7 +63,7 @@ public class BodyLimitTests(ApiFixture fixture)
     public async Task A_30_MB_announced_body_is_refused_before_it_is_sent(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var server = client.Http.BaseAddress!;
 
         // The head announces 30 MB but only a few bytes follow: the answer must come without the rest.
@@ -81,7 +81,7 @@ public class BodyLimitTests(ApiFixture fixture)
     public async Task A_chunked_body_over_the_cap_is_a_413(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("chunk");
         var body = Encoding.UTF8.GetBytes("{\"agent_id\":\"" + agentId + "\",\"session_topic\":\"t\",\"status\":\"running\",\"timestamp\":\"2026-11-27T10:00:00Z\",\"extra\":\"" + new string('x', Cap) + "\"}");
         using var content = new StreamContent(new MemoryStream(body));
@@ -105,7 +105,7 @@ public class BodyLimitTests(ApiFixture fixture)
     public async Task A_duplicate_key_is_a_400_naming_it(StoreKind store, string duplicate)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var victim = Unique("dup");
         var second = duplicate switch
         {

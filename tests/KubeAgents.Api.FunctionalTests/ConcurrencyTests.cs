@@ -12,7 +12,7 @@ public class ConcurrencyTests(ApiFixture fixture)
     public async Task Fifty_simultaneous_first_reports_make_one_agent_one_session_fifty_entries(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("burst");
         var t0 = api.Clock.GetUtcNow();
 
@@ -38,7 +38,7 @@ public class ConcurrencyTests(ApiFixture fixture)
     public async Task Twenty_simultaneous_reports_to_new_sessions_of_one_agent_make_twenty_sessions(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("fanout");
         var t0 = api.Clock.GetUtcNow();
 
@@ -67,7 +67,7 @@ public class CrossAgentConcurrencyTests(ApiFixture fixture)
     public async Task Concurrent_reports_of_many_agents_each_keep_their_own_session(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var prefix = Unique("many");
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => client.ReportRawAsync(new

@@ -83,7 +83,7 @@ public class ContractValidationTests
     public async Task The_real_service_refuses_what_the_document_refuses()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var refusedBefore = ContractTraffic.Refused;
 
         var (status, body) = await client.ReportRawAsync(new { agent_id = new string('a', 101), session_topic = "t", status = "running", timestamp = "2026-11-27T10:00:00Z" });

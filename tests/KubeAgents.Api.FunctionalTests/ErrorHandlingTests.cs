@@ -14,7 +14,7 @@ public class ErrorHandlingTests
         await using var api = await KubeAgentsApi.StartAsync(
             StoreKind.Sqlite,
             configureServices: services => services.AddSingleton<IReportWriter, FailingWriter>());
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
 
         var (status, body) = await client.ReportRawAsync(new
         {

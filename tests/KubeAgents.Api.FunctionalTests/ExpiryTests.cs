@@ -14,7 +14,7 @@ public class ExpiryTests
     public async Task Reads_show_expiry_exactly_at_the_ttl_without_the_sweeper(StoreKind store)
     {
         await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400" });
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var reportedAt = api.Clock.GetUtcNow();
         await client.ReportAsync("agent", "short", "running", reportedAt, ttlMinutes: 5);
         await client.ReportAsync("agent", "long", "running", reportedAt, ttlMinutes: 60);
@@ -41,7 +41,7 @@ public class ExpiryTests
     public async Task Report_on_expired_session_revives_it(StoreKind store)
     {
         await using var api = await KubeAgentsApi.StartAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await client.ReportAsync("agent", "t", "running", api.Clock.GetUtcNow());
         api.Clock.Advance(TimeSpan.FromMinutes(45));
         await SweepAsync(api);
@@ -61,7 +61,7 @@ public class ExpiryTests
     public async Task Sweeper_persists_expiry_once_and_only_for_due_sessions(StoreKind store)
     {
         await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400" });
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await client.ReportAsync("agent", "due", "running", api.Clock.GetUtcNow(), ttlMinutes: 1);
         await client.ReportAsync("agent", "alive", "running", api.Clock.GetUtcNow(), ttlMinutes: 10);
         api.Clock.Advance(TimeSpan.FromMinutes(2));
@@ -78,19 +78,12 @@ public class ExpiryTests
     public async Task Hosted_sweeper_runs_on_its_interval(StoreKind store)
     {
         await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "30" });
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await client.ReportAsync("agent", "t", "running", api.Clock.GetUtcNow(), ttlMinutes: 1);
 
         // Crossing the interval fires the sweeper's timer; the sweep itself then runs in the background.
         api.Clock.Advance(TimeSpan.FromSeconds(90));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await StoredFlagAsync(api, "agent", "t") && DateTime.UtcNow < deadline)
-        {
-            await Task.Yield();
-            await Task.Delay(20);
-        }
-
-        (await StoredFlagAsync(api, "agent", "t")).Should().BeTrue();
+        await Eventually.TrueAsync(() => StoredFlagAsync(api, "agent", "t"), "the sweeper to store the expired flag", TimeSpan.FromSeconds(10));
     }
 
     private static Task<int> SweepAsync(KubeAgentsApi api) =>

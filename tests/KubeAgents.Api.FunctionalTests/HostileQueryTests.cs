@@ -47,7 +47,7 @@ public class HostileQueryTests(ApiFixture fixture)
     public async Task Hostile_query_parameters_are_a_400_naming_the_parameter(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("hostile");
         await client.ReportAsync(agentId, "t", "running", api.Clock.GetUtcNow());
 
@@ -74,7 +74,7 @@ public class HostileQueryTests(ApiFixture fixture)
     public async Task Hostile_path_segments_are_a_400_naming_the_segment(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("hostile");
         await client.ReportAsync(agentId, "t", "running", api.Clock.GetUtcNow());
 

@@ -15,7 +15,7 @@ public class LogTests
     {
         var logs = new LogCollector();
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, configureServices: s => s.AddSingleton<ILoggerProvider>(logs));
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
 
         await client.ReportAsync("first", "t", "running", KubeAgentsApi.Epoch);
 
@@ -31,7 +31,7 @@ public class LogTests
             StoreKind.Postgres,
             new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("logs") + ";Timeout=3" },
             s => s.AddSingleton<ILoggerProvider>(logs));
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await client.ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
         var before = logs.Entries.Count;
 
@@ -78,7 +78,7 @@ public class LogTests
             s.AddSingleton<IReportWriter>(new HangingWriter(entered, handled));
         });
         using var abort = new CancellationTokenSource();
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var request = client.Http.PostAsync(
             "/webhook/status",
             new StringContent("""{"agent_id":"a","session_topic":"t","status":"running","timestamp":"2026-11-27T10:00:00Z"}""", System.Text.Encoding.UTF8, "application/json"),

@@ -3,8 +3,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using static KubeAgents.TestSupport.WireClient;
 
 namespace KubeAgents.Api.FunctionalTests;
@@ -30,7 +33,7 @@ public sealed class NotificationTests : IAsyncLifetime
     public async Task Finished_session_is_notified_with_the_original_payload(StoreKind store)
     {
         await using var api = await StartAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var t0 = KubeAgentsApi.Epoch;
         await client.ReportAsync("cursor-1", "fix login", "running", t0, agentName: "Cursor");
         await client.ReportAsync("cursor-1", "fix login", "running", t0.AddMinutes(30));
@@ -53,10 +56,40 @@ public sealed class NotificationTests : IAsyncLifetime
 
     [SkippableTheory]
     [BothStores]
+    public async Task Json_format_sends_the_versioned_event(StoreKind store)
+    {
+        await using var api = await StartAsync(store, ("NOTIFICATION_FORMAT", "json"));
+        var client = api.CreateWireClient();
+        var t0 = KubeAgentsApi.Epoch;
+        await client.ReportAsync("cursor-1", "fix/login ü", "running", t0, agentName: "Cursor");
+
+        await client.ReportAsync("cursor-1", "fix/login ü", "failed", t0.AddSeconds(3723.5), message: "red", content: "log");
+
+        var request = (await _receiver.WaitForAsync(1)).Single();
+        request.ContentType.Should().StartWith("application/json");
+        Guid.TryParse(request.Headers["X-KubeAgents-Delivery"], out _).Should().BeTrue();
+        var expected = JsonSerializer.Serialize(new
+        {
+            type = "session.finished",
+            version = 1,
+            agent = new { agent_id = "cursor-1", name = "Cursor" },
+            session = new { session_topic = "fix/login ü" },
+            from = "running",
+            to = "failed",
+            duration_seconds = 3723.5,
+            occurred_at = "2026-11-27T11:02:03.5Z",
+            message = "red",
+            content = "log",
+        });
+        request.Body.Should().Be(expected);
+    }
+
+    [SkippableTheory]
+    [BothStores]
     public async Task Only_a_move_from_running_to_success_or_failed_notifies(StoreKind store)
     {
         await using var api = await StartAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var t0 = KubeAgentsApi.Epoch;
         var cases = new (string Topic, string[] Statuses, int[] Offsets, bool Notifies)[]
         {
@@ -90,7 +123,7 @@ public sealed class NotificationTests : IAsyncLifetime
     {
         _receiver.Answer = n => Task.FromResult(n == 0 ? 500 : 200);
         await using var api = await StartAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await FinishSessionAsync(client);
 
         await _receiver.WaitForAsync(1);
@@ -120,7 +153,7 @@ public sealed class NotificationTests : IAsyncLifetime
             return 200;
         };
         await using var api = await StartAsync(StoreKind.Sqlite, ("NOTIFICATION_TIMEOUT_SECONDS", "1"));
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await FinishSessionAsync(client);
 
         var pending = await WaitForStateAsync(client, "pending", n => n.GetProperty("attempts").GetInt32() == 1);
@@ -137,13 +170,13 @@ public sealed class NotificationTests : IAsyncLifetime
     {
         _receiver.Answer = _ => Task.FromResult(503);
         await using var api = await StartAsync(store, ("NOTIFICATION_MAX_ATTEMPTS", "3"));
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await FinishSessionAsync(client);
 
         await _receiver.WaitForAsync(3, TimeSpan.FromSeconds(1), api.Clock);
         var failed = await WaitForStateAsync(client, "failed", _ => true);
         api.Clock.Advance(TimeSpan.FromHours(1));
-        await Task.Delay(200);
+        (await DispatchNowAsync(api)).Should().Be(0, "a failed notification is never due again");
 
         failed.GetProperty("attempts").GetInt32().Should().Be(3);
         failed.Str("last_error").Should().Be("HTTP 503 Service Unavailable");
@@ -151,15 +184,18 @@ public sealed class NotificationTests : IAsyncLifetime
         _receiver.Requests.Should().HaveCount(3, "a failed notification is not attempted again");
     }
 
-    [Fact]
-    public async Task Signed_delivery_verifies_with_the_secret()
+    [Theory]
+    [InlineData("lark")]
+    [InlineData("json")]
+    public async Task Signed_delivery_verifies_with_the_secret(string format)
     {
         const string secret = "s3cret-shared-with-the-receiver";
-        await using var api = await StartAsync(StoreKind.Sqlite, ("NOTIFICATION_WEBHOOK_SECRET", secret));
-        var client = new WireClient(api.CreateClient());
+        await using var api = await StartAsync(StoreKind.Sqlite, ("NOTIFICATION_WEBHOOK_SECRET", secret), ("NOTIFICATION_FORMAT", format));
+        var client = api.CreateWireClient();
         await FinishSessionAsync(client);
 
         var request = (await _receiver.WaitForAsync(1)).Single();
+        request.Body.Should().Contain(format == "json" ? "\"type\":\"session.finished\"" : "\"msg_type\":\"text\"");
 
         // What a receiver does (README): recompute the HMAC over "timestamp.body" and compare in constant time.
         var timestamp = request.Headers["X-KubeAgents-Timestamp"];
@@ -183,7 +219,7 @@ public sealed class NotificationTests : IAsyncLifetime
             return 200;
         };
         await using var api = await StartAsync(StoreKind.Sqlite);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await client.ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
 
         var (status, _) = await client.ReportRawAsync(new { agent_id = "agent", session_topic = "t", status = "success", timestamp = "2026-11-27T10:01:00Z" });
@@ -198,7 +234,7 @@ public sealed class NotificationTests : IAsyncLifetime
     public async Task Without_a_webhook_url_nothing_is_queued()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
 
         await FinishSessionAsync(client);
 
@@ -213,7 +249,7 @@ public sealed class NotificationTests : IAsyncLifetime
     public async Task Invalid_notification_query_is_a_400(string query, string message)
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
 
         var (status, body) = await client.GetRawAsync($"/api/notifications?{query}");
 
@@ -232,7 +268,7 @@ public sealed class NotificationTests : IAsyncLifetime
             ["NOTIFICATION_WEBHOOK_URL"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}/nobody-listens",
         }))
         {
-            await FinishSessionAsync(new WireClient(down.CreateClient()));
+            await FinishSessionAsync(down.CreateWireClient());
             (await down.InDatabaseAsync(db => db.Notifications.SingleAsync())).State.Should().Be(Domain.Notifications.NotificationState.Pending);
         }
 
@@ -243,7 +279,7 @@ public sealed class NotificationTests : IAsyncLifetime
         });
 
         (await _receiver.WaitForAsync(1, TimeSpan.FromSeconds(5), up.Clock)).Should().ContainSingle();
-        (await WaitForStateAsync(new WireClient(up.CreateClient()), "delivered", _ => true)).Str("session_topic").Should().Be("t");
+        (await WaitForStateAsync(up.CreateWireClient(), "delivered", _ => true)).Str("session_topic").Should().Be("t");
     }
 
     [SkippableFact]
@@ -257,7 +293,7 @@ public sealed class NotificationTests : IAsyncLifetime
         };
         await using var first = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings);
         await using var second = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings);
-        var clients = new[] { new WireClient(first.CreateClient()), new WireClient(second.CreateClient()) };
+        var clients = new[] { first.CreateWireClient(), second.CreateWireClient() };
 
         // 200 finished sessions, reported alternately through both replicas.
         await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
@@ -271,7 +307,8 @@ public sealed class NotificationTests : IAsyncLifetime
         await _receiver.WaitForAsync(200, TimeSpan.FromMilliseconds(100), first.Clock, second.Clock);
         first.Clock.Advance(TimeSpan.FromMinutes(5));
         second.Clock.Advance(TimeSpan.FromMinutes(5));
-        await Task.Delay(500);
+        // Past every lease: a result either replica lost would be due again now.
+        (await DispatchNowAsync(first) + await DispatchNowAsync(second)).Should().Be(0);
 
         var deliveries = _receiver.Requests.Select(r => r.Headers["X-KubeAgents-Delivery"]).ToList();
         deliveries.Should().HaveCount(200).And.OnlyHaveUniqueItems();
@@ -289,12 +326,16 @@ public sealed class NotificationTests : IAsyncLifetime
     public async Task A_store_outage_while_a_send_is_in_flight_costs_no_duplicate()
     {
         using var server = await PostgresServer.StartDedicatedOrSkipAsync();
-        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("outbox") + ";Timeout=3",
-            ["NOTIFICATION_WEBHOOK_URL"] = _receiver.Url,
-        });
-        var client = new WireClient(api.CreateClient());
+        var logs = new LogCollector();
+        await using var api = await KubeAgentsApi.StartAsync(
+            StoreKind.Postgres,
+            new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("outbox") + ";Timeout=3",
+                ["NOTIFICATION_WEBHOOK_URL"] = _receiver.Url,
+            },
+            s => s.AddSingleton<ILoggerProvider>(logs));
+        var client = api.CreateWireClient();
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _receiver.Answer = async _ =>
@@ -310,41 +351,39 @@ public sealed class NotificationTests : IAsyncLifetime
         // The receiver answers 200 while the store is down: the result cannot be saved yet.
         server.Stop();
         answer.SetResult();
-        await Task.Delay(500);
+        await Eventually.TrueAsync(
+            () => logs.Entries.Any(e => e.Message.Contains("cannot be saved yet", StringComparison.Ordinal)), "the dispatcher to find the store down");
         server.Start();
 
-        // Well past the 35 s lease, a second at a time: a lost result would be claimed and sent again.
-        for (var second = 0; second < 90; second++)
-        {
-            api.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(30);
-        }
+        // The dispatcher retries the save on the service's clock: move it a second at a time until it lands.
+        await Eventually.TrueAsync(
+            async () => (await StoredAsync(api)).State == Domain.Notifications.NotificationState.Delivered,
+            "the kept result to be saved",
+            between: () => api.Clock.Advance(TimeSpan.FromSeconds(1)),
+            poll: TimeSpan.FromMilliseconds(30));
 
-        var stored = await api.InDatabaseAsync(db => db.Notifications.SingleAsync());
-        stored.State.Should().Be(Domain.Notifications.NotificationState.Delivered);
-        stored.Attempts.Should().Be(1);
+        // Well past the 35 s lease: a lost result would be due, claimed and sent again.
+        api.Clock.Advance(TimeSpan.FromSeconds(90));
+        (await DispatchNowAsync(api)).Should().Be(0);
+        (await StoredAsync(api)).Attempts.Should().Be(1);
         _receiver.Requests.Should().ContainSingle();
     }
 
     private static async Task<JsonElement> WaitForStateAsync(WireClient client, string state, Func<JsonElement, bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var match = (await client.GetAsync($"/api/notifications?state={state}")).Items("notifications").FirstOrDefault(condition);
-            if (match.ValueKind != JsonValueKind.Undefined)
-            {
-                return match;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No {state} notification matched.");
-            }
-
-            await Task.Delay(20);
-        }
+        JsonElement match = default;
+        await Eventually.TrueAsync(
+            async () => (match = (await client.GetAsync($"/api/notifications?state={state}")).Items("notifications").FirstOrDefault(condition)).ValueKind != JsonValueKind.Undefined,
+            $"a matching {state} notification");
+        return match;
     }
+
+    private static Task<Domain.Notifications.Notification> StoredAsync(KubeAgentsApi api) =>
+        api.InDatabaseAsync(db => db.Notifications.AsNoTracking().SingleAsync());
+
+    /// <summary>One dispatch pass on the service, beside its own loop: how many notifications were due.</summary>
+    private static Task<int> DispatchNowAsync(KubeAgentsApi api) =>
+        api.Services.GetRequiredService<NotificationDispatcher>().DispatchOnceAsync(CancellationToken.None);
 
     private static string NotificationBody(string text) =>
         JsonSerializer.Serialize(new Dictionary<string, object> { ["msg_type"] = "text", ["content"] = new Dictionary<string, string> { ["text"] = text } });

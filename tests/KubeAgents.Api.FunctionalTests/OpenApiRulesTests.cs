@@ -136,7 +136,7 @@ public class OpenApiRulesTests(ApiFixture fixture)
     public async Task Query_parameter_ranges_are_the_services(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agent = Unique("range");
         const string topic = "t/ü";
         await client.ReportAsync(agent, topic, "running", api.Clock.GetUtcNow());

@@ -12,7 +12,7 @@ public class PaginationTests(ApiFixture fixture)
     public async Task Agents_page_through_every_agent_once_in_order(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var marker = Unique("page");
         var now = api.Clock.GetUtcNow();
         // Five agents seen at the same instant: ties are broken by id, so pages never overlap.
@@ -42,7 +42,7 @@ public class PaginationTests(ApiFixture fixture)
     public async Task Session_history_pages_are_stable_while_reports_arrive(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("hist");
         var t0 = api.Clock.GetUtcNow();
         for (var i = 0; i < 5; i++)
@@ -66,7 +66,7 @@ public class PaginationTests(ApiFixture fixture)
     public async Task Sessions_page_by_last_updated(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("sess");
         for (var i = 0; i < 3; i++)
         {
@@ -87,7 +87,7 @@ public class PaginationTests(ApiFixture fixture)
     public async Task Agent_history_spans_sessions_newest_first_with_a_status_filter(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("agenthist");
         var t0 = api.Clock.GetUtcNow();
         await client.ReportAsync(agentId, "a", "running", t0);
@@ -119,7 +119,7 @@ public class PaginationTests(ApiFixture fixture)
     {
         var api = await fixture.GetAsync(StoreKind.Sqlite);
 
-        var (status, body) = await new WireClient(api.CreateClient()).GetRawAsync(path);
+        var (status, body) = await api.CreateWireClient().GetRawAsync(path);
 
         status.Should().Be(HttpStatusCode.BadRequest);
         body.Str("message").Should().StartWith(message);

@@ -43,7 +43,7 @@ public class PathMeaningTests(ApiFixture fixture)
     public async Task Dot_segments_never_change_which_agent_or_session_is_answered(StoreKind store, int index)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var victim = Unique("victim");
         var attacker = Unique("attacker");
         await client.ReportAsync(victim, "t", "failed", api.Clock.GetUtcNow(), message: "victim's secret");
@@ -64,7 +64,7 @@ public class PathMeaningTests(ApiFixture fixture)
     public async Task Dots_that_are_not_whole_segments_are_ordinary_text(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("dots") + "...";
         await client.ReportAsync(agentId, "...", "running", api.Clock.GetUtcNow());
         await client.ReportAsync(agentId, ".hidden", "running", api.Clock.GetUtcNow());
@@ -84,7 +84,7 @@ public class PathMeaningTests(ApiFixture fixture)
     public async Task Dot_ids_and_topics_cannot_be_read_back_so_they_are_refused(StoreKind store, string field, string value)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("dotid");
         var report = new Dictionary<string, object>
         {
@@ -122,7 +122,7 @@ public class PathMeaningTests(ApiFixture fixture)
     public async Task Whitespace_only_ids_and_topics_are_accepted_and_read_back(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = "  " + Unique("ws") + " ";
         await client.ReportAsync(agentId, " ", "running", api.Clock.GetUtcNow());
         await client.ReportAsync(agentId, "\t", "running", api.Clock.GetUtcNow());

@@ -16,6 +16,7 @@ public class ProcessTests
     [InlineData("DB_PORT", "five")]
     [InlineData("DB_CONN_MAX_LIFETIME", "5 minutes")]
     [InlineData("DB_SSLMODE", "maybe")]
+    [InlineData("NOTIFICATION_FORMAT", "xml")]
     public async Task Invalid_setting_stops_start_up_naming_it(string key, string value)
     {
         var environment = new Dictionary<string, string?> { [key] = value };
@@ -29,7 +30,7 @@ public class ProcessTests
 
         (await service.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue(service.Output);
 
-        service.ExitCode.Should().NotBe(0);
+        service.ExitCode.Should().Be(2);
         service.Output.Should().Contain($"Invalid configuration: {key}");
     }
 

@@ -10,7 +10,7 @@ public class QueryTests(ApiFixture fixture)
     private async Task<(KubeAgentsApi Api, WireClient Client)> StartAsync(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        return (api, new WireClient(api.CreateClient()));
+        return (api, api.CreateWireClient());
     }
 
     [SkippableTheory]

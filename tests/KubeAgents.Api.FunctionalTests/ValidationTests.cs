@@ -69,7 +69,7 @@ public class ValidationTests(ApiFixture fixture)
     {
         var (body, expected) = Cases[index];
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("bad");
 
         var (status, answer) = await client.PostRawAsync("/webhook/status", body.Replace("{0}", agentId, StringComparison.Ordinal));
@@ -86,7 +86,7 @@ public class ValidationTests(ApiFixture fixture)
     public async Task Every_limit_is_inclusive_and_counts_characters(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var agentId = Unique("limit") + new string('é', 80);
         var topic = new string('中', 500);
 
@@ -105,7 +105,7 @@ public class ValidationTests(ApiFixture fixture)
     public async Task Unknown_fields_are_ignored(StoreKind store)
     {
         var api = await fixture.GetAsync(store);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
 
         var body = "{" + Valid.Replace("{0}", Unique("x"), StringComparison.Ordinal) + ",\"extra\":{\"nested\":true}}";
 

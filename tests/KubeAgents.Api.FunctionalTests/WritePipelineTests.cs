@@ -51,7 +51,7 @@ public class WritePipelineTests
     {
         await using var api = await KubeAgentsApi.StartAsync(store);
         var writer = api.Services.GetRequiredService<IReportWriter>();
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
 
         Task[] writes;
         await using (await WriteLock.HoldAsync(api, null))
@@ -82,7 +82,7 @@ public class WritePipelineTests
                 o.QueueWait = wait;
             }));
         var pipeline = api.Services.GetRequiredService<ReportWritePipeline>();
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
 
         Task[] queued;
         (HttpStatusCode Status, System.Text.Json.JsonElement Body) refused;
@@ -90,17 +90,13 @@ public class WritePipelineTests
         {
             // One report in the writer's hands, waiting for the lock; one filling the queue.
             var taken = pipeline.WriteAsync(Report(api, "busy", "t", "q0"), CancellationToken.None);
-            await Eventually(() => pipeline.QueueDepth == 0);
+            await Eventually.TrueAsync(() => pipeline.QueueDepth == 0, "the writer to take the first report");
             queued = [taken, pipeline.WriteAsync(Report(api, "busy", "t", "q1"), CancellationToken.None)];
             pipeline.QueueDepth.Should().Be(1);
 
             var post = client.ReportRawAsync(new { agent_id = "late", session_topic = "t", status = "running", timestamp = "2026-11-27T10:00:00Z" });
             // The wait is measured on the service's clock: move it until the request gives up.
-            await Eventually(() =>
-            {
-                api.Clock.Advance(wait);
-                return post.IsCompleted;
-            });
+            await Eventually.TrueAsync(() => post.IsCompleted, "the queued request to give up", between: () => api.Clock.Advance(wait));
             refused = await post;
         }
 
@@ -123,16 +119,6 @@ public class WritePipelineTests
 
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(3));
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold within 30 s");
-            await Task.Delay(20);
-        }
     }
 
     private static IncomingReport Report(KubeAgentsApi api, string agent, string topic, string message, SessionStatus status = SessionStatus.Running) =>

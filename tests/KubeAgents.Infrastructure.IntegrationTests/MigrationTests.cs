@@ -1,5 +1,6 @@
 using KubeAgents.Infrastructure.Persistence;
 using KubeAgents.Infrastructure.Persistence.Postgres;
+using KubeAgents.Infrastructure.Persistence.Sqlite;
 using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -23,12 +24,12 @@ public class MigrationTests
                 ((await db.Database.GetAppliedMigrationsAsync()).ToList(), (await db.Database.GetPendingMigrationsAsync()).ToList()));
             applied.Should().Equal(first.InDatabase(db => db.Database.GetMigrations().ToList()));
             pending.Should().BeEmpty();
-            await new WireClient(first.CreateClient()).ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
+            await first.CreateWireClient().ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
         }
 
         await using var second = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings);
         (await HistoryRowsAsync(connectionString)).Should().Be(second.InDatabase(db => db.Database.GetMigrations().Count()));
-        (await new WireClient(second.CreateClient()).GetAsync("/api/agents/agent")).Str("agent_id").Should().Be("agent", "data survives a restart");
+        (await second.CreateWireClient().GetAsync("/api/agents/agent")).Str("agent_id").Should().Be("agent", "data survives a restart");
     }
 
     [SkippableFact]
@@ -68,7 +69,7 @@ public class MigrationTests
     public async Task Every_instant_is_timestamptz_and_keeps_its_instant()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var (status, _) = await client.ReportRawAsync(new
         {
             agent_id = "tz",
@@ -98,7 +99,7 @@ public class MigrationTests
     public async Task Check_constraints_mirror_the_validation_rules()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
-        await new WireClient(api.CreateClient()).ReportAsync("ck", "t", "running", KubeAgentsApi.Epoch);
+        await api.CreateWireClient().ReportAsync("ck", "t", "running", KubeAgentsApi.Epoch);
 
         var statements = new[]
         {
@@ -120,7 +121,7 @@ public class MigrationTests
     public async Task Deleting_an_agent_cascades_to_its_sessions_and_history()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
-        await new WireClient(api.CreateClient()).ReportAsync("gone", "t", "running", KubeAgentsApi.Epoch);
+        await api.CreateWireClient().ReportAsync("gone", "t", "running", KubeAgentsApi.Epoch);
 
         await api.InDatabaseAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM agents WHERE agent_id = 'gone'"));
 
@@ -146,7 +147,7 @@ public class MigrationTests
         }
 
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = connectionString });
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         for (var i = 0; i < 60; i++)
         {
             await client.ReportAsync("old", $"after-{i}", "running", KubeAgentsApi.Epoch);
@@ -156,6 +157,74 @@ public class MigrationTests
         ids.Should().HaveCount(180);
         ids.Select(s => s.Id).Should().OnlyHaveUniqueItems();
         ids.Where(s => s.Topic.StartsWith("after-", StringComparison.Ordinal)).Should().OnlyContain(s => s.Id > 120);
+    }
+
+    [SkippableFact]
+    public async Task Notification_queued_as_text_before_facts_is_delivered_with_that_text()
+    {
+        var server = await PostgresServer.GetOrSkipAsync();
+        var connectionString = await server.CreateDatabaseAsync("legacy_outbox");
+        var options = new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(connectionString).Options;
+        await using (var old = new PostgresDbContext(options))
+        {
+            // The outbox as the previous release left it: the rendered text only.
+            await old.GetService<IMigrator>().MigrateAsync("20261127151940_SessionIdsFromHiLo");
+            await old.Database.ExecuteSqlAsync($"""
+                INSERT INTO agents (agent_id, name, registered, last_seen) VALUES ('old', 'Old Bot', now(), now());
+                INSERT INTO notifications (id, agent_id, session_topic, status, text, created_at, state, attempts, next_attempt_at)
+                VALUES ({LegacyId}, 'old', 't', 'success', 'rendered by the old release', '2026-11-27T09:00:00Z', 'pending', 0, '2026-11-27T09:00:00Z');
+                """);
+        }
+
+        await AssertLegacyNotificationDeliveredAsync(new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = connectionString }, StoreKind.Postgres);
+    }
+
+    [Fact]
+    public async Task Sqlite_notification_queued_as_text_before_facts_is_delivered_with_that_text()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"kubeagents-legacy-{Guid.NewGuid():N}.db");
+        try
+        {
+            var options = new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite($"Data Source={file};Pooling=False").Options;
+            await using (var old = new SqliteDbContext(options))
+            {
+                await old.GetService<IMigrator>().MigrateAsync("20261128233409_InitialSchema");
+                var queued = KubeAgentsApi.Epoch.AddHours(-1).UtcTicks;
+                var id = LegacyId.ToString().ToUpperInvariant();
+                await old.Database.ExecuteSqlAsync($"""
+                    INSERT INTO agents (agent_id, name, registered, last_seen) VALUES ('old', 'Old Bot', {queued}, {queued});
+                    INSERT INTO notifications (id, agent_id, session_topic, status, text, created_at, state, attempts, next_attempt_at)
+                    VALUES ({id}, 'old', 't', 'success', 'rendered by the old release', {queued}, 'pending', 0, {queued});
+                    """);
+            }
+
+            await AssertLegacyNotificationDeliveredAsync(new Dictionary<string, string?> { ["DB_FILE"] = file }, StoreKind.Sqlite);
+        }
+        finally
+        {
+            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    private static readonly Guid LegacyId = Guid.Parse("0193c0de-0000-7000-8000-000000000001");
+
+    /// <summary>Starts the service on a store holding one notification queued as text by the previous release: it is delivered as that text, and its facts are filled.</summary>
+    private static async Task AssertLegacyNotificationDeliveredAsync(Dictionary<string, string?> settings, StoreKind store)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        settings["NOTIFICATION_WEBHOOK_URL"] = receiver.Url;
+        await using var api = await KubeAgentsApi.StartAsync(store, settings);
+
+        var request = (await receiver.WaitForAsync(1)).Single();
+        request.Body.Should().Be("""{"msg_type":"text","content":{"text":"rendered by the old release"}}""");
+        request.Headers["X-KubeAgents-Delivery"].Should().Be(LegacyId.ToString());
+        var migrated = await api.InDatabaseAsync(db => db.Notifications.SingleAsync());
+        migrated.AgentName.Should().Be("Old Bot");
+        migrated.PreviousStatus.Should().Be(Domain.Sessions.SessionStatus.Running);
+        migrated.OccurredAt.Should().Be(migrated.CreatedAt);
     }
 
     private static async Task<long> HistoryRowsAsync(string connectionString)

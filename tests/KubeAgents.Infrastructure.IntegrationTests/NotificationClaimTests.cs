@@ -17,7 +17,7 @@ public class NotificationClaimTests
     {
         // A service without a webhook URL: no dispatcher of its own races the claims below.
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await client.ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
         await api.InDatabaseAsync(async db =>
         {

@@ -30,7 +30,7 @@ public class PoolSettingsTests
         used.ConnectionLifetime.Should().Be(90);
         used.SslMode.Should().Be(SslMode.Disable);
 
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => client.ReportRawAsync(new
         {
             agent_id = $"agent-{i}",

@@ -13,7 +13,7 @@ public class QueryCountTests
     {
         var counter = new SqlCommandCounter();
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, configureServices: s => s.AddSingleton<IInterceptor>(counter));
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await ReportAsync(client, agents: 1);
         var small = await CountAsync(client, counter);
 

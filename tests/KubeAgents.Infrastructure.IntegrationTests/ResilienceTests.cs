@@ -15,7 +15,7 @@ public class ResilienceTests
         {
             ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("outage") + ";Timeout=3",
         });
-        var client = new WireClient(api.CreateClient());
+        var client = api.CreateWireClient();
         await client.ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
 
         server.Stop();
@@ -127,11 +127,8 @@ public class ResilienceTests
             ["ConnectionStrings__KubeAgents"] = connection.ConnectionString,
             ["DB_STARTUP_TIMEOUT"] = "60s",
         });
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!service.Output.Contains("Waiting for PostgreSQL", StringComparison.Ordinal) && DateTime.UtcNow < deadline && !service.HasExited)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.TrueAsync(
+            () => service.Output.Contains("Waiting for PostgreSQL", StringComparison.Ordinal) || service.HasExited, "the service to wait for PostgreSQL");
 
         service.Output.Should().Contain("Waiting for PostgreSQL");
         server.Start();

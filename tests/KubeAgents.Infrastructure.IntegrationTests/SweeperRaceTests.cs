@@ -19,8 +19,13 @@ public class SweeperRaceTests
     public async Task A_report_revives_a_session_the_sweeper_expired_after_its_batch_read_it()
     {
         var sweepAfterRead = new SweepAfterSessionRead();
-        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, configureServices: s => s.AddSingleton<IInterceptor>(sweepAfterRead));
-        var client = new WireClient(api.CreateClient());
+        // The service's own sweeper stays out of the way (its first tick is a day off): the one sweep
+        // that matters is the interceptor's, between the batch's read and its write.
+        await using var api = await KubeAgentsApi.StartAsync(
+            StoreKind.Postgres,
+            new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400" },
+            s => s.AddSingleton<IInterceptor>(sweepAfterRead));
+        var client = api.CreateWireClient();
         await client.ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
         api.Clock.Advance(TimeSpan.FromMinutes(Session.DefaultTtlMinutes + 1));
         var late = api.Clock.GetUtcNow();

@@ -61,6 +61,9 @@ public sealed class KubeAgentsApi : WebApplicationFactory<Program>
     /// <summary>A client that checks nothing: only for what the document cannot describe (a test of the checker itself).</summary>
     public HttpClient CreateUncheckedClient() => base.CreateClient();
 
+    /// <summary>A client of the service's wire format over <see cref="CreateClient"/>, so its exchanges are checked too.</summary>
+    public WireClient CreateWireClient() => new(CreateClient());
+
     /// <summary>A scope over the service's own DbContext, to check what was persisted.</summary>
     public async Task<T> InDatabaseAsync<T>(Func<KubeAgentsDbContext, Task<T>> query)
     {

@@ -63,22 +63,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<ReceivedRequest>> WaitForAsync(int count, TimeSpan step = default, params FakeTimeProvider[] clocks)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (_requests.Count < count)
-        {
-            if (DateTime.UtcNow > deadline)
+        await Eventually.TrueAsync(
+            () => _requests.Count >= count,
+            $"{count} notifications ({_requests.Count} arrived when the wait began)",
+            TimeSpan.FromSeconds(60),
+            between: () =>
             {
-                throw new TimeoutException($"{_requests.Count} of {count} notifications arrived.");
-            }
-
-            foreach (var clock in clocks)
-            {
-                clock.Advance(step == default ? TimeSpan.FromSeconds(1) : step);
-            }
-
-            await Task.Delay(20);
-        }
-
+                foreach (var clock in clocks)
+                {
+                    clock.Advance(step == default ? TimeSpan.FromSeconds(1) : step);
+                }
+            });
         return Requests;
     }
 

@@ -1,14 +1,13 @@
 using System.Globalization;
-using FluentValidation;
 using KubeAgents.Api.Configuration;
 using KubeAgents.Application.Common.Exceptions;
-using KubeAgents.Infrastructure.Persistence;
+using KubeAgents.Application.Common.Interfaces;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace KubeAgents.Api.Errors;
 
-/// <summary>The one place where exceptions become HTTP answers. Nothing internal reaches the body.</summary>
-internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, TimeProvider time) : IExceptionHandler
+/// <summary>Where exceptions become HTTP answers (see <see cref="ErrorHandling"/>). Nothing internal reaches the body.</summary>
+internal sealed partial class ApiExceptionHandler(IStoreFailureClassifier storeFailures, ILogger<ApiExceptionHandler> logger, TimeProvider time) : IExceptionHandler
 {
     /// <summary>During an outage every request fails alike: one line per window says so, with how many were not logged.</summary>
     public static readonly TimeSpan OutageLogWindow = TimeSpan.FromSeconds(5);
@@ -21,15 +20,13 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
     {
         var (status, body) = exception switch
         {
-            ValidationException validation => (StatusCodes.Status400BadRequest, new ErrorResponse(
-                ErrorResponse.BadRequest,
-                string.Join("; ", validation.Errors.Select(e => e.ErrorMessage).Distinct()))),
+            RequestValidationException invalid => (StatusCodes.Status400BadRequest, new ErrorResponse(ErrorResponse.BadRequest, invalid.Message)),
             NotFoundException notFound => (StatusCodes.Status404NotFound, new ErrorResponse(ErrorResponse.NotFound, notFound.Message)),
             ServiceUnavailableException busy => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(ErrorResponse.Unavailable, busy.Message)),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, new ErrorResponse(
                 ErrorResponse.PayloadTooLarge, $"the request body must be at most {RequestLimits.MaxBodyBytes} bytes")),
             BadHttpRequestException badRequest => (badRequest.StatusCode, new ErrorResponse(ErrorResponse.BadRequest, badRequest.Message)),
-            _ when DatabaseFailures.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(
+            _ when storeFailures.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(
                 ErrorResponse.Unavailable, "the database is unavailable; retry later")),
             _ => (StatusCodes.Status500InternalServerError, new ErrorResponse(ErrorResponse.InternalError, "internal server error")),
         };
@@ -75,11 +72,11 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
         if (notLogged == 0)
         {
-            LogUnavailable(request.Method, request.Path, DatabaseFailures.Describe(exception));
+            LogUnavailable(request.Method, request.Path, storeFailures.Describe(exception));
         }
         else
         {
-            LogStillUnavailable(request.Method, request.Path, DatabaseFailures.Describe(exception), notLogged);
+            LogStillUnavailable(request.Method, request.Path, storeFailures.Describe(exception), notLogged);
         }
     }
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Linq.Expressions;
-using System.Text;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
 
@@ -8,7 +6,8 @@ namespace KubeAgents.Domain.Notifications;
 
 /// <summary>
 /// A due "session finished" message, stored with the report that finished the session (an outbox)
-/// and delivered later, with retries, by whichever service instance claims it.
+/// and delivered later, with retries, by whichever service instance claims it. It keeps the facts,
+/// not a rendering: each notification channel writes them in its own format when it sends.
 /// </summary>
 public sealed class Notification
 {
@@ -19,16 +18,20 @@ public sealed class Notification
     {
         AgentId = null!;
         SessionTopic = null!;
-        Text = null!;
     }
 
-    private Notification(Guid id, string agentId, string sessionTopic, SessionStatus status, string text, DateTimeOffset now)
+    private Notification(Guid id, Agent agent, Session session, SessionStatus previousStatus, StatusEntry entry, DateTimeOffset now)
     {
         Id = id;
-        AgentId = agentId;
-        SessionTopic = sessionTopic;
-        Status = status;
-        Text = text;
+        AgentId = agent.AgentId;
+        AgentName = agent.Name;
+        SessionTopic = session.Topic;
+        PreviousStatus = previousStatus;
+        Status = entry.Status;
+        RunningSince = session.FirstRunningAt ?? entry.Timestamp;
+        OccurredAt = entry.Timestamp;
+        Message = entry.Message;
+        Content = entry.Content;
         CreatedAt = now;
         NextAttemptAt = now;
         State = NotificationState.Pending;
@@ -39,13 +42,35 @@ public sealed class Notification
 
     public string AgentId { get; private set; }
 
+    /// <summary>The agent's name when the session finished; null when it had none.</summary>
+    public string? AgentName { get; private set; }
+
     public string SessionTopic { get; private set; }
+
+    /// <summary>The status the session moved from (running).</summary>
+    public SessionStatus PreviousStatus { get; private set; }
 
     /// <summary>The status the session finished with.</summary>
     public SessionStatus Status { get; private set; }
 
-    /// <summary>The message text, rendered when the session finished.</summary>
-    public string Text { get; private set; }
+    /// <summary>The timestamp of the session's first running report: where its duration starts.</summary>
+    public DateTimeOffset RunningSince { get; private set; }
+
+    /// <summary>The timestamp of the report that finished the session (the client's clock).</summary>
+    public DateTimeOffset OccurredAt { get; private set; }
+
+    public string? Message { get; private set; }
+
+    public string? Content { get; private set; }
+
+    /// <summary>From the first running report to the finishing one; never negative.</summary>
+    public TimeSpan Duration => OccurredAt > RunningSince ? OccurredAt - RunningSince : TimeSpan.Zero;
+
+    /// <summary>
+    /// The text an older version rendered when it queued the notification, before facts were stored;
+    /// null for every notification queued since. The Lark channel sends it unchanged.
+    /// </summary>
+    public string? LegacyText { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -85,41 +110,7 @@ public sealed class Notification
             throw new ArgumentException("Only a report that finished its session is notified.", nameof(outcome));
         }
 
-        var entry = outcome.Entry;
-        var started = session.FirstRunningAt ?? entry.Timestamp;
-        var text = new StringBuilder()
-            .Append("🔔 Session Status Change\n\n")
-            .Append("Agent ID: ").Append(agent.AgentId).Append('\n')
-            .Append("Agent Name: ").Append(agent.Name ?? agent.AgentId).Append('\n')
-            .Append("Session: ").Append(session.Topic).Append('\n')
-            .Append("Status: ").Append(outcome.PreviousStatus!.Value.ToWireName()).Append(" → ").Append(entry.Status.ToWireName()).Append('\n')
-            .Append("Timestamp: ").Append(entry.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture)).Append('\n')
-            .Append("Duration: ").Append(FormatDuration(entry.Timestamp - started));
-        if (entry.Message is { Length: > 0 } message)
-        {
-            text.Append("\nMessage: ").Append(message);
-        }
-
-        if (entry.Content is { Length: > 0 } content)
-        {
-            text.Append("\nContent: ").Append(content);
-        }
-
-        return new Notification(Guid.CreateVersion7(now), agent.AgentId, session.Topic, entry.Status, text.ToString(), now);
-    }
-
-    /// <summary><c>1h 2m 3s</c>, <c>4m 5s</c>, <c>6s</c>; hours keep counting past a day.</summary>
-    public static string FormatDuration(TimeSpan duration)
-    {
-        if (duration < TimeSpan.Zero)
-        {
-            duration = TimeSpan.Zero;
-        }
-
-        var hours = (long)duration.TotalHours;
-        return hours > 0 ? $"{hours}h {duration.Minutes}m {duration.Seconds}s"
-            : duration.Minutes > 0 ? $"{duration.Minutes}m {duration.Seconds}s"
-            : $"{duration.Seconds}s";
+        return new Notification(Guid.CreateVersion7(now), agent, session, outcome.PreviousStatus!.Value, outcome.Entry, now);
     }
 
     /// <summary>Takes the notification for one attempt until <paramref name="until"/>.</summary>

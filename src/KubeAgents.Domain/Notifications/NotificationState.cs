@@ -11,3 +11,22 @@ public enum NotificationState
     /// <summary>Every attempt failed; kept with its last error.</summary>
     Failed,
 }
+
+/// <summary>The one spelling of each state on the wire, in queries and in storage: lower case.</summary>
+public static class NotificationStateExtensions
+{
+    private static readonly string[] Names = ["pending", "delivered", "failed"];
+
+    /// <summary>The lower-case names, in declaration order.</summary>
+    public static IReadOnlyList<string> WireNames => Names;
+
+    public static string ToWireName(this NotificationState state) => Names[(int)state];
+
+    /// <summary>Exact, case-sensitive match of a wire name.</summary>
+    public static bool TryParseWireName(string? name, out NotificationState state)
+    {
+        var index = Array.IndexOf(Names, name);
+        state = index < 0 ? default : (NotificationState)index;
+        return index >= 0;
+    }
+}

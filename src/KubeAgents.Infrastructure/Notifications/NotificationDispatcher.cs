@@ -1,9 +1,11 @@
+using KubeAgents.Application.Notifications;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Infrastructure.Notifications;
 
@@ -22,9 +24,9 @@ namespace KubeAgents.Infrastructure.Notifications;
 internal sealed partial class NotificationDispatcher(
     IServiceScopeFactory scopeFactory,
     INotificationClaims claims,
-    NotificationSender sender,
+    INotificationChannel channel,
     NotificationSignal signal,
-    NotificationSettings settings,
+    IOptions<NotificationOptions> options,
     TimeProvider time,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
@@ -36,7 +38,7 @@ internal sealed partial class NotificationDispatcher(
     private static readonly TimeSpan MaxSaveBackoff = TimeSpan.FromSeconds(4);
 
     // Longer than any attempt, so a live claimer never loses its claim mid-attempt.
-    private TimeSpan Lease => settings.Timeout + TimeSpan.FromSeconds(30);
+    private TimeSpan Lease => options.Value.Timeout + TimeSpan.FromSeconds(30);
 
     /// <summary>Claims and attempts one batch of due notifications.</summary>
     /// <returns>How many were attempted.</returns>
@@ -54,7 +56,7 @@ internal sealed partial class NotificationDispatcher(
 
             using var inFlight = new CancellationTokenSource();
             using var graceOnStop = stoppingToken.Register(() => inFlight.CancelAfter(ShutdownGrace));
-            var errors = await Task.WhenAll(batch.Select(n => sender.SendAsync(n, inFlight.Token))).ConfigureAwait(false);
+            var errors = await Task.WhenAll(batch.Select(n => channel.SendAsync(n, inFlight.Token))).ConfigureAwait(false);
 
             var now = time.GetUtcNow();
             for (var i = 0; i < batch.Count; i++)
@@ -105,8 +107,8 @@ internal sealed partial class NotificationDispatcher(
         }
         else
         {
-            notification.MarkAttemptFailed(error, now, NotificationRetryPolicy.DelayAfter(notification.Attempts + 1, Random.Shared.NextDouble()), settings.MaxAttempts);
-            LogAttemptFailed(notification.Id, notification.Attempts, settings.MaxAttempts, error);
+            notification.MarkAttemptFailed(error, now, NotificationRetryPolicy.DelayAfter(notification.Attempts + 1, Random.Shared.NextDouble()), options.Value.MaxAttempts);
+            LogAttemptFailed(notification.Id, notification.Attempts, options.Value.MaxAttempts, error);
         }
 
         await SaveResultAsync(db, notification, stoppingToken).ConfigureAwait(false);

@@ -2,16 +2,15 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using KubeAgents.Domain.Notifications;
+using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Infrastructure.Notifications;
 
 /// <summary>
-/// One delivery attempt: a Lark/Feishu text message, an idempotency header that is the same on every
-/// attempt, and, with a secret, an HMAC signature over <c>"{timestamp}.{body}"</c>.
+/// The webhook transport every channel shares: one POST of a JSON body, an idempotency header that is
+/// the same on every attempt, and, with a secret, an HMAC signature over <c>"{timestamp}.{body}"</c>.
 /// </summary>
-internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, NotificationSettings settings, TimeProvider time)
+internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, IOptions<NotificationOptions> options, TimeProvider time)
 {
     public const string ClientName = "notifications";
     public const string DeliveryHeader = "X-KubeAgents-Delivery";
@@ -19,15 +18,14 @@ internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, N
     public const string SignatureHeader = "X-KubeAgents-Signature";
 
     /// <returns>null when delivered (2xx), else what went wrong.</returns>
-    public async Task<string?> SendAsync(Notification notification, CancellationToken cancellationToken)
+    public async Task<string?> PostAsync(Guid deliveryId, string body, CancellationToken cancellationToken)
     {
-        var body = Payload(notification.Text);
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.WebhookUrl)
+        using var request = new HttpRequestMessage(HttpMethod.Post, options.Value.WebhookUrl)
         {
             Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
-        request.Headers.Add(DeliveryHeader, notification.Id.ToString());
-        if (settings.Secret is { } secret)
+        request.Headers.Add(DeliveryHeader, deliveryId.ToString());
+        if (options.Value.Secret is { } secret)
         {
             var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             request.Headers.Add(TimestampHeader, timestamp);
@@ -35,7 +33,7 @@ internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, N
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.Timeout);
+        timeout.CancelAfter(options.Value.Timeout);
         try
         {
             var client = httpClientFactory.CreateClient(ClientName);
@@ -46,21 +44,13 @@ internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, N
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"timed out after {settings.Timeout.TotalSeconds:0.###}s";
+            return $"timed out after {options.Value.Timeout.TotalSeconds:0.###}s";
         }
         catch (HttpRequestException ex)
         {
             return ex.Message;
         }
     }
-
-    /// <summary><c>{"msg_type":"text","content":{"text":"..."}}</c>, as the original service sent it.</summary>
-    public static string Payload(string text) =>
-        JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["msg_type"] = "text",
-            ["content"] = new Dictionary<string, string> { ["text"] = text },
-        });
 
     /// <summary><c>sha256=</c> and the lower-case hex HMAC-SHA256 of <c>"{timestamp}.{body}"</c> keyed with the secret.</summary>
     public static string Sign(string secret, string timestamp, string body)

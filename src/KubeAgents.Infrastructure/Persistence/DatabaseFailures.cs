@@ -3,8 +3,8 @@ using Npgsql;
 
 namespace KubeAgents.Infrastructure.Persistence;
 
-/// <summary>Tells the Api, without it knowing the provider, when a failure means "the database is unavailable, retry".</summary>
-public static class DatabaseFailures
+/// <summary>When a failure of either store means "the database is unavailable, retry".</summary>
+internal static class DatabaseFailures
 {
     private const int SQLITE_BUSY = 5;
     private const int SQLITE_LOCKED = 6;

@@ -1,7 +1,8 @@
-using KubeAgents.Infrastructure.Configuration;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Infrastructure.Persistence;
 
@@ -12,12 +13,16 @@ namespace KubeAgents.Infrastructure.Persistence;
 /// </summary>
 internal sealed partial class DatabaseInitializer(
     IServiceScopeFactory scopeFactory,
-    DatabaseStartupOptions options,
+    IOptions<DatabaseStartupOptions> startupOptions,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var started = TimeProvider.System.GetTimestamp();
+        var options = startupOptions.Value;
+        // Real elapsed time, not the injected TimeProvider: this waits for a real server over real
+        // sockets (Npgsql's timeouts are real time too), and a test's fake clock, which moves only
+        // when the test moves it, would never end the wait.
+        var started = Stopwatch.GetTimestamp();
         // Every attempt, and the pause between two, ends at the deadline: one connect to a server that
         // accepts and never answers would otherwise wait Npgsql's own 15 s past it.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -31,17 +36,17 @@ internal sealed partial class DatabaseInitializer(
                 var migrator = scope.ServiceProvider.GetRequiredService<IStoreMigrator>();
                 try
                 {
-                    await migrator.MigrateAsync(options.StartupTimeout - TimeProvider.System.GetElapsedTime(started), deadline.Token).ConfigureAwait(false);
+                    await migrator.MigrateAsync(options.StartupTimeout - Stopwatch.GetElapsedTime(started), deadline.Token).ConfigureAwait(false);
                     return;
                 }
                 catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex) || IsDeadline(ex))
                 {
                     lastFailure = IsDeadline(ex) ? lastFailure ?? ex : ex;
-                    var elapsed = TimeProvider.System.GetElapsedTime(started);
+                    var elapsed = Stopwatch.GetElapsedTime(started);
                     if (deadline.IsCancellationRequested || elapsed >= options.StartupTimeout)
                     {
                         throw new InvalidOperationException(
-                            $"{migrator.StoreName} was not reachable within {options.StartupTimeout.TotalSeconds:0}s ({DatabaseSettings.StartupTimeoutKey}); giving up: {DatabaseFailures.Describe(lastFailure)}", lastFailure);
+                            $"{migrator.StoreName} was not reachable within {options.StartupTimeout.TotalSeconds:0}s ({DatabaseStartupOptions.StartupTimeoutKey}); giving up: {DatabaseFailures.Describe(lastFailure)}", lastFailure);
                     }
 
                     LogWaiting(migrator.StoreName, attempt, DatabaseFailures.Describe(ex), elapsed.TotalSeconds, options.StartupTimeout.TotalSeconds);
@@ -67,5 +72,3 @@ internal sealed partial class DatabaseInitializer(
         Message = "Waiting for {Store} (attempt {Attempt}: {Reason}); {Elapsed:0}s of {Timeout:0}s elapsed")]
     private partial void LogWaiting(string store, int attempt, string reason, double elapsed, double timeout);
 }
-
-internal sealed record DatabaseStartupOptions(TimeSpan StartupTimeout);

@@ -1,7 +1,10 @@
+using KubeAgents.Infrastructure.Configuration;
+using Microsoft.Extensions.Configuration;
+
 namespace KubeAgents.Infrastructure.Reports;
 
 /// <summary>How reports are grouped into transactions. Each store sets <see cref="Writers"/>.</summary>
-public sealed class WritePipelineOptions
+public sealed class WritePipelineOptions : IServiceSettings
 {
     public const string MaxBatchKey = "WRITE_MAX_BATCH";
     public const string QueueCapacityKey = "WRITE_QUEUE_CAPACITY";
@@ -23,4 +26,10 @@ public sealed class WritePipelineOptions
 
     /// <summary>Times a batch is retried when another replica's transaction got in its way (unique key, deadlock).</summary>
     public int ConflictRetries { get; set; } = 3;
+
+    public void Read(IConfiguration configuration)
+    {
+        MaxBatch = configuration.GetInt32Setting(MaxBatchKey, 256, 1, 10_000);
+        QueueCapacity = configuration.GetInt32Setting(QueueCapacityKey, 8192, 1, 1_000_000);
+    }
 }

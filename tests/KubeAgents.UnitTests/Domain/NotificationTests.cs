@@ -7,9 +7,10 @@ namespace KubeAgents.UnitTests.Domain;
 
 public class NotificationTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
 
-    private static Notification Finish(string? name, string? message, string? content, TimeSpan after)
+    /// <summary>A notification for a session of agent "bot" on "deploy" that ran from <see cref="Now"/> and failed <paramref name="after"/> later.</summary>
+    internal static Notification Finish(string? name, string? message, string? content, TimeSpan after)
     {
         var agent = Agent.Register("bot", Now);
         agent.Record(name, null, new StatusReport(SessionStatus.Running, Now, null, null, 0), Now);
@@ -20,21 +21,24 @@ public class NotificationTests
     }
 
     [Fact]
-    public void Text_without_message_or_content_has_no_such_lines()
+    public void Notification_keeps_the_facts_of_the_finished_session()
     {
-        var notification = Finish("Bot", null, null, TimeSpan.FromSeconds(42));
+        var notification = Finish("Bot", "done", "log", TimeSpan.FromSeconds(42));
 
-        notification.Text.Should().Be(
-            "🔔 Session Status Change\n\nAgent ID: bot\nAgent Name: Bot\nSession: deploy\nStatus: running → failed\n" +
-            "Timestamp: 2026-11-27T10:00:42Z\nDuration: 42s");
+        notification.AgentId.Should().Be("bot");
+        notification.AgentName.Should().Be("Bot");
+        notification.SessionTopic.Should().Be("deploy");
+        notification.PreviousStatus.Should().Be(SessionStatus.Running);
         notification.Status.Should().Be(SessionStatus.Failed);
+        notification.RunningSince.Should().Be(Now);
+        notification.OccurredAt.Should().Be(Now.AddSeconds(42));
+        notification.Duration.Should().Be(TimeSpan.FromSeconds(42));
+        notification.Message.Should().Be("done");
+        notification.Content.Should().Be("log");
+        notification.LegacyText.Should().BeNull();
         notification.State.Should().Be(NotificationState.Pending);
         notification.NextAttemptAt.Should().Be(Now);
     }
-
-    [Fact]
-    public void Agent_without_a_name_is_named_by_its_id() =>
-        Finish(null, null, null, TimeSpan.Zero).Text.Should().Contain("\nAgent Name: bot\n");
 
     [Fact]
     public void Only_a_finishing_report_makes_a_notification()
@@ -46,17 +50,6 @@ public class NotificationTests
 
         act.Should().Throw<ArgumentException>();
     }
-
-    [Theory]
-    [InlineData(0, "0s")]
-    [InlineData(59.9, "59s")]
-    [InlineData(65, "1m 5s")]
-    [InlineData(3600, "1h 0m 0s")]
-    [InlineData(3723, "1h 2m 3s")]
-    [InlineData(93784, "26h 3m 4s")]
-    [InlineData(-5, "0s")]
-    public void Durations_read_as_hours_minutes_seconds(double seconds, string expected) =>
-        Notification.FormatDuration(TimeSpan.FromSeconds(seconds)).Should().Be(expected);
 
     [Fact]
     public void Failed_attempts_back_off_then_give_up()
@@ -87,9 +80,4 @@ public class NotificationTests
         NotificationRetryPolicy.DelayAfter(failedAttempts, 0.999999).Should().BeCloseTo(TimeSpan.FromSeconds(seconds * 1.2), TimeSpan.FromMilliseconds(1));
     }
 
-    [Fact]
-    public void Signature_is_hex_hmac_sha256_of_timestamp_dot_body() =>
-        // echo -n '1764237600.{"a":1}' | openssl dgst -sha256 -hmac secret
-        NotificationSender.Sign("secret", "1764237600", "{\"a\":1}").Should().Be(
-            "sha256=e925e7e7df9bd2636e63dba753658ca29eabda2aa7487e7c5c23b080dde0f87d");
 }

@@ -11,7 +11,7 @@ internal static class AgentExistence
     {
         if (!await db.Agents.AnyAsync(a => a.AgentId == agentId, cancellationToken).ConfigureAwait(false))
         {
-            throw new NotFoundException($"agent '{agentId}' not found");
+            throw NotFoundException.Agent(agentId);
         }
     }
 }

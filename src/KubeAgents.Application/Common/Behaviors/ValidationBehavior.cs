@@ -1,9 +1,14 @@
 using FluentValidation;
+using KubeAgents.Application.Common.Exceptions;
 using Mediator;
 
 namespace KubeAgents.Application.Common.Behaviors;
 
-/// <summary>Runs every validator of a message before its handler, so HTTP, tests and any future entry point validate alike.</summary>
+/// <summary>
+/// Runs every validator of a message before its handler, so HTTP, tests and any future entry point
+/// validate alike. Failures leave as <see cref="RequestValidationException"/>: FluentValidation stays
+/// inside this layer.
+/// </summary>
 public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
@@ -13,16 +18,16 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
         MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
-        var failures = new List<FluentValidation.Results.ValidationFailure>();
+        var failures = new List<string>();
         foreach (var validator in validators)
         {
             var result = await validator.ValidateAsync(message, cancellationToken).ConfigureAwait(false);
-            failures.AddRange(result.Errors);
+            failures.AddRange(result.Errors.Select(e => e.ErrorMessage));
         }
 
         if (failures.Count > 0)
         {
-            throw new ValidationException(failures);
+            throw new RequestValidationException([.. failures.Distinct()]);
         }
 
         return await next(message, cancellationToken).ConfigureAwait(false);

@@ -16,4 +16,7 @@ public sealed class NotFoundException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The one wording of an unknown agent.</summary>
+    public static NotFoundException Agent(string agentId) => new($"agent '{agentId}' not found");
 }

@@ -1,7 +1,8 @@
+using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Notifications;
+using KubeAgents.Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace KubeAgents.Infrastructure.Persistence.Configurations;
 
@@ -11,19 +12,24 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
     {
         builder.ToTable("notifications", t =>
         {
-            t.HasCheckConstraint("ck_notifications_state", "state IN ('pending', 'delivered', 'failed')");
+            t.HasCheckConstraint("ck_notifications_state", $"state IN ({NotificationStateConverter.CheckList})");
             t.HasCheckConstraint("ck_notifications_attempts", "attempts >= 0");
         });
         builder.HasKey(n => n.Id);
         builder.Property(n => n.Id).HasColumnName("id").ValueGeneratedNever();
         builder.Property(n => n.AgentId).HasColumnName("agent_id");
+        builder.Property(n => n.AgentName).HasColumnName("agent_name").HasMaxLength(Agent.MaxNameLength);
         builder.Property(n => n.SessionTopic).HasColumnName("session_topic");
+        builder.Property(n => n.PreviousStatus).HasColumnName("previous_status").HasConversion<SessionStatusConverter>().HasMaxLength(16);
         builder.Property(n => n.Status).HasColumnName("status").HasConversion<SessionStatusConverter>().HasMaxLength(16);
-        builder.Property(n => n.Text).HasColumnName("text");
+        builder.Property(n => n.RunningSince).HasColumnName("running_since");
+        builder.Property(n => n.OccurredAt).HasColumnName("occurred_at");
+        builder.Property(n => n.Message).HasColumnName("message").HasMaxLength(StatusEntry.MaxMessageLength);
+        builder.Property(n => n.Content).HasColumnName("content").HasMaxLength(StatusEntry.MaxContentLength);
+        // Only rows queued by a version that stored rendered text (see the NotificationFacts migration).
+        builder.Property(n => n.LegacyText).HasColumnName("legacy_text");
         builder.Property(n => n.CreatedAt).HasColumnName("created_at");
-        builder.Property(n => n.State).HasColumnName("state").HasMaxLength(16).HasConversion(new ValueConverter<NotificationState, string>(
-            state => state.ToString().ToLowerInvariant(),
-            name => Enum.Parse<NotificationState>(name, true)));
+        builder.Property(n => n.State).HasColumnName("state").HasMaxLength(16).HasConversion<NotificationStateConverter>();
         builder.Property(n => n.Attempts).HasColumnName("attempts");
         builder.Property(n => n.NextAttemptAt).HasColumnName("next_attempt_at");
         builder.Property(n => n.LastAttemptAt).HasColumnName("last_attempt_at");

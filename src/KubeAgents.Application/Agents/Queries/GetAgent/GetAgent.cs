@@ -16,7 +16,7 @@ public sealed class GetAgentHandler(IApplicationDbContext db, TimeProvider time)
             .Where(a => a.AgentId == query.AgentId)
             .WithSessionCounts(now)
             .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw new NotFoundException($"agent '{query.AgentId}' not found");
+            ?? throw NotFoundException.Agent(query.AgentId);
 
         return row.ToDto();
     }

@@ -23,8 +23,8 @@ public sealed class GetLatestStatusHandler(IApplicationDbContext db) : IQueryHan
         }
 
         var known = await db.Agents.AnyAsync(a => a.AgentId == query.AgentId, cancellationToken).ConfigureAwait(false);
-        throw new NotFoundException(known
-            ? $"agent '{query.AgentId}' has no status yet"
-            : $"agent '{query.AgentId}' not found");
+        throw known
+            ? new NotFoundException($"agent '{query.AgentId}' has no status yet")
+            : NotFoundException.Agent(query.AgentId);
     }
 }

@@ -17,7 +17,7 @@ public sealed class ListNotificationsHandler(IApplicationDbContext db) : IQueryH
     public async ValueTask<NotificationListDto> Handle(ListNotificationsQuery query, CancellationToken cancellationToken)
     {
         var notifications = db.Notifications.AsNoTracking();
-        if (ListNotificationsValidator.TryParseState(query.State, out var state))
+        if (NotificationStateExtensions.TryParseWireName(query.State, out var state))
         {
             notifications = notifications.Where(n => n.State == state);
         }

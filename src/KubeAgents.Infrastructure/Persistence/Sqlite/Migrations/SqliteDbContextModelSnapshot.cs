@@ -83,6 +83,11 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("agent_id");
 
+                    b.Property<string>("AgentName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_name");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER")
                         .HasColumnName("attempts");
@@ -95,6 +100,11 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                     b.Property<long?>("ClaimedUntil")
                         .HasColumnType("INTEGER")
                         .HasColumnName("claimed_until");
+
+                    b.Property<string>("Content")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
@@ -113,9 +123,32 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("last_error");
 
+                    b.Property<string>("LegacyText")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("legacy_text");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_attempt_at");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("PreviousStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_status");
+
+                    b.Property<long>("RunningSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("running_since");
 
                     b.Property<string>("SessionTopic")
                         .IsRequired()
@@ -133,11 +166,6 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("text");
 
                     b.HasKey("Id");
 

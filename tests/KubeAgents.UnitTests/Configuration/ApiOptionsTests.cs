@@ -3,14 +3,14 @@ using KubeAgents.Infrastructure.Configuration;
 
 namespace KubeAgents.UnitTests.Configuration;
 
-public class ApiSettingsTests
+public class ApiOptionsTests
 {
     [Fact]
-    public void Star_allows_any_origin() => ApiSettings.ParseOrigins("*").Should().BeNull();
+    public void Star_allows_any_origin() => ApiOptions.ParseOrigins("*").Should().BeNull();
 
     [Fact]
     public void List_of_origins_is_trimmed() =>
-        ApiSettings.ParseOrigins("https://ui.example.com, http://localhost:3000").Should()
+        ApiOptions.ParseOrigins("https://ui.example.com, http://localhost:3000").Should()
             .Equal("https://ui.example.com", "http://localhost:3000");
 
     [Theory]
@@ -22,7 +22,7 @@ public class ApiSettingsTests
     [InlineData(" , ")]
     public void Anything_but_origins_stops_start_up(string value)
     {
-        var act = () => ApiSettings.ParseOrigins(value);
+        var act = () => ApiOptions.ParseOrigins(value);
 
         act.Should().Throw<InvalidConfigurationException>().WithMessage("CORS_ALLOWED_ORIGINS*");
     }

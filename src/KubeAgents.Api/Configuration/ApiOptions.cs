@@ -1,23 +1,37 @@
 using KubeAgents.Infrastructure.Configuration;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Api.Configuration;
 
 /// <summary>The HTTP-facing settings of the original service: <c>PORT</c> and <c>CORS_ALLOWED_ORIGINS</c>.</summary>
-internal static class ApiSettings
+internal sealed class ApiOptions : IServiceSettings
 {
+    public const string PortKey = "PORT";
     public const string CorsOriginsKey = "CORS_ALLOWED_ORIGINS";
     public const int DefaultPort = 8080;
 
+    /// <summary><c>PORT</c>, or null when unset.</summary>
+    public int? Port { get; set; }
+
+    /// <summary>The allowed origins; null allows any (<c>*</c>, the default).</summary>
+    public IReadOnlyList<string>? CorsOrigins { get; set; }
+
+    public void Read(IConfiguration configuration)
+    {
+        Port = configuration.GetSetting(PortKey) is { } port ? SettingsReader.ParseInt32(PortKey, port, 1, 65535) : null;
+        CorsOrigins = ParseOrigins(configuration.GetSetting(CorsOriginsKey) ?? "*");
+    }
+
     /// <summary>
     /// Bodies are capped at <see cref="RequestLimits.MaxBodyBytes"/>. <c>PORT</c> wins when set; otherwise ASP.NET's own <c>--urls</c>/<c>ASPNETCORE_URLS</c>/<c>HTTP_PORTS</c>
-    /// apply, and with none of them the service listens on 8080.
+    /// apply, and with none of them the service listens on 8080. Read at once: the URLs are fixed before the host is built.
     /// </summary>
     public static void ConfigureListening(WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
-        if (builder.Configuration.GetSetting("PORT") is { } portText)
+        if (builder.Configuration.ReadSettings<ApiOptions>().Port is { } port)
         {
-            var port = SettingsReader.ParseInt32("PORT", portText, 1, 65535);
             builder.WebHost.UseUrls($"http://*:{port}");
         }
         else if (builder.Configuration.GetSetting("urls") is null && builder.Configuration.GetSetting("http_ports") is null)
@@ -32,16 +46,17 @@ internal static class ApiSettings
     /// </summary>
     public static void AddCors(IServiceCollection services, IConfiguration configuration)
     {
-        var origins = ParseOrigins(configuration.GetSetting(CorsOriginsKey) ?? "*");
-        services.AddCors(options => options.AddDefaultPolicy(policy =>
+        services.AddSettings<ApiOptions>(configuration);
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<ApiOptions>>((cors, api) => cors.AddDefaultPolicy(policy =>
         {
-            if (origins is null)
+            if (api.Value.CorsOrigins is { } origins)
             {
-                policy.AllowAnyOrigin();
+                policy.WithOrigins([.. origins]);
             }
             else
             {
-                policy.WithOrigins(origins);
+                policy.AllowAnyOrigin();
             }
 
             policy.AllowAnyHeader().AllowAnyMethod();

@@ -1,0 +1,52 @@
+using KubeAgents.Api.Configuration;
+using KubeAgents.Api.Errors;
+using KubeAgents.Api.Json;
+using KubeAgents.Api.OpenApi;
+using KubeAgents.Api.Routing;
+using KubeAgents.Application;
+using KubeAgents.Application.Common.Behaviors;
+using KubeAgents.Application.Reports.Commands.ReportStatus;
+using KubeAgents.Infrastructure;
+
+namespace KubeAgents.Api;
+
+/// <summary>The composition root: every layer's services, and the HTTP pipeline.</summary>
+internal static class DependencyInjection
+{
+    public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
+    {
+        ApiOptions.ConfigureListening(builder);
+        ApiOptions.AddCors(builder.Services, builder.Configuration);
+        builder.Services.AddApplicationServices();
+        builder.Services.AddInfrastructureServices(builder.Configuration);
+
+        builder.Services.AddMediator(options =>
+        {
+            // Handlers take the scoped DbContext.
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.Assemblies = [typeof(ReportStatusCommand)];
+            options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+        });
+
+        builder.Services
+            // Validation is the Application's (one pipeline behavior); DataAnnotations only document the contract.
+            .AddControllers(options => options.ModelValidatorProviders.Clear())
+            .AddJsonOptions(options => JsonSetup.Configure(options.JsonSerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));
+        builder.Services.AddApiErrorHandling();
+        builder.Services.AddKubeAgentsOpenApi();
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        return builder;
+    }
+
+    public static WebApplication UseApi(this WebApplication app)
+    {
+        app.UseApiErrorHandling();
+        app.UseDotSegmentGuard();
+        app.UseQueryTextGuard();
+        app.UseCors();
+        app.UseKubeAgentsOpenApi();
+        app.MapControllers();
+        return app;
+    }
+}
