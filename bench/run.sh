@@ -137,7 +137,19 @@ runs() { for _ in $(seq 1 "$RUNS"); do "$@"; done; }
 
 echo "== building (Release)" >&2
 dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -o "$WORK/api" --nologo -v q >/dev/null
-[ "$STORE" = postgres ] && start_postgres
+if [ "$STORE" = postgres ]; then
+  start_postgres
+  # A cluster seconds old is not what a service meets in production: its first minutes of writes
+  # create WAL segments and warm caches, and the first service measured on it ran at a quarter of
+  # the rate a second one reached (docs/benchmarks.md). pgbench writes through that first.
+  if [ -x "$PG_BIN/pgbench" ] && [ -z "${SKIP_CLUSTER_WARMUP:-}" ]; then
+    echo "== warming the new cluster: pgbench, ${WARMUP}s" >&2
+    sql postgres "CREATE DATABASE cluster_warmup" >/dev/null
+    "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -s 20 -q cluster_warmup >/dev/null 2>&1
+    "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -c 16 -j 2 -T "$WARMUP" cluster_warmup >/dev/null 2>&1 || true
+    sql postgres "DROP DATABASE cluster_warmup" >/dev/null
+  fi
+fi
 
 # --- A: ingestion --------------------------------------------------------------------------------
 echo "== ingestion: fresh sessions over 1,000 agents, $CONNECTIONS connections, ${DURATION}s x $RUNS" >&2

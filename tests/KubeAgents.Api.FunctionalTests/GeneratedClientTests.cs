@@ -55,7 +55,7 @@ public class GeneratedClientTests(ApiFixture fixture)
         agent.LatestStatus.Should().Be(SessionStatus.Success);
         agent.Registered.Should().Be(t0);
 
-        var sessions = await agents.ListSessionsAsync(agentId, expired: false);
+        var sessions = await agents.ListSessionsAsync(agentId, expired: "false");
         sessions.Sessions.Should().ContainSingle().Which.TtlMinutes.Should().Be(60);
 
         var detail = await agents.GetSessionAsync(agentId, topic);

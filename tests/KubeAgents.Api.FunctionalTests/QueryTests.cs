@@ -260,15 +260,21 @@ public class QueryTests(ApiFixture fixture)
 
     [SkippableTheory]
     [BothStores]
-    public async Task Invalid_expired_flag_is_a_400(StoreKind store)
+    public async Task Only_expired_false_leaves_expired_sessions_out_as_the_original_did(StoreKind store)
     {
         var (api, client) = await StartAsync(store);
         var agentId = Unique("agent");
-        await client.ReportAsync(agentId, "t", "running", api.Clock.GetUtcNow());
+        var now = api.Clock.GetUtcNow();
+        await client.ReportAsync(agentId, "old", "running", now, ttlMinutes: 1);
+        api.Clock.Advance(TimeSpan.FromMinutes(2));
+        await client.ReportAsync(agentId, "live", "running", api.Clock.GetUtcNow());
+        var sessions = Path("api", "agents", agentId, "sessions");
 
-        var (status, body) = await client.GetRawAsync(Path("api", "agents", agentId, "sessions") + "?expired=maybe");
-
-        status.Should().Be(HttpStatusCode.BadRequest);
-        body.Str("message").Should().Contain("expired");
+        (await client.GetAsync(sessions + "?expired=false")).Items("sessions").Select(s => s.Str("session_topic")).Should().Equal("live");
+        foreach (var query in new[] { "", "?expired=true", "?expired=maybe", "?expired=", "?expired=False" })
+        {
+            (await client.GetAsync(sessions + query)).Items("sessions").Select(s => s.Str("session_topic"))
+                .Should().BeEquivalentTo(["live", "old"], $"'{query}' is not exactly false");
+        }
     }
 }

@@ -54,12 +54,12 @@ public sealed class AgentsController(ISender sender) : ControllerBase
 
     /// <summary>The agent's sessions, most recently updated first, a page at a time.</summary>
     /// <remarks>
-    /// expired is exact at the time of the read, whether or not the sweeper has run. Without the expired
-    /// parameter every session is listed. 404 when the agent is unknown; an agent without sessions has an
+    /// expired is exact at the time of the read, whether or not the sweeper has run. As in the original
+    /// service, only expired=false leaves expired sessions out; any other value, or none, lists every session. 404 when the agent is unknown; an agent without sessions has an
     /// empty list. Page with next_cursor as for the agents.
     /// </remarks>
     /// <param name="agentId">The agent.</param>
-    /// <param name="expired"><c>false</c> leaves out expired sessions; <c>true</c> keeps only them.</param>
+    /// <param name="expired"><c>false</c> leaves out expired sessions; any other value, or none, includes them.</param>
     /// <param name="limit">Page size, 1 to 1000 (default 100).</param>
     /// <param name="cursor">The next_cursor of the previous page.</param>
     /// <param name="cancellationToken">Aborts the query.</param>
@@ -68,11 +68,11 @@ public sealed class AgentsController(ISender sender) : ControllerBase
     [ProducesResponseType<ErrorResponse>(StatusCodes.Status404NotFound)]
     public async Task<SessionListDto> ListSessions(
         [FromPathSegment("agent_id")] string agentId,
-        [FromQuery] bool? expired,
+        [FromQuery] string? expired,
         [FromQuery] int? limit,
         [FromQuery] string? cursor,
         CancellationToken cancellationToken) =>
-        await sender.Send(new ListSessionsQuery(agentId, expired, limit, cursor), cancellationToken);
+        await sender.Send(new ListSessionsQuery(agentId, IncludeExpired: expired != "false", limit, cursor), cancellationToken);
 
     /// <summary>One session and a page of its status history, newest first.</summary>
     /// <remarks>

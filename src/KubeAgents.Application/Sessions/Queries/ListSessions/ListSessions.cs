@@ -9,10 +9,10 @@ using Microsoft.EntityFrameworkCore;
 namespace KubeAgents.Application.Sessions.Queries.ListSessions;
 
 /// <summary>A page of an agent's sessions by <c>last_updated</c>, newest first.</summary>
-/// <param name="Expired"><c>false</c> leaves out the sessions expired at the time of the read.</param>
+/// <param name="IncludeExpired">False leaves out the sessions expired at the time of the read.</param>
 /// <param name="Limit">Page size, 1 to 1000 (default 100).</param>
 /// <param name="Cursor">The <c>next_cursor</c> of the previous page.</param>
-public sealed record ListSessionsQuery(string AgentId, bool? Expired, int? Limit = null, string? Cursor = null) : IQuery<SessionListDto>;
+public sealed record ListSessionsQuery(string AgentId, bool IncludeExpired = true, int? Limit = null, string? Cursor = null) : IQuery<SessionListDto>;
 
 /// <param name="NextCursor">Present when more sessions follow: pass it as <c>cursor</c>.</param>
 public sealed record SessionListDto(IReadOnlyList<SessionDto> Sessions, string? NextCursor = null);
@@ -23,12 +23,10 @@ public sealed class ListSessionsHandler(IApplicationDbContext db, TimeProvider t
     {
         var now = time.GetUtcNow();
         var sessions = db.Sessions.AsNoTracking().Where(s => s.AgentId == query.AgentId);
-        sessions = query.Expired switch
+        if (!query.IncludeExpired)
         {
-            false => sessions.Where(Session.ActiveAsOf(now)),
-            true => sessions.Where(Session.ExpiredAsOf(now)),
-            null => sessions,
-        };
+            sessions = sessions.Where(Session.ActiveAsOf(now));
+        }
 
         if (PageCursor.TryDecode(query.Cursor, out var after) && after.TryGetId(out var afterId))
         {
