@@ -30,7 +30,12 @@ internal static class DependencyInjection
 
         builder.Services
             // Validation is the Application's (one pipeline behavior); DataAnnotations only document the contract.
-            .AddControllers(options => options.ModelValidatorProviders.Clear())
+            .AddControllers(options =>
+            {
+                options.ModelValidatorProviders.Clear();
+                // Enum filters bind to their wire names only, with the contract's 400 otherwise.
+                options.ModelBinderProviders.Insert(0, new WireEnumBinderProvider());
+            })
             .AddJsonOptions(options => JsonSetup.Configure(options.JsonSerializerOptions));
         builder.Services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));
         builder.Services.AddApiErrorHandling();

@@ -8,6 +8,7 @@ using KubeAgents.Application.Agents.Queries.ListAgents;
 using KubeAgents.Application.Sessions.Queries;
 using KubeAgents.Application.Sessions.Queries.GetSession;
 using KubeAgents.Application.Sessions.Queries.ListSessions;
+using KubeAgents.Domain.Sessions;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
@@ -35,7 +36,7 @@ public sealed class AgentsController(ISender sender) : ControllerBase
     [HttpGet]
     [ProducesResponseType<AgentListDto>(StatusCodes.Status200OK)]
     public async Task<AgentListDto> List(
-        [FromQuery] string? status,
+        [FromQuery] SessionStatus? status,
         [FromQuery] string? search,
         [FromQuery] int? limit,
         [FromQuery] string? cursor,
@@ -108,7 +109,7 @@ public sealed class AgentsController(ISender sender) : ControllerBase
     [ProducesResponseType<ErrorResponse>(StatusCodes.Status404NotFound)]
     public async Task<AgentHistoryDto> GetHistory(
         [FromPathSegment("agent_id")] string agentId,
-        [FromQuery] string? status,
+        [FromQuery] SessionStatus? status,
         [FromQuery] int? limit,
         [FromQuery] string? cursor,
         CancellationToken cancellationToken) =>

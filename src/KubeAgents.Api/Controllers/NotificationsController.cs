@@ -1,5 +1,6 @@
 using KubeAgents.Api.Errors;
 using KubeAgents.Application.Notifications.Queries.ListNotifications;
+using KubeAgents.Domain.Notifications;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
@@ -24,6 +25,6 @@ public sealed class NotificationsController(ISender sender) : ControllerBase
     [ProducesResponseType<NotificationListDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorResponse>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorResponse>(StatusCodes.Status503ServiceUnavailable)]
-    public async Task<NotificationListDto> List([FromQuery] string? state, [FromQuery] int? limit, CancellationToken cancellationToken) =>
+    public async Task<NotificationListDto> List([FromQuery] NotificationState? state, [FromQuery] int? limit, CancellationToken cancellationToken) =>
         await sender.Send(new ListNotificationsQuery(state, limit), cancellationToken);
 }

@@ -44,7 +44,25 @@ internal static class ContractRules
         DescribeTags(document);
         DescribeReport(document);
         DescribePaging(document);
+        UnwrapOptionalEnumParameters(document);
         DescribeResponses(document);
+    }
+
+    /// <summary>
+    /// An optional enum filter (<c>SessionStatus?</c>) comes out as <c>nullable</c> beside a bare
+    /// <c>oneOf:[$ref]</c>, which OpenAPI 3.0 validators cannot read. A query parameter has no null:
+    /// absent is "no filter", so the parameter simply refers to the enum.
+    /// </summary>
+    private static void UnwrapOptionalEnumParameters(OpenApiDocument document)
+    {
+        var parameters = document.Paths.Values.SelectMany(path => path.Values).SelectMany(operation => operation.Parameters);
+        foreach (var parameter in parameters.Where(p => p.Kind == OpenApiParameterKind.Query))
+        {
+            if (parameter.Schema is { IsNullableRaw: true, OneOf.Count: 1 } schema && schema.OneOf.First().HasReference)
+            {
+                parameter.Schema = new JsonSchema { Reference = schema.OneOf.First().ActualSchema };
+            }
+        }
     }
 
     private static void DescribeTags(OpenApiDocument document)

@@ -30,19 +30,9 @@ internal static class OpenApiSetup
             settings.PostProcess = document =>
             {
                 SetServers(document);
-                // These filters bind as strings (to answer a precise 400), but take enum values.
-                UseEnum(document, "/api/agents", "status", nameof(SessionStatus));
-                UseEnum(document, "/api/agents/{agent_id}/history", "status", nameof(SessionStatus));
-                UseEnum(document, "/api/notifications", "state", nameof(NotificationState));
                 ContractRules.Apply(document);
             };
         });
-
-    private static void UseEnum(OpenApiDocument document, string path, string parameter, string schemaName)
-    {
-        var target = document.Paths[path][OpenApiOperationMethod.Get].Parameters.Single(p => p.Name == parameter);
-        target.Schema = new JsonSchema { Reference = document.Components.Schemas[schemaName] };
-    }
 
     /// <summary>One fixed entry, whatever host serves the document: the default local setup.</summary>
     private static void SetServers(OpenApiDocument document)

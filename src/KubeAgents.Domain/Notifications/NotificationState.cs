@@ -1,3 +1,5 @@
+using KubeAgents.Domain.Common;
+
 namespace KubeAgents.Domain.Notifications;
 
 public enum NotificationState
@@ -15,18 +17,14 @@ public enum NotificationState
 /// <summary>The one spelling of each state on the wire, in queries and in storage: lower case.</summary>
 public static class NotificationStateExtensions
 {
-    private static readonly string[] Names = ["pending", "delivered", "failed"];
+    /// <summary>The lower-case names, in declaration order.</summary>
+    public static WireNames<NotificationState> Wire { get; } = new("pending", "delivered", "failed");
 
     /// <summary>The lower-case names, in declaration order.</summary>
-    public static IReadOnlyList<string> WireNames => Names;
+    public static IReadOnlyList<string> WireNames => Wire.All;
 
-    public static string ToWireName(this NotificationState state) => Names[(int)state];
+    public static string ToWireName(this NotificationState state) => Wire.Of(state);
 
     /// <summary>Exact, case-sensitive match of a wire name.</summary>
-    public static bool TryParseWireName(string? name, out NotificationState state)
-    {
-        var index = Array.IndexOf(Names, name);
-        state = index < 0 ? default : (NotificationState)index;
-        return index >= 0;
-    }
+    public static bool TryParseWireName(string? name, out NotificationState state) => Wire.TryParse(name, out state);
 }

@@ -5,8 +5,10 @@ namespace KubeAgents.Application.Common.Validation;
 
 public static class StatusRules
 {
-    /// <summary>Absent, or exactly one of the lower-case status names.</summary>
-    public static IRuleBuilderOptions<T, string?> StatusFilter<T>(this IRuleBuilder<T, string?> rule, string parameter) =>
-        rule.Must(status => string.IsNullOrEmpty(status) || SessionStatusExtensions.TryParseWireName(status, out _))
-            .WithMessage((_, status) => $"{parameter} must be one of: {string.Join(", ", SessionStatusExtensions.WireNames)} (got '{status}')");
+    /// <summary>
+    /// Absent, or a defined status. The HTTP binding already refuses unknown wire names; this guards
+    /// every other entry point (a value cast from a number).
+    /// </summary>
+    public static IRuleBuilderOptions<T, SessionStatus?> StatusFilter<T>(this IRuleBuilder<T, SessionStatus?> rule, string parameter) =>
+        rule.IsInEnum().WithMessage($"{parameter} must be one of: {SessionStatusExtensions.Wire.List}");
 }

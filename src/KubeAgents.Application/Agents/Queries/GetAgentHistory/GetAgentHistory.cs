@@ -10,7 +10,7 @@ namespace KubeAgents.Application.Agents.Queries.GetAgentHistory;
 /// <param name="Status">Only entries with this status.</param>
 /// <param name="Limit">Page size, 1 to 1000 (default 100).</param>
 /// <param name="Cursor">The <c>next_cursor</c> of the previous page.</param>
-public sealed record GetAgentHistoryQuery(string AgentId, string? Status, int? Limit = null, string? Cursor = null) : IQuery<AgentHistoryDto>;
+public sealed record GetAgentHistoryQuery(string AgentId, SessionStatus? Status, int? Limit = null, string? Cursor = null) : IQuery<AgentHistoryDto>;
 
 /// <param name="NextCursor">Present when older history follows: pass it as <c>cursor</c>.</param>
 public sealed record AgentHistoryDto(IReadOnlyList<StatusDto> StatusHistory, string? NextCursor = null);
@@ -20,7 +20,7 @@ public sealed class GetAgentHistoryHandler(IApplicationDbContext db) : IQueryHan
     public async ValueTask<AgentHistoryDto> Handle(GetAgentHistoryQuery query, CancellationToken cancellationToken)
     {
         var entries = db.StatusEntries.AsNoTracking().Where(e => e.AgentId == query.AgentId);
-        if (SessionStatusExtensions.TryParseWireName(query.Status, out var status))
+        if (query.Status is { } status)
         {
             entries = entries.Where(e => e.Status == status);
         }

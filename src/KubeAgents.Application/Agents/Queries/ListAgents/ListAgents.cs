@@ -11,7 +11,7 @@ namespace KubeAgents.Application.Agents.Queries.ListAgents;
 /// <param name="Search">Case-insensitive substring of the agent id or name.</param>
 /// <param name="Limit">Page size, 1 to 1000 (default 100).</param>
 /// <param name="Cursor">The <c>next_cursor</c> of the previous page.</param>
-public sealed record ListAgentsQuery(string? Status, string? Search, int? Limit = null, string? Cursor = null) : IQuery<AgentListDto>;
+public sealed record ListAgentsQuery(SessionStatus? Status, string? Search, int? Limit = null, string? Cursor = null) : IQuery<AgentListDto>;
 
 /// <param name="NextCursor">Present when more agents follow: pass it as <c>cursor</c>.</param>
 public sealed record AgentListDto(IReadOnlyList<AgentDto> Agents, string? NextCursor = null);
@@ -22,7 +22,7 @@ public sealed class ListAgentsHandler(IApplicationDbContext db, TimeProvider tim
     {
         var now = time.GetUtcNow();
         var agents = db.Agents.AsNoTracking();
-        if (SessionStatusExtensions.TryParseWireName(query.Status, out var status))
+        if (query.Status is { } status)
         {
             agents = agents.Where(a => a.LatestStatus == status);
         }

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace KubeAgents.Application.Notifications.Queries.ListNotifications;
 
 /// <summary>Notifications, newest first, optionally in one state; at most <see cref="Limit"/>.</summary>
-public sealed record ListNotificationsQuery(string? State, int? Limit) : IQuery<NotificationListDto>;
+public sealed record ListNotificationsQuery(NotificationState? State, int? Limit) : IQuery<NotificationListDto>;
 
 public sealed record NotificationListDto(IReadOnlyList<NotificationDto> Notifications);
 
@@ -17,7 +17,7 @@ public sealed class ListNotificationsHandler(IApplicationDbContext db) : IQueryH
     public async ValueTask<NotificationListDto> Handle(ListNotificationsQuery query, CancellationToken cancellationToken)
     {
         var notifications = db.Notifications.AsNoTracking();
-        if (NotificationStateExtensions.TryParseWireName(query.State, out var state))
+        if (query.State is { } state)
         {
             notifications = notifications.Where(n => n.State == state);
         }

@@ -8,9 +8,7 @@ public sealed class ListNotificationsValidator : AbstractValidator<ListNotificat
 {
     public ListNotificationsValidator()
     {
-        RuleFor(q => q.State)
-            .Must(state => string.IsNullOrEmpty(state) || NotificationStateExtensions.TryParseWireName(state, out _))
-            .WithMessage((_, state) => $"state must be one of: {string.Join(", ", NotificationStateExtensions.WireNames)} (got '{state}')");
+        RuleFor(q => q.State).IsInEnum().WithMessage($"state must be one of: {NotificationStateExtensions.Wire.List}");
         RuleFor(q => q.Limit).PageLimit("limit");
     }
 }
