@@ -5,6 +5,7 @@ using KubeAgents.Application.Agents.Queries.GetAgent;
 using KubeAgents.Application.Agents.Queries.GetAgentHistory;
 using KubeAgents.Application.Agents.Queries.GetLatestStatus;
 using KubeAgents.Application.Agents.Queries.ListAgents;
+using KubeAgents.Application.History;
 using KubeAgents.Application.Sessions.Queries;
 using KubeAgents.Application.Sessions.Queries.GetSession;
 using KubeAgents.Application.Sessions.Queries.ListSessions;

@@ -1,4 +1,5 @@
 using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.History;
 using KubeAgents.Application.Sessions.Queries;
 using KubeAgents.Domain.Sessions;
 using Mediator;

@@ -1,5 +1,6 @@
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.History;
 using KubeAgents.Application.Sessions.Queries;
 using Mediator;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,7 @@
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Common.Mappings;
+using KubeAgents.Application.History;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 

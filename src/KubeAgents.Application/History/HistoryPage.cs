@@ -2,7 +2,7 @@ using KubeAgents.Application.Common.Paging;
 using KubeAgents.Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 
-namespace KubeAgents.Application.Sessions.Queries;
+namespace KubeAgents.Application.History;
 
 /// <summary>A page of status history, newest timestamp first (ties: the later arrival).</summary>
 public static class HistoryPage
