@@ -179,36 +179,12 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         {
             // A failed save rolls the whole transaction back: a savepoint around it protects nothing.
             db.Database.AutoSavepointsEnabled = false;
-            var agentIds = batch.Select(p => p.Report.AgentId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-            var topics = batch.Select(p => p.Report.SessionTopic).Distinct(StringComparer.Ordinal).ToArray();
-            var agents = (await db.LockAgentsAsync(agentIds, CancellationToken.None).ConfigureAwait(false))
-                .ToDictionary(a => a.AgentId, StringComparer.Ordinal);
-            // A superset (every pair of the batch's agents and topics) in one indexed query.
-            var sessions = (await db.Sessions
-                    .TagWith(SessionsQueryTag)
-                    .Where(s => agentIds.Contains(s.AgentId) && topics.Contains(s.Topic))
-                    .ToListAsync(CancellationToken.None).ConfigureAwait(false))
-                .ToDictionary(s => (s.AgentId, s.Topic));
-
+            var targets = await BatchTargets.LoadAsync(db, batch.Select(p => p.Report)).ConfigureAwait(false);
             var notified = false;
             foreach (var pending in batch)
             {
-                var report = pending.Report;
-                if (!agents.TryGetValue(report.AgentId, out var agent))
-                {
-                    agent = Agent.Register(report.AgentId, report.ReceivedAt);
-                    db.Agents.Add(agent);
-                    agents.Add(agent.AgentId, agent);
-                }
-
-                if (!sessions.TryGetValue((report.AgentId, report.SessionTopic), out var session))
-                {
-                    session = Session.Open(report.AgentId, report.SessionTopic, report.ReceivedAt);
-                    db.Sessions.Add(session);
-                    sessions.Add((session.AgentId, session.Topic), session);
-                }
-
-                if (report.ApplyTo(agent, session, _notificationsEnabled) is { } notification)
+                var (agent, session) = targets.For(pending.Report);
+                if (pending.Report.ApplyTo(agent, session, _notificationsEnabled) is { } notification)
                 {
                     db.Notifications.Add(notification);
                     notified = true;
@@ -250,6 +226,46 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A batch of {Count} reports met another writer; retry {Attempt}")]
     private partial void LogConflictRetry(int count, int attempt);
+
+    /// <summary>The agents and sessions of one batch, tracked; a missing one is created on first use.</summary>
+    private sealed class BatchTargets(KubeAgentsDbContext db, Dictionary<string, Agent> agents, Dictionary<(string, string), Session> sessions)
+    {
+        /// <summary>Two queries whatever the batch: the agents, held (<see cref="KubeAgentsDbContext.LockAgentsAsync"/>), and their sessions.</summary>
+        public static async Task<BatchTargets> LoadAsync(KubeAgentsDbContext db, IEnumerable<IncomingReport> reports)
+        {
+            var list = reports.ToList();
+            var agentIds = list.Select(r => r.AgentId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            var topics = list.Select(r => r.SessionTopic).Distinct(StringComparer.Ordinal).ToArray();
+            var agents = (await db.LockAgentsAsync(agentIds, CancellationToken.None).ConfigureAwait(false))
+                .ToDictionary(a => a.AgentId, StringComparer.Ordinal);
+            // A superset (every pair of the batch's agents and topics) in one indexed query.
+            var sessions = (await db.Sessions
+                    .TagWith(SessionsQueryTag)
+                    .Where(s => agentIds.Contains(s.AgentId) && topics.Contains(s.Topic))
+                    .ToListAsync(CancellationToken.None).ConfigureAwait(false))
+                .ToDictionary(s => (s.AgentId, s.Topic));
+            return new BatchTargets(db, agents, sessions);
+        }
+
+        public (Agent Agent, Session Session) For(IncomingReport report)
+        {
+            if (!agents.TryGetValue(report.AgentId, out var agent))
+            {
+                agent = Agent.Register(report.AgentId, report.ReceivedAt);
+                db.Agents.Add(agent);
+                agents.Add(agent.AgentId, agent);
+            }
+
+            if (!sessions.TryGetValue((report.AgentId, report.SessionTopic), out var session))
+            {
+                session = Session.Open(report.AgentId, report.SessionTopic, report.ReceivedAt);
+                db.Sessions.Add(session);
+                sessions.Add((session.AgentId, session.Topic), session);
+            }
+
+            return (agent, session);
+        }
+    }
 
     private sealed class PendingReport(IncomingReport report)
     {
