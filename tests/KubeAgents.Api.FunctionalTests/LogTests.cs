@@ -65,6 +65,50 @@ public class LogTests
         }
     }
 
+    [SkippableFact]
+    public async Task An_outage_pauses_notification_dispatch_with_one_line_and_says_when_it_resumes()
+    {
+        using var server = await PostgresServer.StartDedicatedOrSkipAsync();
+        var logs = new LogCollector();
+        await using var api = await KubeAgentsApi.StartAsync(
+            StoreKind.Postgres,
+            new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("dispatchlogs") + ";Timeout=3",
+                ["NOTIFICATION_WEBHOOK_URL"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}/nobody-listens",
+            },
+            s => s.AddSingleton<ILoggerProvider>(logs));
+        var dispatcher = logs.Entries.Count;
+        bool FromDispatcher(LogEntry e) => e.Category.EndsWith("NotificationDispatcher", StringComparison.Ordinal);
+
+        server.Stop();
+        try
+        {
+            // The dispatcher polls once a second on the service's clock: twenty polls into the outage.
+            var polls = 0;
+            await Eventually.TrueAsync(
+                () => ++polls > 20 && logs.Entries.Skip(dispatcher).Any(e => FromDispatcher(e) && e.Message.Contains("paused", StringComparison.Ordinal)),
+                "the dispatcher to notice the outage",
+                between: () => api.Clock.Advance(TimeSpan.FromSeconds(1)),
+                poll: TimeSpan.FromMilliseconds(50));
+
+            var during = logs.Entries.Skip(dispatcher).Where(FromDispatcher).ToList();
+            during.Where(e => e.Level >= LogLevel.Warning).Should().ContainSingle(string.Join('\n', during))
+                .Which.Message.Should().MatchRegex("database is unavailable: .+").And.NotContain("\n");
+            during.Should().OnlyContain(e => e.Exception == null, "an outage is not a bug: no stack trace");
+        }
+        finally
+        {
+            server.Start();
+        }
+
+        await Eventually.TrueAsync(
+            () => logs.Entries.Any(e => FromDispatcher(e) && e.Message.Contains("resumed", StringComparison.Ordinal)),
+            "the dispatcher to say it resumed",
+            between: () => api.Clock.Advance(TimeSpan.FromSeconds(1)),
+            poll: TimeSpan.FromMilliseconds(100));
+    }
+
     [Fact]
     public async Task A_client_that_aborts_mid_request_is_not_an_error()
     {

@@ -30,6 +30,9 @@ internal sealed partial class NotificationDispatcher(
     TimeProvider time,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
+    // Only this service's own loop reads and writes it.
+    private bool _storeDown;
+
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
     private const int BatchSize = 16;
@@ -76,6 +79,20 @@ internal sealed partial class NotificationDispatcher(
             try
             {
                 attempted = await DispatchOnceAsync(stoppingToken).ConfigureAwait(false);
+                if (_storeDown)
+                {
+                    _storeDown = false;
+                    LogStoreBack();
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && DatabaseFailures.IsUnavailable(ex))
+            {
+                // One line when an outage starts, with its cause; not one stack trace per poll.
+                if (!_storeDown)
+                {
+                    _storeDown = true;
+                    LogStoreDown(DatabaseFailures.Describe(ex));
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -199,4 +216,10 @@ internal sealed partial class NotificationDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification dispatch failed; retrying at the next poll")]
     private partial void LogDispatchFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification dispatch paused, the database is unavailable: {Cause}; polling until it answers")]
+    private partial void LogStoreDown(string cause);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification dispatch resumed: the database answers again")]
+    private partial void LogStoreBack();
 }

@@ -1,3 +1,4 @@
+using KubeAgents.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,9 +46,13 @@ public sealed partial class SessionSweeper(
                 {
                     await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException && DatabaseFailures.IsUnavailable(ex))
+                {
+                    // The database is down: retried at the next tick; reads stay exact meanwhile. No stack trace for an outage.
+                    LogSweepDeferred(DatabaseFailures.Describe(ex));
+                }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // A failed sweep (database down) is retried at the next tick; reads stay exact meanwhile.
                     LogSweepFailed(ex);
                 }
             }
@@ -63,4 +68,7 @@ public sealed partial class SessionSweeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session sweep failed; retrying at the next interval")]
     private partial void LogSweepFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session sweep deferred, the database is unavailable: {Cause}; retrying at the next interval")]
+    private partial void LogSweepDeferred(string cause);
 }
