@@ -58,7 +58,12 @@ public sealed class Agent
     public void Record(string? name, string? source, StatusReport report, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(report);
-        LastSeen = now;
+        // Reports are stamped when accepted and applied in queue order: never move back in time.
+        if (now > LastSeen)
+        {
+            LastSeen = now;
+        }
+
         if (!string.IsNullOrEmpty(name))
         {
             Name = name;

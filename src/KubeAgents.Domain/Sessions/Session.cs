@@ -103,8 +103,13 @@ public sealed class Session
             TtlMinutes = report.TtlMinutes;
         }
 
-        LastUpdated = now;
-        ExpiresAt = now.AddMinutes(TtlMinutes);
+        // Reports are stamped when accepted and applied in queue order: never move back in time.
+        if (now > LastUpdated)
+        {
+            LastUpdated = now;
+        }
+
+        ExpiresAt = LastUpdated.AddMinutes(TtlMinutes);
         Expired = false;
         ExpiredAt = null;
 

@@ -27,7 +27,7 @@ namespace KubeAgents.Infrastructure.Reports;
 /// refuses) is rolled back and its reports applied one by one, so the bad one fails alone with its
 /// own error. A batch that met another replica's transaction (a unique key both inserted, a
 /// deadlock) is retried whole.</para>
-/// <para>Shutdown: the queues close, and what is queued is still committed before the host stops.</para>
+/// <para>Shutdown: the queues close, and what is queued is still committed, within the host's shutdown timeout.</para>
 /// </remarks>
 internal sealed partial class ReportWritePipeline : BackgroundService, IReportWriter
 {
@@ -124,7 +124,17 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
                 batch.Add(pending);
             }
 
-            await ApplyAsync(batch).ConfigureAwait(false);
+            try
+            {
+                await ApplyAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The loop must outlive any failure: a dead writer would leave its queue waiting for ever.
+                LogWriterFault(ex);
+                batch.ForEach(p => p.Fail(ex));
+            }
+
             batch.Clear();
         }
     }
@@ -132,50 +142,110 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
     /// <summary>Applies a batch; every report's task ends completed or failed, never left waiting.</summary>
     private async Task ApplyAsync(List<PendingReport> batch)
     {
+        bool notified;
         try
         {
-            await ApplyWithRetriesAsync(batch).ConfigureAwait(false);
-            batch.ForEach(p => p.Complete());
+            notified = await ApplyWithRetriesAsync(batch).ConfigureAwait(false);
         }
         catch (Exception ex) when (batch.Count > 1 && !DatabaseFailures.IsUnavailable(ex))
         {
             LogBatchSplit(batch.Count, ex.GetType().Name);
-            foreach (var pending in batch)
-            {
-                await ApplyAsync([pending]).ConfigureAwait(false);
-            }
+            await ApplyOneByOneAsync(batch).ConfigureAwait(false);
+            return;
         }
         catch (Exception ex)
         {
             batch.ForEach(p => p.Fail(ex));
+            return;
+        }
+
+        // Committed: nothing after this point may fail (or re-apply) the batch.
+        batch.ForEach(p => p.Complete());
+        if (notified)
+        {
+            _notificationSignal.Notify();
         }
     }
 
-    private async Task ApplyWithRetriesAsync(List<PendingReport> batch)
+    /// <summary>
+    /// A refused batch, report by report, so only the bad one fails. Should the store become
+    /// unavailable meanwhile, the reports not yet tried fail at once rather than each waiting out a timeout.
+    /// </summary>
+    private async Task ApplyOneByOneAsync(List<PendingReport> batch)
+    {
+        Exception? unavailable = null;
+        foreach (var pending in batch)
+        {
+            if (unavailable is not null)
+            {
+                pending.Fail(unavailable);
+                continue;
+            }
+
+            try
+            {
+                var notified = await ApplyWithRetriesAsync([pending]).ConfigureAwait(false);
+                pending.Complete();
+                if (notified)
+                {
+                    _notificationSignal.Notify();
+                }
+            }
+            catch (Exception ex)
+            {
+                unavailable = DatabaseFailures.IsUnavailable(ex) ? ex : null;
+                pending.Fail(ex);
+            }
+        }
+    }
+
+    /// <returns>Whether a notification became due.</returns>
+    private async Task<bool> ApplyWithRetriesAsync(List<PendingReport> batch)
     {
         for (var attempt = 0; ; attempt++)
         {
             var scope = _scopes.CreateAsyncScope();
-            await using (scope.ConfigureAwait(false))
+            var committed = false;
+            try
             {
                 var db = scope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>();
                 try
                 {
-                    await ApplyOnceAsync(db, batch).ConfigureAwait(false);
-                    return;
+                    var notified = await ApplyOnceAsync(db, batch).ConfigureAwait(false);
+                    committed = true;
+                    return notified;
                 }
                 catch (Exception ex) when (attempt < _options.ConflictRetries && db.IsWriteConflict(ex))
                 {
                     LogConflictRetry(batch.Count, attempt + 1);
                 }
             }
+            finally
+            {
+                await DisposeAfterAsync(scope, committed).ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task ApplyOnceAsync(KubeAgentsDbContext db, List<PendingReport> batch)
+    /// <summary>A failure to clean up after the commit must not turn committed reports into failures (and a re-apply).</summary>
+    private async Task DisposeAfterAsync(IAsyncDisposable resource, bool committed)
+    {
+        try
+        {
+            await resource.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (committed)
+        {
+            LogAfterCommit(ex);
+        }
+    }
+
+    /// <returns>Whether a notification became due; the batch is committed when this returns.</returns>
+    private async Task<bool> ApplyOnceAsync(KubeAgentsDbContext db, List<PendingReport> batch)
     {
         var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
-        await using (transaction.ConfigureAwait(false))
+        var committed = false;
+        try
         {
             // A failed save rolls the whole transaction back: a savepoint around it protects nothing.
             db.Database.AutoSavepointsEnabled = false;
@@ -194,10 +264,13 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
             KeepExpiryOfReportedSessions(db);
             await db.SaveReportBatchAsync(CancellationToken.None).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            if (notified)
-            {
-                _notificationSignal.Notify();
-            }
+            committed = true;
+            return notified;
+        }
+        finally
+        {
+            // Rolls back when the commit was not reached.
+            await DisposeAfterAsync(transaction, committed).ConfigureAwait(false);
         }
     }
 
@@ -223,6 +296,12 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} reports failed ({Error}); applying them one by one")]
     private partial void LogBatchSplit(int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A report writer failed outside any batch step; its batch failed and the writer goes on")]
+    private partial void LogWriterFault(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cleaning up after a committed batch failed; the batch stays committed")]
+    private partial void LogAfterCommit(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A batch of {Count} reports met another writer; retry {Attempt}")]
     private partial void LogConflictRetry(int count, int attempt);

@@ -61,4 +61,15 @@ public class AgentTests
         agent.LatestStatus.Should().Be(SessionStatus.Success);
         agent.LatestMessage.Should().BeNull();
     }
+
+    [Fact]
+    public void A_report_accepted_earlier_but_applied_later_never_moves_last_seen_back()
+    {
+        var agent = Agent.Register("a", Now);
+        agent.Record(null, null, Report(SessionStatus.Running, Now), Now.AddSeconds(2));
+
+        agent.Record(null, null, Report(SessionStatus.Running, Now), Now.AddSeconds(1));
+
+        agent.LastSeen.Should().Be(Now.AddSeconds(2));
+    }
 }

@@ -188,4 +188,16 @@ public class SessionTests
         session.Record(Report(SessionStatus.Success, Now.AddMinutes(-1)), Now).Finished.Should().BeFalse();
         session.CurrentStatus.Should().Be(SessionStatus.Running);
     }
+
+    [Fact]
+    public void A_report_accepted_earlier_but_applied_later_never_moves_the_session_back()
+    {
+        var session = Session.Open("a", "t", Now);
+        session.Record(Report(SessionStatus.Running, Now), Now.AddSeconds(2));
+
+        session.Record(Report(SessionStatus.Running, Now), Now.AddSeconds(1));
+
+        session.LastUpdated.Should().Be(Now.AddSeconds(2));
+        session.ExpiresAt.Should().Be(Now.AddSeconds(2).AddMinutes(Session.DefaultTtlMinutes));
+    }
 }

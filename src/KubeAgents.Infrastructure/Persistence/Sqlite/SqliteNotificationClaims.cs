@@ -18,6 +18,9 @@ internal sealed class SqliteNotificationClaims : INotificationClaims, IDisposabl
         await _claiming.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // BEGIN IMMEDIATE: no result is saved between reading the due rows and stamping them.
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var _ = transaction.ConfigureAwait(false);
             var due = await db.Notifications
                 .Where(Notification.DueAt(now))
                 .OrderBy(n => n.NextAttemptAt)
@@ -30,6 +33,7 @@ internal sealed class SqliteNotificationClaims : INotificationClaims, IDisposabl
             }
 
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return due;
         }
         finally
