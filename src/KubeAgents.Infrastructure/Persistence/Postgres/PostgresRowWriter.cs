@@ -45,7 +45,7 @@ internal static class PostgresRowWriter
     {
         var command = new NpgsqlBatchCommand();
         var names = string.Join(", ", columns.Select(p => Quote(p.GetColumnName(table)!)));
-        command.CommandText = $"INSERT INTO {Quote(table.Name)} ({names}) SELECT {Selected(columns)} FROM {Unnest(command, columns, rows)}";
+        command.CommandText = $"INSERT INTO {QualifiedName(table)} ({names}) SELECT {Selected(columns)} FROM {Unnest(command, columns, rows)}";
         return command;
     }
 
@@ -54,7 +54,7 @@ internal static class PostgresRowWriter
         var command = new NpgsqlBatchCommand();
         var set = string.Join(", ", columns.Where(p => !key.Contains(p)).Select(p => $"{Quote(p.GetColumnName(table)!)} = {Value(p, columns.IndexOf(p))}"));
         var match = string.Join(" AND ", key.Select(p => $"t.{Quote(p.GetColumnName(table)!)} = {Value(p, columns.IndexOf(p))}"));
-        command.CommandText = $"UPDATE {Quote(table.Name)} AS t SET {set} FROM {Unnest(command, columns, rows)} WHERE {match}";
+        command.CommandText = $"UPDATE {QualifiedName(table)} AS t SET {set} FROM {Unnest(command, columns, rows)} WHERE {match}";
         return command;
     }
 
@@ -106,6 +106,9 @@ internal static class PostgresRowWriter
             _ => stored.ToString(),
         };
     }
+
+    private static string QualifiedName(StoreObjectIdentifier table) =>
+        table.Schema is null ? Quote(table.Name) : $"{Quote(table.Schema)}.{Quote(table.Name)}";
 
     private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }
