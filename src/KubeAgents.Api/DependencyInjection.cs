@@ -40,7 +40,7 @@ internal static class DependencyInjection
         builder.Services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));
         builder.Services.AddApiErrorHandling();
         builder.Services.AddKubeAgentsOpenApi();
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        ShutdownOptions.Configure(builder);
         return builder;
     }
 

@@ -17,6 +17,7 @@ public class ProcessTests
     [InlineData("DB_CONN_MAX_LIFETIME", "5 minutes")]
     [InlineData("DB_SSLMODE", "maybe")]
     [InlineData("NOTIFICATION_FORMAT", "xml")]
+    [InlineData("SHUTDOWN_DRAIN_SECONDS", "61")]
     public async Task Invalid_setting_stops_start_up_naming_it(string key, string value)
     {
         var environment = new Dictionary<string, string?> { [key] = value };
@@ -93,5 +94,31 @@ public class ProcessTests
         stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(6));
         service.ExitCode.Should().Be(0);
         service.Output.Should().Contain("Application is shutting down");
+    }
+
+    [Fact]
+    public async Task Sigterm_fails_readiness_while_still_serving_then_exits_after_the_drain()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["SHUTDOWN_DRAIN_SECONDS"] = "2" });
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        using var client = service.CreateClient();
+        (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var stopwatch = Stopwatch.StartNew();
+        service.Terminate();
+
+        // Within the drain the service still answers: liveness ok, readiness 503 so the balancer moves on.
+        HttpStatusCode ready = HttpStatusCode.OK;
+        while (ready == HttpStatusCode.OK && stopwatch.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            using var response = await client.GetAsync("/health/ready");
+            ready = response.StatusCode;
+        }
+
+        ready.Should().Be(HttpStatusCode.ServiceUnavailable, service.Output);
+        (await client.GetAsync("/health")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await service.WaitForExitAsync(TimeSpan.FromSeconds(15))).Should().BeTrue(service.Output);
+        stopwatch.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(2)).And.BeLessThan(TimeSpan.FromSeconds(8));
+        service.ExitCode.Should().Be(0);
     }
 }
