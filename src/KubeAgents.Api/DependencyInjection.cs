@@ -15,6 +15,7 @@ internal static class DependencyInjection
 {
     public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
     {
+        LogOptions.Configure(builder);
         ApiOptions.ConfigureListening(builder);
         ApiOptions.AddCors(builder.Services, builder.Configuration);
         builder.Services.AddApplicationServices();

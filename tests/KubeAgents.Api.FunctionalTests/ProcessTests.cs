@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using KubeAgents.TestSupport;
 
 namespace KubeAgents.Api.FunctionalTests;
@@ -18,6 +19,7 @@ public class ProcessTests
     [InlineData("DB_SSLMODE", "maybe")]
     [InlineData("NOTIFICATION_FORMAT", "xml")]
     [InlineData("SHUTDOWN_DRAIN_SECONDS", "61")]
+    [InlineData("LOG_FORMAT", "xml")]
     public async Task Invalid_setting_stops_start_up_naming_it(string key, string value)
     {
         var environment = new Dictionary<string, string?> { [key] = value };
@@ -120,5 +122,48 @@ public class ProcessTests
         (await service.WaitForExitAsync(TimeSpan.FromSeconds(15))).Should().BeTrue(service.Output);
         stopwatch.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(2)).And.BeLessThan(TimeSpan.FromSeconds(8));
         service.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Json_log_format_writes_one_json_object_per_line_with_trace_ids()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["LOG_FORMAT"] = "json",
+            // Request lines carry the request's scope, trace id included.
+            ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+        });
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        using var client = service.CreateClient();
+        using (var response = await client.PostAsJsonAsync("/webhook/status", new { agent_id = "json-logs", session_topic = "t", status = "running", timestamp = "2026-11-27T10:00:00Z" }))
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        service.Terminate();
+        (await service.WaitForExitAsync(TimeSpan.FromSeconds(15))).Should().BeTrue(service.Output);
+
+        var lines = service.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().Contain(l => l.Contains("Request starting", StringComparison.Ordinal), service.Output);
+        var entries = lines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        entries.Should().AllSatisfy(e =>
+        {
+            e.GetProperty("Timestamp").GetString().Should().EndWith("Z");
+            e.GetProperty("LogLevel").GetString().Should().NotBeNullOrEmpty();
+        });
+        var traceIds = entries.Where(e => e.TryGetProperty("Scopes", out _))
+            .SelectMany(e => e.GetProperty("Scopes").EnumerateArray())
+            .Where(scope => scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("TraceId", out _))
+            .Select(scope => scope.GetProperty("TraceId").GetString());
+        traceIds.Should().Contain(id => !string.IsNullOrEmpty(id), service.Output);
+    }
+
+    [Fact]
+    public async Task Default_log_format_stays_human_readable()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>());
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+
+        service.Output.Should().Contain("info: Microsoft.Hosting.Lifetime").And.NotContain("\"LogLevel\"");
     }
 }
