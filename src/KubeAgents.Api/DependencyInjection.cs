@@ -15,6 +15,7 @@ internal static class DependencyInjection
 {
     public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
     {
+        LogOptions.Configure(builder);
         ApiOptions.ConfigureListening(builder);
         ApiOptions.AddCors(builder.Services, builder.Configuration);
         builder.Services.AddApplicationServices();
@@ -40,7 +41,7 @@ internal static class DependencyInjection
         builder.Services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));
         builder.Services.AddApiErrorHandling();
         builder.Services.AddKubeAgentsOpenApi();
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        ShutdownOptions.Configure(builder);
         return builder;
     }
 

@@ -1,6 +1,7 @@
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Notifications;
 using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Infrastructure.Health;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Persistence;
 using KubeAgents.Infrastructure.Persistence.Postgres;
@@ -42,6 +43,8 @@ public static class DependencyInjection
         services.AddSingleton<IStoreFailureClassifier, DatabaseFailureClassifier>();
         services.AddSettings<DatabaseStartupOptions>(configuration);
         services.AddHostedService<DatabaseInitializer>();
+        // Readiness (/health/ready): a probe waits a few seconds at most, whatever the connection timeout.
+        services.AddHealthChecks().AddCheck<StoreReadinessCheck>(StoreReadinessCheck.Name, timeout: TimeSpan.FromSeconds(3));
 
         AddWritePipeline(services, configuration);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using KubeAgents.TestSupport;
 
 namespace KubeAgents.Api.FunctionalTests;
@@ -17,6 +18,8 @@ public class ProcessTests
     [InlineData("DB_CONN_MAX_LIFETIME", "5 minutes")]
     [InlineData("DB_SSLMODE", "maybe")]
     [InlineData("NOTIFICATION_FORMAT", "xml")]
+    [InlineData("SHUTDOWN_DRAIN_SECONDS", "61")]
+    [InlineData("LOG_FORMAT", "xml")]
     public async Task Invalid_setting_stops_start_up_naming_it(string key, string value)
     {
         var environment = new Dictionary<string, string?> { [key] = value };
@@ -93,5 +96,74 @@ public class ProcessTests
         stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(6));
         service.ExitCode.Should().Be(0);
         service.Output.Should().Contain("Application is shutting down");
+    }
+
+    [Fact]
+    public async Task Sigterm_fails_readiness_while_still_serving_then_exits_after_the_drain()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["SHUTDOWN_DRAIN_SECONDS"] = "2" });
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        using var client = service.CreateClient();
+        (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var stopwatch = Stopwatch.StartNew();
+        service.Terminate();
+
+        // Within the drain the service still answers: liveness ok, readiness 503 so the balancer moves on.
+        HttpStatusCode ready = HttpStatusCode.OK;
+        while (ready == HttpStatusCode.OK && stopwatch.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            using var response = await client.GetAsync("/health/ready");
+            ready = response.StatusCode;
+        }
+
+        ready.Should().Be(HttpStatusCode.ServiceUnavailable, service.Output);
+        (await client.GetAsync("/health")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await service.WaitForExitAsync(TimeSpan.FromSeconds(15))).Should().BeTrue(service.Output);
+        stopwatch.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(2)).And.BeLessThan(TimeSpan.FromSeconds(8));
+        service.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Json_log_format_writes_one_json_object_per_line_with_trace_ids()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["LOG_FORMAT"] = "json",
+            // Request lines carry the request's scope, trace id included.
+            ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+        });
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        using var client = service.CreateClient();
+        using (var response = await client.PostAsJsonAsync("/webhook/status", new { agent_id = "json-logs", session_topic = "t", status = "running", timestamp = "2026-11-27T10:00:00Z" }))
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        service.Terminate();
+        (await service.WaitForExitAsync(TimeSpan.FromSeconds(15))).Should().BeTrue(service.Output);
+
+        var lines = service.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().Contain(l => l.Contains("Request starting", StringComparison.Ordinal), service.Output);
+        var entries = lines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        entries.Should().AllSatisfy(e =>
+        {
+            e.GetProperty("Timestamp").GetString().Should().EndWith("Z");
+            e.GetProperty("LogLevel").GetString().Should().NotBeNullOrEmpty();
+        });
+        var traceIds = entries.Where(e => e.TryGetProperty("Scopes", out _))
+            .SelectMany(e => e.GetProperty("Scopes").EnumerateArray())
+            .Where(scope => scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("TraceId", out _))
+            .Select(scope => scope.GetProperty("TraceId").GetString());
+        traceIds.Should().Contain(id => !string.IsNullOrEmpty(id), service.Output);
+    }
+
+    [Fact]
+    public async Task Default_log_format_stays_human_readable()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>());
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+
+        service.Output.Should().Contain("info: Microsoft.Hosting.Lifetime").And.NotContain("\"LogLevel\"");
     }
 }

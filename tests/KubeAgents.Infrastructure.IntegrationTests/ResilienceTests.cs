@@ -41,6 +41,36 @@ public class ResilienceTests
     }
 
     [SkippableFact]
+    public async Task Readiness_fails_during_an_outage_and_recovers_with_the_database()
+    {
+        using var server = await PostgresServer.StartDedicatedOrSkipAsync();
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("ready") + ";Timeout=2",
+        });
+        var client = api.CreateWireClient();
+        (await client.GetRawAsync("/health/ready")).Status.Should().Be(HttpStatusCode.OK);
+
+        server.Stop();
+
+        var (status, body) = await client.GetRawAsync("/health/ready");
+        status.Should().Be(HttpStatusCode.ServiceUnavailable);
+        body.ToString().Should().Be("""{"error":"unavailable","message":"the database is unavailable"}""");
+        (await client.GetAsync("/health")).Str("status").Should().Be("ok");
+
+        server.Start();
+
+        // A pooled connection broken by the restart may fail once; readiness comes back by itself.
+        for (var attempt = 0; attempt < 5 && status != HttpStatusCode.OK; attempt++)
+        {
+            (status, body) = await client.GetRawAsync("/health/ready");
+        }
+
+        status.Should().Be(HttpStatusCode.OK, body.ToString());
+        body.Str("status").Should().Be("ready");
+    }
+
+    [SkippableFact]
     public async Task Start_up_waits_for_the_database_then_gives_up_with_a_clear_message()
     {
         await PostgresServer.GetOrSkipAsync();

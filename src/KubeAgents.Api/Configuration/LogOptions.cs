@@ -1,0 +1,41 @@
+using System.Text.Json;
+using KubeAgents.Infrastructure.Configuration;
+
+namespace KubeAgents.Api.Configuration;
+
+/// <summary>
+/// <c>LOG_FORMAT</c>: <c>text</c> (the default, human-readable console lines) or <c>json</c> (one
+/// JSON object per line, with scopes so each request's trace id is there, and UTC timestamps) for a
+/// log collector.
+/// </summary>
+internal sealed class LogOptions : IServiceSettings
+{
+    public const string FormatKey = "LOG_FORMAT";
+
+    public bool Json { get; set; }
+
+    public void Read(IConfiguration configuration) => Json = configuration.GetSetting(FormatKey)?.ToUpperInvariant() switch
+    {
+        null or "TEXT" => false,
+        "JSON" => true,
+        _ => throw new InvalidConfigurationException($"{FormatKey} must be text or json, got '{configuration.GetSetting(FormatKey)}'."),
+    };
+
+    /// <summary>Read at once: the console formatter is chosen before the host is built.</summary>
+    public static void Configure(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSettings<LogOptions>(builder.Configuration);
+        if (!builder.Configuration.ReadSettings<LogOptions>().Json)
+        {
+            return;
+        }
+
+        builder.Logging.AddJsonConsole(options =>
+        {
+            options.IncludeScopes = true;
+            options.UseUtcTimestamp = true;
+            options.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+            options.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+        });
+    }
+}
