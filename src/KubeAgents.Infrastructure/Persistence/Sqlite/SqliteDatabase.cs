@@ -47,11 +47,65 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>Applies the per-connection settings each time EF opens a connection.</summary>
     internal DbConnectionInterceptor Setup { get; }
 
+    private const string TemporaryPrefix = "kubeagents-";
+
     /// <param name="file">The <c>DB_FILE</c> path, or null for a temporary database.</param>
-    public static SqliteDatabase Open(string? file) =>
-        file is null
-            ? new SqliteDatabase(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"kubeagents-{Environment.ProcessId}-{Guid.NewGuid():N}.db"), temporary: true)
-            : new SqliteDatabase(System.IO.Path.GetFullPath(file), temporary: false);
+    public static SqliteDatabase Open(string? file)
+    {
+        if (file is not null)
+        {
+            return new SqliteDatabase(System.IO.Path.GetFullPath(file), temporary: false);
+        }
+
+        var directory = System.IO.Path.GetTempPath();
+        RemoveOrphans(directory);
+        return new SqliteDatabase(System.IO.Path.Combine(directory, $"{TemporaryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.db"), temporary: true);
+    }
+
+    /// <summary>
+    /// A process killed outright (kill -9, an OOM kill) cannot remove its temporary database: the next
+    /// start removes those whose process is gone. A live process's files, ours or another's that
+    /// reused the id, are left alone.
+    /// </summary>
+    internal static void RemoveOrphans(string directory)
+    {
+        foreach (var path in Directory.EnumerateFiles(directory, TemporaryPrefix + "*.db*"))
+        {
+            var name = System.IO.Path.GetFileName(path);
+            var dash = name.IndexOf('-', TemporaryPrefix.Length);
+            if (dash < 0 || !int.TryParse(name.AsSpan(TemporaryPrefix.Length, dash - TemporaryPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || IsRunning(pid))
+            {
+                continue;
+            }
+
+            TryDelete(path);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a temporary file left behind holds nothing anyone needs.
+        }
+    }
 
     public void Dispose()
     {
@@ -68,14 +122,7 @@ public sealed class SqliteDatabase : IDisposable
 
         foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
         {
-            try
-            {
-                File.Delete(Path + suffix);
-            }
-            catch (IOException)
-            {
-                // Best effort: a temporary file left behind holds nothing anyone needs.
-            }
+            TryDelete(Path + suffix);
         }
     }
 
