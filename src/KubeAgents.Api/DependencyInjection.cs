@@ -41,6 +41,7 @@ internal static class DependencyInjection
         builder.Services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));
         builder.Services.AddApiErrorHandling();
         builder.Services.AddKubeAgentsOpenApi();
+        builder.Services.AddKubeAgentsMetrics();
         ShutdownOptions.Configure(builder);
         return builder;
     }
@@ -53,6 +54,7 @@ internal static class DependencyInjection
         app.UseCors();
         app.UseKubeAgentsOpenApi();
         app.MapControllers();
+        app.MapKubeAgentsMetrics();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Notifications;
 using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Health;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Persistence;
@@ -28,6 +29,8 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<KubeAgentsMetrics>();
 
         var sqliteFile = DatabaseSettings.GetSqliteFile(configuration);
         if (DatabaseSettings.GetPostgresConnectionString(configuration) is { } connectionString)

@@ -1,5 +1,6 @@
 using KubeAgents.Application.Notifications;
 using KubeAgents.Domain.Notifications;
+using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,7 @@ internal sealed partial class NotificationDispatcher(
     NotificationSignal signal,
     IOptions<NotificationOptions> options,
     TimeProvider time,
+    KubeAgentsMetrics metrics,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
     // Only this service's own loop reads and writes it.
@@ -116,14 +118,17 @@ internal sealed partial class NotificationDispatcher(
         if (error is null)
         {
             notification.MarkDelivered(now);
+            metrics.NotificationAttempt(KubeAgentsMetrics.Outcome.Delivered);
             LogDelivered(notification.Id, notification.AgentId, notification.SessionTopic);
         }
         else if (stopping)
         {
             notification.Release();
+            metrics.NotificationAttempt(KubeAgentsMetrics.Outcome.Interrupted);
         }
         else
         {
+            metrics.NotificationAttempt(KubeAgentsMetrics.Outcome.Failed);
             notification.MarkAttemptFailed(error, now, NotificationRetryPolicy.DelayAfter(notification.Attempts + 1, Random.Shared.NextDouble()), options.Value.MaxAttempts);
             LogAttemptFailed(notification.Id, notification.Attempts, options.Value.MaxAttempts, error);
         }

@@ -5,6 +5,7 @@ using KubeAgents.Application.Notifications;
 using KubeAgents.Application.Reports;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
+using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
     private readonly INotificationSignal _notificationSignal;
     private readonly TimeProvider _time;
     private readonly ILogger<ReportWritePipeline> _logger;
+    private readonly KubeAgentsMetrics _metrics;
     private readonly Channel<PendingReport>[] _queues;
 
     public ReportWritePipeline(
@@ -48,6 +50,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         IOptions<NotificationOutboxOptions> notifications,
         INotificationSignal notificationSignal,
         TimeProvider time,
+        KubeAgentsMetrics metrics,
         ILogger<ReportWritePipeline> logger)
     {
         _scopes = scopes;
@@ -56,9 +59,11 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         _notificationSignal = notificationSignal;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
         var capacity = Math.Max(1, _options.QueueCapacity / _options.Writers);
         _queues = [.. Enumerable.Range(0, _options.Writers).Select(_ => Channel.CreateBounded<PendingReport>(
             new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];
+        metrics.ObserveWriteQueue(() => QueueDepth);
     }
 
     /// <summary>Reports queued and not yet taken by a writer.</summary>
@@ -67,7 +72,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
     public async Task WriteAsync(IncomingReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var pending = new PendingReport(report);
+        var pending = new PendingReport(report, _time.GetTimestamp());
         var queue = _queues[WriterOf(report.AgentId)].Writer;
         if (!queue.TryWrite(pending))
         {
@@ -160,7 +165,8 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         }
 
         // Committed: nothing after this point may fail (or re-apply) the batch.
-        batch.ForEach(p => p.Complete());
+        _metrics.BatchCommitted(batch.Count);
+        batch.ForEach(Complete);
         if (notified)
         {
             _notificationSignal.Notify();
@@ -185,7 +191,8 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
             try
             {
                 var notified = await ApplyWithRetriesAsync([pending]).ConfigureAwait(false);
-                pending.Complete();
+                _metrics.BatchCommitted(1);
+                Complete(pending);
                 if (notified)
                 {
                     _notificationSignal.Notify();
@@ -197,6 +204,12 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
                 pending.Fail(ex);
             }
         }
+    }
+
+    private void Complete(PendingReport pending)
+    {
+        _metrics.ReportCommitted(pending.Report.Report.Status, _time.GetElapsedTime(pending.AcceptedAt));
+        pending.Complete();
     }
 
     /// <returns>Whether a notification became due.</returns>
@@ -346,11 +359,14 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         }
     }
 
-    private sealed class PendingReport(IncomingReport report)
+    private sealed class PendingReport(IncomingReport report, long acceptedAt)
     {
         private readonly TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public IncomingReport Report => report;
+
+        /// <summary>When it was queued, as a <see cref="TimeProvider.GetTimestamp"/>.</summary>
+        public long AcceptedAt => acceptedAt;
 
         public Task Committed => _committed.Task;
 

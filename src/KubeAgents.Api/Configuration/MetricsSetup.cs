@@ -1,0 +1,29 @@
+using KubeAgents.Infrastructure.Diagnostics;
+using Npgsql;
+using OpenTelemetry.Metrics;
+
+namespace KubeAgents.Api.Configuration;
+
+/// <summary>
+/// Metrics through OpenTelemetry, scraped in the Prometheus text format at <see cref="Path"/>: the
+/// service's own instruments (<see cref="KubeAgentsMetrics"/>), ASP.NET Core and HttpClient
+/// (notification webhooks), Npgsql, and the .NET runtime.
+/// </summary>
+internal static class MetricsSetup
+{
+    public const string Path = "/metrics";
+
+    public static void AddKubeAgentsMetrics(this IServiceCollection services) =>
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(KubeAgentsMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation()
+            .AddNpgsqlInstrumentation()
+            .AddMeter("System.Runtime")
+            // Every scrape collects afresh (the default caches a response for 300 ms).
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+
+    /// <summary>Public for now (there are no API keys yet); not part of the JSON API, so not in the OpenAPI document.</summary>
+    public static void MapKubeAgentsMetrics(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPrometheusScrapingEndpoint(Path);
+}
