@@ -274,7 +274,6 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
                 }
             }
 
-            KeepExpiryOfReportedSessions(db);
             await db.SaveReportBatchAsync(CancellationToken.None).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             committed = true;
@@ -284,23 +283,6 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         {
             // Rolls back when the commit was not reached.
             await DisposeAfterAsync(transaction, committed).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Sessions are read without a lock of their own (their agent's lock covers every writer but the
-    /// expiry sweeper). Had the sweeper marked one expired after it was read, writing only the columns
-    /// a report changed would leave that mark on a live session: so the expiry columns are always written.
-    /// </summary>
-    private static void KeepExpiryOfReportedSessions(KubeAgentsDbContext db)
-    {
-        foreach (var entry in db.ChangeTracker.Entries<Session>())
-        {
-            if (entry.State == EntityState.Modified)
-            {
-                entry.Property(s => s.Expired).IsModified = true;
-                entry.Property(s => s.ExpiredAt).IsModified = true;
-            }
         }
     }
 

@@ -49,6 +49,12 @@ internal static class PostgresRowWriter
         return command;
     }
 
+    /// <summary>
+    /// Writes every non-key column, not only the changed ones. That is what keeps a session a report
+    /// revived alive: the expiry sweeper does not wait for the batch's agent locks, and had it marked
+    /// the session expired after the batch read it, writing only the changed columns would leave that
+    /// mark (SweeperRaceTests). SQLite needs no such care: its single write lock serialises the two.
+    /// </summary>
     private static NpgsqlBatchCommand Update(StoreObjectIdentifier table, List<IProperty> columns, IReadOnlyList<IProperty> key, List<EntityEntry> rows)
     {
         var command = new NpgsqlBatchCommand();
