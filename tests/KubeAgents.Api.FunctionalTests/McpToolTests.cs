@@ -20,12 +20,7 @@ public class McpToolTests(ApiFixture fixture)
     private async Task<(KubeAgentsApi Api, WireClient Wire, McpClient Mcp)> StartAsync(StoreKind store, string? protocolVersion = null)
     {
         var api = await fixture.GetAsync(store);
-        var http = api.CreateClient();
-        var transport = new HttpClientTransport(
-            new HttpClientTransportOptions { Endpoint = new Uri(http.BaseAddress!, "/mcp"), TransportMode = HttpTransportMode.StreamableHttp },
-            http,
-            ownsHttpClient: true);
-        var mcp = await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocolVersion });
+        var mcp = await McpConnection.ConnectAsync(api, protocolVersion);
         return (api, api.CreateWireClient(), mcp);
     }
 
@@ -43,8 +38,7 @@ public class McpToolTests(ApiFixture fixture)
         return result;
     }
 
-    private static string Text(CallToolResult result) =>
-        string.Join("\n", result.Content.OfType<TextContentBlock>().Select(c => c.Text));
+    private static string Text(CallToolResult result) => result.Text();
 
     private static string Json(JsonElement? element) => JsonSerializer.Serialize(element);
 
