@@ -53,10 +53,8 @@ public class McpToolTests(ApiFixture fixture)
 
         mcp.ServerInfo!.Name.Should().Be("kubeagents");
         mcp.ServerInstructions!.Should().Contain("start_session").And.Contain("end_session");
-        if (protocolVersion is not null)
-        {
-            mcp.NegotiatedProtocolVersion.Should().Be(protocolVersion);
-        }
+        // Without a pinned version the client tries the handshake-less 2026-07-28 revision first.
+        mcp.NegotiatedProtocolVersion.Should().Be(protocolVersion ?? "2026-07-28");
 
         var tools = await mcp.ListToolsAsync();
         tools.Select(t => t.Name).Should().BeEquivalentTo(ToolNames);
