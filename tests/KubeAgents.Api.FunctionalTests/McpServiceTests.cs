@@ -6,7 +6,9 @@ using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Reports;
 using KubeAgents.TestSupport;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using static KubeAgents.TestSupport.WireClient;
 
 namespace KubeAgents.Api.FunctionalTests;
@@ -55,6 +57,34 @@ public class McpServiceTests
         (await rest.GetAsync(Path("api", "agents", agent, "sessions", "t"))).Items("status_history").Should().HaveCount(1, "a refused call stores nothing");
         var read = await mcp.CallToolAsync("get_agent", new Dictionary<string, object?> { ["agent_id"] = agent });
         read.IsError.Should().NotBe(true, read.Text());
+    }
+
+    [SkippableFact]
+    public async Task A_database_outage_is_an_unavailable_tool_error_logged_as_a_warning_without_a_stack_trace()
+    {
+        var logs = new LogCollector();
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite, configureServices: services =>
+        {
+            services.AddSingleton<IReportWriter, LockedDatabase>();
+            services.AddSingleton<ILoggerProvider>(logs);
+        });
+        await using var mcp = await McpConnection.ConnectAsync(api);
+
+        var result = await mcp.CallToolAsync("start_session", new Dictionary<string, object?> { ["agent_id"] = "a", ["session_topic"] = "t" });
+
+        result.IsError.Should().BeTrue();
+        JsonSerializer.Serialize(result.StructuredContent).Should().Be("""{"error":"unavailable","message":"the database is unavailable; retry later"}""");
+        var line = logs.Entries.Should().ContainSingle(e => e.Category.EndsWith("ToolCallFilter", StringComparison.Ordinal)).Subject;
+        line.Level.Should().Be(LogLevel.Warning);
+        line.Exception.Should().BeNull();
+        line.Message.Should().Contain("start_session").And.Contain("database is locked");
+        logs.Entries.Where(e => e.Level >= LogLevel.Error).Should().BeEmpty(string.Join('\n', logs.Entries));
+    }
+
+    private sealed class LockedDatabase : IReportWriter
+    {
+        public Task WriteAsync(IncomingReport report, CancellationToken cancellationToken) =>
+            throw new SqliteException("database is locked", 5);
     }
 
     private sealed class FullQueue : IReportWriter

@@ -1,4 +1,5 @@
 using KubeAgents.Api.Errors;
+using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -43,11 +44,16 @@ internal static partial class ToolCallFilter
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var (status, body) = ErrorMapping.Map(exception, services.GetRequiredService<IStoreFailureClassifier>());
-                if (status >= StatusCodes.Status500InternalServerError)
+                var storeFailures = services.GetRequiredService<IStoreFailureClassifier>();
+                var (status, body) = ErrorMapping.Map(exception, storeFailures);
+                if (status == StatusCodes.Status500InternalServerError)
                 {
-                    var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ToolCallFilter));
-                    LogToolFailed(logger, exception, tool.ProtocolTool.Name, status);
+                    LogToolFailed(Logger(services), exception, tool.ProtocolTool.Name);
+                }
+                else if (status == StatusCodes.Status503ServiceUnavailable && exception is not ServiceUnavailableException)
+                {
+                    // An outage is not a bug: its cause, without a stack trace (a full queue is logged by the write pipeline).
+                    LogToolUnavailable(Logger(services), tool.ProtocolTool.Name, storeFailures.Describe(exception));
                 }
 
                 return results.Error(body);
@@ -59,6 +65,11 @@ internal static partial class ToolCallFilter
         tool.Metadata.OfType<ToolScopeAttribute>().SingleOrDefault()?.Scope
         ?? throw new InvalidOperationException($"MCP tool '{tool.ProtocolTool.Name}' declares no [ToolScope].");
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "MCP tool {Tool} failed with {Status}")]
-    private static partial void LogToolFailed(ILogger logger, Exception exception, string tool, int status);
+    private static ILogger Logger(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ToolCallFilter));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "MCP tool {Tool} failed with an internal error")]
+    private static partial void LogToolFailed(ILogger logger, Exception exception, string tool);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MCP tool {Tool} answered unavailable, the database is unavailable: {Cause}")]
+    private static partial void LogToolUnavailable(ILogger logger, string tool, string cause);
 }
