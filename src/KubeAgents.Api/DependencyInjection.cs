@@ -1,6 +1,7 @@
 using KubeAgents.Api.Configuration;
 using KubeAgents.Api.Errors;
 using KubeAgents.Api.Json;
+using KubeAgents.Api.Mcp;
 using KubeAgents.Api.OpenApi;
 using KubeAgents.Api.Routing;
 using KubeAgents.Application;
@@ -42,6 +43,7 @@ internal static class DependencyInjection
         builder.Services.AddApiErrorHandling();
         builder.Services.AddKubeAgentsOpenApi();
         builder.Services.AddKubeAgentsMetrics();
+        builder.Services.AddKubeAgentsMcp();
         ShutdownOptions.Configure(builder);
         return builder;
     }
@@ -55,6 +57,7 @@ internal static class DependencyInjection
         app.UseKubeAgentsOpenApi();
         app.MapControllers();
         app.MapKubeAgentsMetrics();
+        app.MapKubeAgentsMcp();
         return app;
     }
 }

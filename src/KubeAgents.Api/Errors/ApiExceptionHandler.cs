@@ -1,5 +1,4 @@
 using System.Globalization;
-using KubeAgents.Api.Configuration;
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
 using Microsoft.AspNetCore.Diagnostics;
@@ -18,18 +17,7 @@ internal sealed partial class ApiExceptionHandler(IStoreFailureClassifier storeF
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, body) = exception switch
-        {
-            RequestValidationException invalid => (StatusCodes.Status400BadRequest, new ErrorResponse(ErrorResponse.BadRequest, invalid.Message)),
-            NotFoundException notFound => (StatusCodes.Status404NotFound, new ErrorResponse(ErrorResponse.NotFound, notFound.Message)),
-            ServiceUnavailableException busy => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(ErrorResponse.Unavailable, busy.Message)),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, new ErrorResponse(
-                ErrorResponse.PayloadTooLarge, $"the request body must be at most {RequestLimits.MaxBodyBytes} bytes")),
-            BadHttpRequestException badRequest => (badRequest.StatusCode, new ErrorResponse(ErrorResponse.BadRequest, badRequest.Message)),
-            _ when storeFailures.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(
-                ErrorResponse.Unavailable, "the database is unavailable; retry later")),
-            _ => (StatusCodes.Status500InternalServerError, new ErrorResponse(ErrorResponse.InternalError, "internal server error")),
-        };
+        var (status, body) = ErrorMapping.Map(exception, storeFailures);
 
         if (status == StatusCodes.Status503ServiceUnavailable && exception is not ServiceUnavailableException)
         {

@@ -20,7 +20,7 @@ namespace KubeAgents.TestSupport.Contract;
 /// means the document is stricter than the service, and fails.</item>
 /// </list>
 /// A violation throws <see cref="ContractViolationException"/> from the call, failing the test that made it.
-/// CORS preflights (framework, not API), the document itself (<c>/swagger</c>) and the Prometheus scrape (<c>/metrics</c>, not part of the JSON API) are not checked.
+/// CORS preflights (framework, not API), the document itself (<c>/swagger</c>), the Prometheus scrape (<c>/metrics</c>) and the MCP endpoint (<c>/mcp</c>, JSON-RPC with its own schemas), neither part of the REST API, are not checked.
 /// </summary>
 public sealed class ContractValidatingHandler(OpenApiDocument document) : DelegatingHandler
 {
@@ -33,7 +33,7 @@ public sealed class ContractValidatingHandler(OpenApiDocument document) : Delega
     {
         ArgumentNullException.ThrowIfNull(request);
         var path = request.RequestUri!.AbsolutePath;
-        if (request.Headers.Contains("Access-Control-Request-Method") || path.StartsWith("/swagger", StringComparison.Ordinal) || path == "/metrics")
+        if (request.Headers.Contains("Access-Control-Request-Method") || path.StartsWith("/swagger", StringComparison.Ordinal) || path is "/metrics" or "/mcp")
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }

@@ -1,0 +1,24 @@
+using KubeAgents.TestSupport;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace KubeAgents.Api.FunctionalTests;
+
+/// <summary>The official MCP C# client on the service's /mcp, as an agent connects (Streamable HTTP).</summary>
+internal static class McpConnection
+{
+    /// <param name="protocolVersion">Null lets the client negotiate (it tries 2026-07-28 first); an older one forces the initialize handshake.</param>
+    public static async Task<McpClient> ConnectAsync(KubeAgentsApi api, string? protocolVersion = null)
+    {
+        // The checked client: the contract checker leaves /mcp alone, as it must.
+        var http = api.CreateClient();
+        var transport = new HttpClientTransport(
+            new HttpClientTransportOptions { Endpoint = new Uri(http.BaseAddress!, "/mcp"), TransportMode = HttpTransportMode.StreamableHttp },
+            http,
+            ownsHttpClient: true);
+        return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocolVersion });
+    }
+
+    public static string Text(this CallToolResult result) =>
+        string.Join("\n", result.Content.OfType<TextContentBlock>().Select(c => c.Text));
+}

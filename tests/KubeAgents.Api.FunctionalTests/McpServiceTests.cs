@@ -1,0 +1,102 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.Json;
+using KubeAgents.Api.Mcp;
+using KubeAgents.Application.Common.Exceptions;
+using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Reports;
+using KubeAgents.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using static KubeAgents.TestSupport.WireClient;
+
+namespace KubeAgents.Api.FunctionalTests;
+
+/// <summary>MCP tools on a service of their own: a write path that refuses, a caller without a scope.</summary>
+public class McpServiceTests
+{
+    [SkippableTheory]
+    [BothStores]
+    public async Task A_full_write_queue_is_an_unavailable_tool_error_with_the_REST_body(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store, configureServices: services => services.AddSingleton<IReportWriter, FullQueue>());
+        await using var mcp = await McpConnection.ConnectAsync(api);
+        var (status, body) = await api.CreateWireClient().ReportRawAsync(new
+        {
+            agent_id = "a", session_topic = "t", status = "running", timestamp = "2026-11-27T10:00:00Z",
+        });
+        status.Should().Be(HttpStatusCode.ServiceUnavailable);
+
+        var result = await mcp.CallToolAsync("start_session", new Dictionary<string, object?> { ["agent_id"] = "a", ["session_topic"] = "t" });
+
+        result.IsError.Should().BeTrue();
+        JsonSerializer.Serialize(result.StructuredContent).Should().Be(JsonSerializer.Serialize(body));
+        result.Text().Should().Be("the write queue is full; retry later");
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task A_caller_without_the_report_scope_gets_a_tool_error_and_changes_nothing_while_reads_still_work(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store, configureServices: services => services.AddSingleton<IToolAuthorizer, ReadOnlyCaller>());
+        await using var mcp = await McpConnection.ConnectAsync(api);
+        var rest = api.CreateWireClient();
+        var agent = Unique("mcp-scope");
+        await rest.ReportAsync(agent, "t", "running", api.Clock.GetUtcNow());
+
+        foreach (var tool in new[] { "start_session", "report_status", "end_session" })
+        {
+            var refused = await mcp.CallToolAsync(tool, new Dictionary<string, object?> { ["agent_id"] = agent, ["session_topic"] = "t", ["status"] = "success" });
+
+            refused.IsError.Should().BeTrue();
+            refused.Text().Should().Be("this tool needs an API key with the report scope");
+            refused.StructuredContent!.Value.Str("error").Should().Be("forbidden");
+        }
+
+        (await rest.GetAsync(Path("api", "agents", agent, "sessions", "t"))).Items("status_history").Should().HaveCount(1, "a refused call stores nothing");
+        var read = await mcp.CallToolAsync("get_agent", new Dictionary<string, object?> { ["agent_id"] = agent });
+        read.IsError.Should().NotBe(true, read.Text());
+    }
+
+    [SkippableFact]
+    public async Task A_database_outage_is_an_unavailable_tool_error_logged_as_a_warning_without_a_stack_trace()
+    {
+        var logs = new LogCollector();
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite, configureServices: services =>
+        {
+            services.AddSingleton<IReportWriter, LockedDatabase>();
+            services.AddSingleton<ILoggerProvider>(logs);
+        });
+        await using var mcp = await McpConnection.ConnectAsync(api);
+
+        var result = await mcp.CallToolAsync("start_session", new Dictionary<string, object?> { ["agent_id"] = "a", ["session_topic"] = "t" });
+
+        result.IsError.Should().BeTrue();
+        JsonSerializer.Serialize(result.StructuredContent).Should().Be("""{"error":"unavailable","message":"the database is unavailable; retry later"}""");
+        var line = logs.Entries.Should().ContainSingle(e => e.Category.EndsWith("ToolCallFilter", StringComparison.Ordinal)).Subject;
+        line.Level.Should().Be(LogLevel.Warning);
+        line.Exception.Should().BeNull();
+        line.Message.Should().Contain("start_session").And.Contain("database is locked");
+        logs.Entries.Where(e => e.Level >= LogLevel.Error).Should().BeEmpty(string.Join('\n', logs.Entries));
+    }
+
+    private sealed class LockedDatabase : IReportWriter
+    {
+        public Task WriteAsync(IncomingReport report, CancellationToken cancellationToken) =>
+            throw new SqliteException("database is locked", 5);
+    }
+
+    private sealed class FullQueue : IReportWriter
+    {
+        public Task WriteAsync(IncomingReport report, CancellationToken cancellationToken) =>
+            throw new ServiceUnavailableException("the write queue is full; retry later");
+    }
+
+    /// <summary>What the API-key authorizer will answer for a key that has only the read scope.</summary>
+    private sealed class ReadOnlyCaller : IToolAuthorizer
+    {
+        public ValueTask<string?> RefusalAsync(ClaimsPrincipal? user, string scope, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(scope == ToolScopeAttribute.Read ? null : $"this tool needs an API key with the {scope} scope");
+    }
+}
