@@ -1,5 +1,6 @@
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Reports;
+using KubeAgents.Infrastructure.Retention;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ internal static class SqliteStore
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<SqliteDbContext>());
         services.AddScoped<IStoreMigrator, SqliteMigrator>();
         services.AddSingleton<INotificationClaims, SqliteNotificationClaims>();
+        services.AddScoped<IRetentionStore, SqliteRetentionStore>();
         // One writer at a time is SQLite's model: one writer loop, batches as large as the load makes them.
         services.Configure<WritePipelineOptions>(options => options.Writers = 1);
         return services;
