@@ -63,6 +63,14 @@ public sealed class KubeAgentsMetrics
 
     public void BatchCommitted(int size) => _batchSize.Record(size);
 
+    /// <summary>Publishes the number of active sessions, as last counted (the sweeper counts them after each sweep).</summary>
+    public void ObserveActiveSessions(Func<long?> count) =>
+        _meter.CreateObservableGauge(
+            "kubeagents.sessions.active",
+            () => count() is { } value ? [new Measurement<long>(value)] : Array.Empty<Measurement<long>>(),
+            "{session}",
+            "Sessions whose TTL has not passed, in the whole store, as of the last sweep.");
+
     public void RowsDeleted(string table, int count) =>
         _retentionDeleted.Add(count, new KeyValuePair<string, object?>("table", table));
 
