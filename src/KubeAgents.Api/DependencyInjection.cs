@@ -26,7 +26,7 @@ internal static class DependencyInjection
             // Handlers take the scoped DbContext.
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.Assemblies = [typeof(ReportStatusCommand)];
-            options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+            options.PipelineBehaviors = [typeof(TracingBehavior<,>), typeof(ValidationBehavior<,>)];
         });
 
         builder.Services
@@ -42,6 +42,7 @@ internal static class DependencyInjection
         builder.Services.AddApiErrorHandling();
         builder.Services.AddKubeAgentsOpenApi();
         builder.Services.AddKubeAgentsMetrics();
+        builder.Services.AddKubeAgentsTracing(builder.Configuration);
         ShutdownOptions.Configure(builder);
         return builder;
     }

@@ -1,3 +1,4 @@
+using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
@@ -19,7 +20,7 @@ internal static class SqliteStore
         {
             var database = provider.GetRequiredService<SqliteDatabase>();
             options.UseSqlite(database.ConnectionString)
-                .AddInterceptors(database.Setup)
+                .AddInterceptors(database.Setup, SqliteCommandTracing.Instance)
                 .AddInterceptors(provider.GetServices<IInterceptor>())
                 .ConfigureWarnings(StoreLogLevels.Configure);
         });
