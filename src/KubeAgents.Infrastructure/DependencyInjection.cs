@@ -82,7 +82,7 @@ public static class DependencyInjection
         }
 
         services.AddSingleton<HistoryRetention>();
-        services.AddHostedService(provider => provider.GetRequiredService<HistoryRetention>());
+        services.AddHostedService<HistoryRetentionSchedule>();
     }
 
     private static void AddNotifications(IServiceCollection services, IConfiguration configuration)

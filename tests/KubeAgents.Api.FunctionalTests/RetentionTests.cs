@@ -8,13 +8,15 @@ using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 using static KubeAgents.TestSupport.WireClient;
 
 namespace KubeAgents.Api.FunctionalTests;
 
 /// <summary><c>HISTORY_RETENTION_DAYS</c>: what is deleted, what is kept, in batches, on the fake clock.</summary>
-public class RetentionTests
+public class RetentionTests(ITestOutputHelper output)
 {
     private static readonly Dictionary<string, string?> SevenDays = new()
     {
@@ -28,8 +30,11 @@ public class RetentionTests
     public async Task Retention_deletes_old_history_but_keeps_each_sessions_current_status(StoreKind store)
     {
         var logs = new LogCollector();
-        await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, s => s.AddSingleton<ILoggerProvider>(logs));
-        await StopHourlyRunsAsync(api);
+        await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, s =>
+        {
+            s.AddSingleton<ILoggerProvider>(logs);
+            WithoutHourlyRuns(s);
+        });
         var client = api.CreateWireClient();
         var t0 = api.Clock.GetUtcNow();
 
@@ -81,8 +86,11 @@ public class RetentionTests
     public async Task Retention_deletes_at_most_a_thousand_rows_per_statement(StoreKind store)
     {
         var deletes = new DeleteRecorder();
-        await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, s => s.AddSingleton<IInterceptor>(deletes));
-        await StopHourlyRunsAsync(api);
+        await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, s =>
+        {
+            s.AddSingleton<IInterceptor>(deletes);
+            WithoutHourlyRuns(s);
+        });
         var t0 = api.Clock.GetUtcNow();
         await api.InDatabaseAsync(async db =>
         {
@@ -116,9 +124,14 @@ public class RetentionTests
         var server = await PostgresServer.GetOrSkipAsync();
         var settings = new Dictionary<string, string?>(SevenDays) { ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("retention_replicas") };
         var logs = new LogCollector();
-        await using var first = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings, s => s.AddSingleton<ILoggerProvider>(logs));
-        await using var second = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings, s => s.AddSingleton<ILoggerProvider>(logs));
-        await Task.WhenAll(StopHourlyRunsAsync(first), StopHourlyRunsAsync(second));
+        void Configure(IServiceCollection s)
+        {
+            s.AddSingleton<ILoggerProvider>(logs);
+            WithoutHourlyRuns(s);
+        }
+
+        await using var first = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings, Configure);
+        await using var second = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings, Configure);
         var client = first.CreateWireClient();
         const int Sessions = 300;
         for (var i = 0; i < Sessions; i++)
@@ -177,9 +190,57 @@ public class RetentionTests
         api.Services.GetService<HistoryRetention>().Should().BeNull();
     }
 
+    /// <summary>
+    /// A measurement, not a check (opt in: <c>KUBEAGENTS_RETENTION_BENCH=1 dotnet test ... --filter Retention_of_100k</c>):
+    /// 100,000 old entries over 1,000 sessions, each with a newer current entry; prints each DELETE's time.
+    /// </summary>
+    [SkippableTheory]
+    [BothStores]
+    public async Task Retention_of_100k_entries_timing(StoreKind store)
+    {
+        Skip.IfNot(Environment.GetEnvironmentVariable("KUBEAGENTS_RETENTION_BENCH") == "1", "a measurement: set KUBEAGENTS_RETENTION_BENCH=1");
+        var deletes = new DeleteRecorder();
+        await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, s =>
+        {
+            s.AddSingleton<IInterceptor>(deletes);
+            WithoutHourlyRuns(s);
+        });
+        var t0 = api.Clock.GetUtcNow();
+        for (var a = 0; a < 100; a++)
+        {
+            await api.InDatabaseAsync(async db =>
+            {
+                var agent = Agent.Register($"agent-{a}", t0);
+                db.Agents.Add(agent);
+                for (var s = 0; s < 10; s++)
+                {
+                    var session = Session.Open(agent.AgentId, $"topic-{s}", t0);
+                    db.Sessions.Add(session);
+                    for (var i = 0; i < 100; i++)
+                    {
+                        session.Record(new StatusReport(SessionStatus.Running, t0.AddSeconds(i), $"#{i}", null, 1440), t0);
+                    }
+
+                    session.Record(new StatusReport(SessionStatus.Success, t0.AddDays(10), "current", null, 0), t0.AddDays(10));
+                }
+
+                return await db.SaveChangesAsync();
+            });
+        }
+
+        api.Clock.Advance(TimeSpan.FromDays(10));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await RunAsync(api);
+        watch.Stop();
+
+        result.StatusEntries.Should().Be(100_000);
+        var times = deletes.Durations.Select(d => d.TotalMilliseconds).Order().ToList();
+        output.WriteLine($"{store}: {result.StatusEntries} entries in {watch.Elapsed.TotalSeconds:0.00} s, {times.Count} DELETEs, median {times[times.Count / 2]:0.0} ms, 95th {times[times.Count * 95 / 100]:0.0} ms, max {times[^1]:0.0} ms; in order: {string.Join(" ", deletes.Durations.Take(5).Select(d => d.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} ...");
+    }
+
     /// <summary>The test runs retention itself: moving the clock by days must not fire the hourly run beside it.</summary>
-    private static Task StopHourlyRunsAsync(KubeAgentsApi api) =>
-        api.Services.GetRequiredService<HistoryRetention>().StopAsync(CancellationToken.None);
+    private static void WithoutHourlyRuns(IServiceCollection services) =>
+        services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(HistoryRetentionSchedule)));
 
     private static Task<RetentionResult> RunAsync(KubeAgentsApi api) =>
         api.Services.GetRequiredService<HistoryRetention>().RunOnceAsync(CancellationToken.None);
@@ -188,14 +249,18 @@ public class RetentionTests
     private sealed class DeleteRecorder : DbCommandInterceptor
     {
         private readonly ConcurrentQueue<int> _counts = new();
+        private readonly ConcurrentQueue<TimeSpan> _durations = new();
 
         public IReadOnlyList<int> Counts => [.. _counts];
+
+        public IReadOnlyList<TimeSpan> Durations => [.. _durations];
 
         public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
         {
             if (command.CommandText.TrimStart().StartsWith("DELETE", StringComparison.OrdinalIgnoreCase))
             {
                 _counts.Enqueue(result);
+                _durations.Enqueue(eventData.Duration);
             }
 
             return base.NonQueryExecutedAsync(command, eventData, result, cancellationToken);

@@ -1,7 +1,6 @@
 using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,13 +19,14 @@ public sealed record RetentionResult(int StatusEntries, int Sessions, int Agents
 /// that long, and finished notifications. Every statement deletes at most <see cref="BatchSize"/> rows
 /// and commits on its own, so the write pipeline never waits long behind it; several replicas may run
 /// it at once (PostgreSQL: rows another replica or a writer holds are skipped, and taken next time).
+/// <see cref="HistoryRetentionSchedule"/> runs it.
 /// </summary>
 public sealed partial class HistoryRetention(
     IServiceScopeFactory scopeFactory,
     TimeProvider time,
     IOptions<RetentionOptions> options,
     KubeAgentsMetrics metrics,
-    ILogger<HistoryRetention> logger) : BackgroundService
+    ILogger<HistoryRetention> logger)
 {
     /// <summary>Most rows one statement deletes.</summary>
     public const int BatchSize = 1000;
@@ -48,33 +48,6 @@ public sealed partial class HistoryRetention(
             var result = new RetentionResult(entries, sessions, agents, notifications);
             LogRun(options.Value.Days ?? 0, cutoff, entries, sessions, agents, notifications);
             return result;
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(RetentionOptions.Interval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException && DatabaseFailures.IsUnavailable(ex))
-                {
-                    LogDeferred(DatabaseFailures.Describe(ex));
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogFailed(ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: what a statement committed stays deleted, the rest waits for the next start.
         }
     }
 
@@ -101,10 +74,4 @@ public sealed partial class HistoryRetention(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Retention ({Days} days, before {Cutoff:O}) deleted {StatusEntries} status entries, {Sessions} sessions, {Agents} agents, {Notifications} notifications")]
     private partial void LogRun(int days, DateTimeOffset cutoff, int statusEntries, int sessions, int agents, int notifications);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention failed; retrying at the next interval")]
-    private partial void LogFailed(Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention deferred, the database is unavailable: {Cause}; retrying at the next interval")]
-    private partial void LogDeferred(string cause);
 }

@@ -10,7 +10,9 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres;
 /// the lock every writer of that agent holds for its whole transaction (<see cref="PostgresDbContext.LockAgentsAsync"/>):
 /// a session a report is being applied to is skipped, and a report that comes after finds it gone
 /// and starts a new one. The outer conditions are checked again on the row as it is when deleted, so a
-/// session a report revived in between is kept.
+/// session a report revived in between is kept. The picked ids are an array (<c>= ANY (ARRAY(...))</c>),
+/// not <c>IN (...)</c>: PostgreSQL plans <c>IN</c> as a hash join over a scan of the whole table,
+/// the array as primary-key lookups.
 /// </summary>
 internal sealed class PostgresRetentionStore(KubeAgentsDbContext db) : IRetentionStore
 {
@@ -18,7 +20,7 @@ internal sealed class PostgresRetentionStore(KubeAgentsDbContext db) : IRetentio
     public Task<int> DeleteStatusEntriesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync(
             $"""
-            DELETE FROM status_entries WHERE id IN (
+            DELETE FROM status_entries WHERE id = ANY (ARRAY(
                 SELECT e.id FROM status_entries e
                 WHERE e.received_at < {cutoff}
                   AND EXISTS (SELECT 1 FROM status_entries later
@@ -26,44 +28,44 @@ internal sealed class PostgresRetentionStore(KubeAgentsDbContext db) : IRetentio
                                 AND (later.timestamp > e.timestamp OR (later.timestamp = e.timestamp AND later.id > e.id)))
                 ORDER BY e.received_at
                 LIMIT {limit}
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE SKIP LOCKED))
             """,
             cancellationToken);
 
     public Task<int> DeleteSessionsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync(
             $"""
-            DELETE FROM sessions WHERE expired AND expires_at < {cutoff} AND id IN (
+            DELETE FROM sessions WHERE expired AND expires_at < {cutoff} AND id = ANY (ARRAY(
                 SELECT s.id FROM sessions s JOIN agents a ON a.agent_id = s.agent_id
                 WHERE s.expired AND s.expires_at < {cutoff}
                 ORDER BY s.expires_at
                 LIMIT {limit}
-                FOR UPDATE OF a SKIP LOCKED)
+                FOR UPDATE OF a SKIP LOCKED))
             """,
             cancellationToken);
 
     public Task<int> DeleteAgentsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync(
             $"""
-            DELETE FROM agents WHERE agent_id IN (
+            DELETE FROM agents WHERE agent_id = ANY (ARRAY(
                 SELECT a.agent_id FROM agents a
                 WHERE a.last_seen < {cutoff}
                   AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.agent_id = a.agent_id)
                 ORDER BY a.last_seen
                 LIMIT {limit}
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE SKIP LOCKED))
             """,
             cancellationToken);
 
     public Task<int> DeleteFinishedNotificationsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync(
             $"""
-            DELETE FROM notifications WHERE id IN (
+            DELETE FROM notifications WHERE id = ANY (ARRAY(
                 SELECT id FROM notifications
                 WHERE state IN ('delivered', 'failed') AND created_at < {cutoff}
                 ORDER BY created_at
                 LIMIT {limit}
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE SKIP LOCKED))
             """,
             cancellationToken);
 }
