@@ -1,8 +1,5 @@
 using System.Globalization;
-using KubeAgents.Infrastructure.Sessions;
 using KubeAgents.TestSupport;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using static KubeAgents.TestSupport.WireClient;
 
 namespace KubeAgents.Api.FunctionalTests;
@@ -59,28 +56,6 @@ public class MetricsTests(ApiFixture fixture)
         var text = await response.Content.ReadAsStringAsync();
         text.Should().Contain("# TYPE kubeagents_write_queue_depth gauge\n")
             .And.MatchRegex(@"(?m)^kubeagents_write_queue_depth\{[^}]*\} \d+");
-    }
-
-    [SkippableTheory]
-    [BothStores]
-    public async Task Active_sessions_gauge_is_the_count_of_the_last_sweep(StoreKind store)
-    {
-        var api = await fixture.GetAsync(store);
-        var client = api.CreateWireClient();
-        using var http = api.CreateClient();
-        var agentId = Unique("gauge");
-        await client.ReportAsync(agentId, "short", "running", api.Clock.GetUtcNow(), ttlMinutes: 1);
-        await client.ReportAsync(agentId, "long", "running", api.Clock.GetUtcNow(), ttlMinutes: 60);
-        api.Clock.Advance(TimeSpan.FromMinutes(2));
-
-        await api.Services.GetRequiredService<SessionSweeper>().SweepOnceAsync(CancellationToken.None);
-        var now = api.Clock.GetUtcNow();
-        var active = await api.InDatabaseAsync(db => db.Sessions.CountAsync(s => s.ExpiresAt >= now));
-
-        var scrape = await ScrapeAsync(http);
-        scrape.Text.Should().Contain("# TYPE kubeagents_sessions_active gauge\n");
-        scrape.Sum("kubeagents_sessions_active").Should().Be(active, scrape.Text);
-        active.Should().BePositive();
     }
 
     private static async Task<Scrape> ScrapeAsync(HttpClient http) =>
