@@ -27,7 +27,7 @@ internal static class DependencyInjection
             // Handlers take the scoped DbContext.
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.Assemblies = [typeof(ReportStatusCommand)];
-            options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+            options.PipelineBehaviors = [typeof(TracingBehavior<,>), typeof(ValidationBehavior<,>)];
         });
 
         builder.Services
@@ -44,6 +44,7 @@ internal static class DependencyInjection
         builder.Services.AddKubeAgentsOpenApi();
         builder.Services.AddKubeAgentsMetrics();
         builder.Services.AddKubeAgentsMcp();
+        builder.Services.AddKubeAgentsTracing(builder.Configuration);
         ShutdownOptions.Configure(builder);
         return builder;
     }

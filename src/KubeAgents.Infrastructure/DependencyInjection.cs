@@ -8,6 +8,7 @@ using KubeAgents.Infrastructure.Persistence;
 using KubeAgents.Infrastructure.Persistence.Postgres;
 using KubeAgents.Infrastructure.Persistence.Sqlite;
 using KubeAgents.Infrastructure.Reports;
+using KubeAgents.Infrastructure.Retention;
 using KubeAgents.Infrastructure.Sessions;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -57,6 +58,7 @@ public static class DependencyInjection
         services.AddHostedService(provider => provider.GetRequiredService<SessionSweeper>());
 
         AddNotifications(services, configuration);
+        AddRetention(services, configuration);
         return services;
     }
 
@@ -68,6 +70,19 @@ public static class DependencyInjection
         services.AddSingleton<ReportWritePipeline>();
         services.AddSingleton<IReportWriter>(provider => provider.GetRequiredService<ReportWritePipeline>());
         services.AddHostedService(provider => provider.GetRequiredService<ReportWritePipeline>());
+    }
+
+    /// <summary>Unset <c>HISTORY_RETENTION_DAYS</c> keeps everything: no retention service at all.</summary>
+    private static void AddRetention(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<RetentionOptions>(configuration);
+        if (!configuration.ReadSettings<RetentionOptions>().Enabled)
+        {
+            return;
+        }
+
+        services.AddSingleton<HistoryRetention>();
+        services.AddHostedService<HistoryRetentionSchedule>();
     }
 
     private static void AddNotifications(IServiceCollection services, IConfiguration configuration)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using KubeAgents.TestSupport;
 using KubeAgents.Infrastructure.Sessions;
 using Microsoft.EntityFrameworkCore;
@@ -84,6 +85,47 @@ public class ExpiryTests
         // Crossing the interval fires the sweeper's timer; the sweep itself then runs in the background.
         api.Clock.Advance(TimeSpan.FromSeconds(90));
         await Eventually.TrueAsync(() => StoredFlagAsync(api, "agent", "t"), "the sweeper to store the expired flag", TimeSpan.FromSeconds(10));
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task Active_sessions_gauge_is_the_count_of_the_last_sweep(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400" });
+        var client = api.CreateWireClient();
+        ActiveSessionsGauge(api).Should().BeNull("nothing is counted before the first sweep");
+        await client.ReportAsync("agent", "short", "running", api.Clock.GetUtcNow(), ttlMinutes: 1);
+        await client.ReportAsync("agent", "long", "running", api.Clock.GetUtcNow(), ttlMinutes: 60);
+        await client.ReportAsync("other", "long", "running", api.Clock.GetUtcNow(), ttlMinutes: 60);
+        api.Clock.Advance(TimeSpan.FromMinutes(2));
+
+        await SweepAsync(api);
+
+        ActiveSessionsGauge(api).Should().Be(2);
+        var scrape = await api.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        scrape.Should().Contain("# TYPE kubeagents_sessions_active gauge\n");
+    }
+
+    /// <summary>
+    /// The gauge as this service's own meter reports it. Read through a listener on this host's meter
+    /// factory: a Prometheus scrape also shows the same-named meters of other services in this process.
+    /// </summary>
+    private static long? ActiveSessionsGauge(KubeAgentsApi api)
+    {
+        var factory = api.Services.GetRequiredService<IMeterFactory>();
+        long? value = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Name == "kubeagents.sessions.active")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, measurement, _, _) => value = measurement);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value;
     }
 
     private static Task<int> SweepAsync(KubeAgentsApi api) =>

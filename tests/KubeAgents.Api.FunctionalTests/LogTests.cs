@@ -1,7 +1,10 @@
+using System.Data.Common;
 using System.Net;
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Reports;
 using KubeAgents.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -135,6 +138,122 @@ public class LogTests
         await Task.Delay(200);
 
         logs.Entries.Where(e => e.Level >= LogLevel.Warning).Should().BeEmpty(string.Join('\n', logs.Entries));
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task A_client_that_aborts_while_its_report_is_being_written_is_not_an_error_and_the_report_commits(StoreKind store)
+    {
+        var logs = new LogCollector();
+        var gate = new TransactionGate();
+        await using var api = await KubeAgentsApi.StartAsync(store, configureServices: s =>
+        {
+            s.AddSingleton<ILoggerProvider>(logs);
+            s.AddSingleton<IInterceptor>(gate);
+        });
+        var client = api.CreateWireClient();
+        await client.ReportAsync("other", "t", "running", KubeAgentsApi.Epoch);
+        gate.Close();
+        using var abort = new CancellationTokenSource();
+        var request = client.Http.PostAsync(
+            "/webhook/status",
+            new StringContent("""{"agent_id":"a","session_topic":"t","status":"running","timestamp":"2026-11-27T10:00:00Z"}""", System.Text.Encoding.UTF8, "application/json"),
+            abort.Token);
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await abort.CancelAsync();
+        await FluentActions.Awaiting(() => request).Should().ThrowAsync<OperationCanceledException>();
+        gate.Open();
+
+        // Queued is committed, whether or not its client still waits.
+        await Eventually.TrueAsync(() => api.InDatabaseAsync(db => db.Sessions.AnyAsync(s => s.AgentId == "a")), "the report to commit");
+        await client.ReportAsync("other", "t", "success", KubeAgentsApi.Epoch.AddSeconds(1));
+        logs.Entries.Where(e => e.Level >= LogLevel.Warning).Should().BeEmpty(string.Join('\n', logs.Entries));
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task A_client_that_aborts_a_slow_read_is_not_an_error(StoreKind store)
+    {
+        var logs = new LogCollector();
+        var slow = new SlowReads();
+        await using var api = await KubeAgentsApi.StartAsync(store, configureServices: s =>
+        {
+            s.AddSingleton<ILoggerProvider>(logs);
+            s.AddSingleton<IInterceptor>(slow);
+        });
+        var client = api.CreateWireClient();
+        await client.ReportAsync("a", "t", "running", KubeAgentsApi.Epoch);
+        slow.Armed = true;
+        using var abort = new CancellationTokenSource();
+        var request = client.Http.GetAsync("/api/agents", abort.Token);
+        await slow.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await abort.CancelAsync();
+        await FluentActions.Awaiting(() => request).Should().ThrowAsync<OperationCanceledException>();
+        await slow.Cancelled.WaitAsync(TimeSpan.FromSeconds(30));
+        slow.Armed = false;
+
+        // A request after it is served and logged as usual: the aborted one has been handled by then.
+        (await client.GetRawAsync("/api/agents")).Status.Should().Be(HttpStatusCode.OK);
+        logs.Entries.Where(e => e.Level >= LogLevel.Warning).Should().BeEmpty(string.Join('\n', logs.Entries));
+    }
+
+    /// <summary>Holds the next write transaction at its start until opened.</summary>
+    private sealed class TransactionGate : DbTransactionInterceptor
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource? _open;
+
+        public Task Entered => _entered.Task;
+
+        public void Close() => _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Open() => _open?.TrySetResult();
+
+        public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
+            DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+        {
+            if (_open is { } open)
+            {
+                _entered.TrySetResult();
+                await open.Task;
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>While armed, a query waits until its cancellation token fires.</summary>
+    private sealed class SlowReads : DbCommandInterceptor
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public volatile bool Armed;
+
+        public Task Entered => _entered.Task;
+
+        public Task Cancelled => _cancelled.Task;
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (Armed && cancellationToken.CanBeCanceled)
+            {
+                _entered.TrySetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                finally
+                {
+                    _cancelled.TrySetResult();
+                }
+            }
+
+            return result;
+        }
     }
 
     private sealed class HangingWriter(TaskCompletionSource entered, TaskCompletionSource handled) : IReportWriter

@@ -305,6 +305,11 @@ public sealed class NotificationTests : IAsyncLifetime
 
         // Clocks move at about 5x real time: the 35 s claim lease stays far longer than a real attempt.
         await _receiver.WaitForAsync(200, TimeSpan.FromMilliseconds(100), first.Clock, second.Clock);
+        // Received is not yet saved: jumping past the lease before the last results are saved would
+        // make their notifications due again (a real save never takes the 35 s lease).
+        await Eventually.TrueAsync(
+            async () => await first.InDatabaseAsync(db => db.Notifications.CountAsync(n => n.State == Domain.Notifications.NotificationState.Delivered)) == 200,
+            "every delivery's result to be saved");
         first.Clock.Advance(TimeSpan.FromMinutes(5));
         second.Clock.Advance(TimeSpan.FromMinutes(5));
         // Past every lease: a result either replica lost would be due again now.

@@ -20,6 +20,8 @@ public class ProcessTests
     [InlineData("NOTIFICATION_FORMAT", "xml")]
     [InlineData("SHUTDOWN_DRAIN_SECONDS", "61")]
     [InlineData("LOG_FORMAT", "xml")]
+    [InlineData("HISTORY_RETENTION_DAYS", "0")]
+    [InlineData("HISTORY_RETENTION_DAYS", "7d")]
     public async Task Invalid_setting_stops_start_up_naming_it(string key, string value)
     {
         var environment = new Dictionary<string, string?> { [key] = value };

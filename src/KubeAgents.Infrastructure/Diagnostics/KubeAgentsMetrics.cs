@@ -30,6 +30,7 @@ public sealed class KubeAgentsMetrics
     private readonly Histogram<double> _reportDuration;
     private readonly Histogram<int> _batchSize;
     private readonly Counter<long> _deliveryAttempts;
+    private readonly Counter<long> _retentionDeleted;
 
     public KubeAgentsMetrics(IMeterFactory meterFactory)
     {
@@ -45,6 +46,8 @@ public sealed class KubeAgentsMetrics
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
         _deliveryAttempts = _meter.CreateCounter<long>(
             "kubeagents.notifications.delivery.attempts", "{attempt}", "Notification delivery attempts, by outcome.");
+        _retentionDeleted = _meter.CreateCounter<long>(
+            "kubeagents.retention.deleted", "{row}", "Rows deleted by history retention, by table.");
     }
 
     /// <summary>Publishes the write queue's depth, read at each collection.</summary>
@@ -59,6 +62,17 @@ public sealed class KubeAgentsMetrics
     }
 
     public void BatchCommitted(int size) => _batchSize.Record(size);
+
+    /// <summary>Publishes the number of active sessions, as last counted (the sweeper counts them after each sweep).</summary>
+    public void ObserveActiveSessions(Func<long?> count) =>
+        _meter.CreateObservableGauge(
+            "kubeagents.sessions.active",
+            () => count() is { } value ? [new Measurement<long>(value)] : Array.Empty<Measurement<long>>(),
+            "{session}",
+            "Sessions whose TTL has not passed, in the whole store, as of the last sweep.");
+
+    public void RowsDeleted(string table, int count) =>
+        _retentionDeleted.Add(count, new KeyValuePair<string, object?>("table", table));
 
     public void NotificationAttempt(string outcome) =>
         _deliveryAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using KubeAgents.Application.Common.Diagnostics;
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Notifications;
@@ -72,7 +74,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
     public async Task WriteAsync(IncomingReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var pending = new PendingReport(report, _time.GetTimestamp());
+        var pending = new PendingReport(report, _time.GetTimestamp(), Activity.Current?.Context ?? default);
         var queue = _queues[WriterOf(report.AgentId)].Writer;
         if (!queue.TryWrite(pending))
         {
@@ -147,6 +149,15 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
     /// <summary>Applies a batch; every report's task ends completed or failed, never left waiting.</summary>
     private async Task ApplyAsync(List<PendingReport> batch)
     {
+        // A root span of its own (a batch serves many requests), linked to each report's request span.
+        using var activity = KubeAgentsActivitySource.Instance.HasListeners()
+            ? KubeAgentsActivitySource.Instance.StartActivity(
+                "write batch",
+                ActivityKind.Internal,
+                parentContext: default,
+                tags: [new("kubeagents.batch.size", batch.Count)],
+                links: [.. batch.Where(p => p.RequestContext != default).Select(p => new ActivityLink(p.RequestContext))])
+            : null;
         bool notified;
         try
         {
@@ -341,7 +352,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         }
     }
 
-    private sealed class PendingReport(IncomingReport report, long acceptedAt)
+    private sealed class PendingReport(IncomingReport report, long acceptedAt, ActivityContext requestContext)
     {
         private readonly TaskCompletionSource _committed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -351,6 +362,9 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         public long AcceptedAt => acceptedAt;
 
         public Task Committed => _committed.Task;
+
+        /// <summary>The span of the request that queued it (none when tracing is off).</summary>
+        public ActivityContext RequestContext => requestContext;
 
         public void Complete() => _committed.TrySetResult();
 

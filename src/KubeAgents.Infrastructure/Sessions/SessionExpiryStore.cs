@@ -20,4 +20,8 @@ internal sealed class SessionExpiryStore(KubeAgentsDbContext db)
             .ExecuteUpdateAsync(
                 set => set.SetProperty(s => s.Expired, true).SetProperty(s => s.ExpiredAt, s => s.ExpiresAt),
                 cancellationToken);
+
+    /// <summary>Live sessions: an index-only count over the sweeper's partial index, right after a sweep.</summary>
+    public Task<int> CountActiveAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.Sessions.Where(s => !s.Expired).Where(Session.ActiveAsOf(now)).CountAsync(cancellationToken);
 }

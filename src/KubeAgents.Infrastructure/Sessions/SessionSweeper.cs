@@ -1,3 +1,4 @@
+using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,27 +10,48 @@ namespace KubeAgents.Infrastructure.Sessions;
 /// <summary>
 /// Persists session expiry every <see cref="SessionSweepOptions.Interval"/>. Reads do not depend on
 /// it (they compare <c>expires_at</c> with the clock); it keeps the stored flag true for operators
-/// and SQL consumers.
+/// and SQL consumers. After each sweep it counts the active sessions for the
+/// <c>kubeagents.sessions.active</c> gauge, so a scrape costs no query.
 /// </summary>
-public sealed partial class SessionSweeper(
-    IServiceScopeFactory scopeFactory,
-    TimeProvider time,
-    IOptions<SessionSweepOptions> options,
-    ILogger<SessionSweeper> logger) : BackgroundService
+public sealed partial class SessionSweeper : BackgroundService
 {
-    /// <summary>One sweep at the current time.</summary>
+    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly TimeProvider _time;
+    private readonly IOptions<SessionSweepOptions> _options;
+    private readonly ILogger<SessionSweeper> _logger;
+    private long _activeSessions = -1;
+
+    public SessionSweeper(
+        IServiceScopeFactory scopeFactory,
+        TimeProvider time,
+        IOptions<SessionSweepOptions> options,
+        KubeAgentsMetrics metrics,
+        ILogger<SessionSweeper> logger)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        _scopeFactory = scopeFactory;
+        _time = time;
+        _options = options;
+        _logger = logger;
+        metrics.ObserveActiveSessions(() => Interlocked.Read(ref _activeSessions) is var count and >= 0 ? count : null);
+    }
+
+    /// <summary>One sweep at the current time, then the count of active sessions for the gauge.</summary>
     /// <returns>The number of sessions marked expired.</returns>
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
-        var scope = scopeFactory.CreateAsyncScope();
+        var scope = _scopeFactory.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             var store = scope.ServiceProvider.GetRequiredService<SessionExpiryStore>();
-            var marked = await store.ExpireDueSessionsAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            var marked = await store.ExpireDueSessionsAsync(now, cancellationToken).ConfigureAwait(false);
             if (marked > 0)
             {
                 LogSwept(marked);
             }
+
+            Interlocked.Exchange(ref _activeSessions, await store.CountActiveAsync(now, cancellationToken).ConfigureAwait(false));
 
             return marked;
         }
@@ -37,7 +59,7 @@ public sealed partial class SessionSweeper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        using var timer = new PeriodicTimer(_options.Value.Interval, _time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

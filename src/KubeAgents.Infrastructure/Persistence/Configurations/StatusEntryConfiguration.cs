@@ -26,5 +26,7 @@ internal sealed class StatusEntryConfiguration : IEntityTypeConfiguration<Status
         // A session's history and an agent's history (and its latest status), newest first.
         builder.HasIndex(e => new { e.SessionId, e.Timestamp, e.Id }).IsDescending(false, true, true).HasDatabaseName("ix_status_entries_session_timeline");
         builder.HasIndex(e => new { e.AgentId, e.Timestamp, e.Id }).IsDescending(false, true, true).HasDatabaseName("ix_status_entries_agent_timeline");
+        // Retention (HISTORY_RETENTION_DAYS): the oldest entries first, without reading the table.
+        builder.HasIndex(e => e.ReceivedAt).HasDatabaseName("ix_status_entries_received_at");
     }
 }

@@ -1,5 +1,6 @@
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Reports;
+using KubeAgents.Infrastructure.Retention;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ internal static class PostgresStore
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<PostgresDbContext>());
         services.AddScoped<IStoreMigrator, PostgresMigrator>();
         services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();
+        services.AddScoped<IRetentionStore, PostgresRetentionStore>();
         services.Configure<WritePipelineOptions>(options => options.Writers = Writers);
         return services;
     }

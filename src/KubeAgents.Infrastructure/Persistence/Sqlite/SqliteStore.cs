@@ -1,5 +1,7 @@
+using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Reports;
+using KubeAgents.Infrastructure.Retention;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,13 +20,14 @@ internal static class SqliteStore
         {
             var database = provider.GetRequiredService<SqliteDatabase>();
             options.UseSqlite(database.ConnectionString)
-                .AddInterceptors(database.Setup)
+                .AddInterceptors(database.Setup, SqliteCommandTracing.Instance)
                 .AddInterceptors(provider.GetServices<IInterceptor>())
                 .ConfigureWarnings(StoreLogLevels.Configure);
         });
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<SqliteDbContext>());
         services.AddScoped<IStoreMigrator, SqliteMigrator>();
         services.AddSingleton<INotificationClaims, SqliteNotificationClaims>();
+        services.AddScoped<IRetentionStore, SqliteRetentionStore>();
         // One writer at a time is SQLite's model: one writer loop, batches as large as the load makes them.
         services.Configure<WritePipelineOptions>(options => options.Writers = 1);
         return services;

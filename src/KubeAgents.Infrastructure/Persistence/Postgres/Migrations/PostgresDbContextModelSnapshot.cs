@@ -268,6 +268,9 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_sessions_agent_id_topic");
 
+                    b.HasIndex(new[] { "ExpiresAt" }, "ix_sessions_expires_at_expired")
+                        .HasFilter("expired");
+
                     b.ToTable("sessions", null, t =>
                         {
                             t.HasCheckConstraint("ck_sessions_current_status", "current_status IN ('running', 'pending', 'success', 'failed')");
@@ -322,6 +325,9 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         .HasColumnName("timestamp");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_status_entries_received_at");
 
                     b.HasIndex("AgentId", "Timestamp", "Id")
                         .IsDescending(false, true, true)

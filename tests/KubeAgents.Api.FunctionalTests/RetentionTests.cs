@@ -1,0 +1,269 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.Sessions;
+using KubeAgents.Infrastructure.Retention;
+using KubeAgents.Infrastructure.Sessions;
+using KubeAgents.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+using static KubeAgents.TestSupport.WireClient;
+
+namespace KubeAgents.Api.FunctionalTests;
+
+/// <summary><c>HISTORY_RETENTION_DAYS</c>: what is deleted, what is kept, in batches, on the fake clock.</summary>
+public class RetentionTests(ITestOutputHelper output)
+{
+    private static readonly Dictionary<string, string?> SevenDays = new()
+    {
+        ["HISTORY_RETENTION_DAYS"] = "7",
+        // The tests sweep when they mean to.
+        ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400",
+    };
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task Retention_deletes_old_history_but_keeps_each_sessions_current_status(StoreKind store)
+    {
+        var logs = new LogCollector();
+        await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, s =>
+        {
+            s.AddSingleton<ILoggerProvider>(logs);
+            WithoutHourlyRuns(s);
+        });
+        var client = api.CreateWireClient();
+        var t0 = api.Clock.GetUtcNow();
+
+        // A finished session, expired a minute later, of an agent never seen again.
+        await client.ReportAsync("gone", "done", "running", t0, ttlMinutes: 1);
+        await client.ReportAsync("gone", "done", "success", t0.AddSeconds(1));
+        // An old entry of a session that is still reported to.
+        await client.ReportAsync("busy", "long", "running", t0, message: "r1");
+
+        // A session received 12 h in, with a 1-day TTL: expired for less than 7 days when retention runs.
+        api.Clock.Advance(TimeSpan.FromHours(12));
+        var t1 = api.Clock.GetUtcNow();
+        await client.ReportAsync("quiet", "day", "running", t1.AddSeconds(2), message: "A", ttlMinutes: 1440);
+        // Older, arriving later: history only.
+        await client.ReportAsync("quiet", "day", "pending", t1.AddSeconds(1), message: "B");
+        // The same timestamp as A, later: the tie goes to it, so it is the current status.
+        await client.ReportAsync("quiet", "day", "success", t1.AddSeconds(2), message: "C");
+
+        api.Clock.Advance(TimeSpan.FromDays(7.5));
+        var now = api.Clock.GetUtcNow();
+        await client.ReportAsync("busy", "long", "running", now, message: "r2");
+        await api.Services.GetRequiredService<SessionSweeper>().SweepOnceAsync(CancellationToken.None);
+
+        var result = await RunAsync(api);
+
+        result.Should().Be(new RetentionResult(StatusEntries: 4, Sessions: 1, Agents: 1, Notifications: 0));
+        (await client.GetRawAsync(Path("api", "agents", "gone"))).Status.Should().Be(System.Net.HttpStatusCode.NotFound);
+        var quiet = await client.GetAsync(Path("api", "agents", "quiet", "sessions", "day"));
+        quiet.Items("status_history").Select(e => e.Str("message")).Should().Equal("C");
+        quiet.GetProperty("session").Str("current_status").Should().Be("success");
+        var busy = await client.GetAsync(Path("api", "agents", "busy", "sessions", "long"));
+        busy.Items("status_history").Select(e => e.Str("message")).Should().Equal("r2");
+        var agents = (await client.GetAsync("/api/agents")).Items("agents");
+        agents.Select(a => a.Str("agent_id")).Should().BeEquivalentTo("busy", "quiet");
+        agents.Single(a => a.Str("agent_id") == "quiet").GetProperty("session_count").GetInt32().Should().Be(1);
+        (await client.GetAsync(Path("api", "agents", "quiet", "status"))).Str("message").Should().Be("C");
+
+        logs.Entries.Should().Contain(e => e.Category.EndsWith(nameof(HistoryRetention), StringComparison.Ordinal)
+            && e.Level == LogLevel.Information && e.Message.Contains("deleted 4 status entries, 1 sessions, 1 agents", StringComparison.Ordinal));
+        (await RunAsync(api)).Total.Should().Be(0, "a second run finds nothing left to delete");
+        using var http = api.CreateClient();
+        (await http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Should()
+            .MatchRegex(@"(?m)^kubeagents_retention_deleted_total\{[^}]*table=""status_entries""[^}]*\} 4( |$)")
+            .And.MatchRegex(@"(?m)^kubeagents_retention_deleted_total\{[^}]*table=""agents""[^}]*\} 1( |$)");
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task Retention_deletes_at_most_a_thousand_rows_per_statement(StoreKind store)
+    {
+        var deletes = new DeleteRecorder();
+        await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, s =>
+        {
+            s.AddSingleton<IInterceptor>(deletes);
+            WithoutHourlyRuns(s);
+        });
+        var t0 = api.Clock.GetUtcNow();
+        await api.InDatabaseAsync(async db =>
+        {
+            var agent = Agent.Register("bulk", t0);
+            db.Agents.Add(agent);
+            var session = Session.Open("bulk", "history", t0);
+            db.Sessions.Add(session);
+            for (var i = 0; i < 2500; i++)
+            {
+                var report = new StatusReport(SessionStatus.Running, t0.AddSeconds(i), $"#{i}", null, 1440);
+                session.Record(report, t0);
+                agent.Record(null, null, report, t0);
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        api.Clock.Advance(TimeSpan.FromDays(8));
+
+        var result = await RunAsync(api);
+
+        result.StatusEntries.Should().Be(2499, "all but the current entry");
+        deletes.Counts.Should().OnlyContain(n => n <= HistoryRetention.BatchSize);
+        deletes.Counts.Where(n => n > 0).Should().Equal(1000, 1000, 499);
+        var left = await api.InDatabaseAsync(db => db.StatusEntries.AsNoTracking().Select(e => e.Message).ToListAsync());
+        left.Should().Equal("#2499");
+    }
+
+    [SkippableFact]
+    public async Task Two_replicas_run_retention_beside_reports_without_failing_or_losing_a_report()
+    {
+        var server = await PostgresServer.GetOrSkipAsync();
+        var settings = new Dictionary<string, string?>(SevenDays) { ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("retention_replicas") };
+        var logs = new LogCollector();
+        void Configure(IServiceCollection s)
+        {
+            s.AddSingleton<ILoggerProvider>(logs);
+            WithoutHourlyRuns(s);
+        }
+
+        await using var first = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings, Configure);
+        await using var second = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings, Configure);
+        var client = first.CreateWireClient();
+        const int Sessions = 300;
+        for (var i = 0; i < Sessions; i++)
+        {
+            await client.ReportAsync($"agent-{i % 30}", $"topic-{i}", "running", first.Clock.GetUtcNow(), ttlMinutes: 1);
+            await client.ReportAsync($"agent-{i % 30}", $"topic-{i}", "success", first.Clock.GetUtcNow().AddSeconds(1));
+        }
+
+        first.Clock.Advance(TimeSpan.FromDays(8));
+        second.Clock.Advance(TimeSpan.FromDays(8));
+        await first.Services.GetRequiredService<SessionSweeper>().SweepOnceAsync(CancellationToken.None);
+
+        // Every third session is reported to again while both replicas delete: a report either revives
+        // its session before retention takes it, or comes after and starts it afresh; never fails.
+        var reports = Enumerable.Range(0, Sessions).Where(i => i % 3 == 0).Select(async i =>
+            await second.CreateWireClient().ReportAsync($"agent-{i % 30}", $"topic-{i}", "running", second.Clock.GetUtcNow(), message: "again"));
+        var runs = new[] { RunAsync(first), RunAsync(second) };
+        await Task.WhenAll(reports);
+        var results = await Task.WhenAll(runs);
+
+        results.Sum(r => r.Sessions).Should().BeInRange(Sessions * 2 / 3, Sessions);
+        var kept = await first.InDatabaseAsync(db => db.Sessions.AsNoTracking().OrderBy(s => s.Topic).Select(s => s.Topic).ToListAsync());
+        kept.Should().BeEquivalentTo(Enumerable.Range(0, Sessions).Where(i => i % 3 == 0).Select(i => $"topic-{i}"));
+        foreach (var i in new[] { 0, 150, 297 })
+        {
+            var session = await client.GetAsync(Path("api", "agents", $"agent-{i % 30}", "sessions", $"topic-{i}"));
+            session.Items("status_history")[0].Str("message").Should().Be("again");
+        }
+
+        logs.Entries.Where(e => e.Level >= LogLevel.Warning).Should().BeEmpty(string.Join('\n', logs.Entries));
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task Hosted_retention_runs_hourly_on_the_clock(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?>(SevenDays) { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "60" });
+        var client = api.CreateWireClient();
+        await client.ReportAsync("agent", "t", "running", api.Clock.GetUtcNow(), ttlMinutes: 1);
+        await client.ReportAsync("agent", "t", "success", api.Clock.GetUtcNow().AddSeconds(1));
+
+        // Eight days in an hour's steps: the sweeper's and retention's timers fire on the fake clock.
+        await Eventually.TrueAsync(
+            () => api.InDatabaseAsync(db => db.Agents.AnyAsync()).ContinueWith(t => !t.Result, TaskScheduler.Default),
+            "retention to delete the agent",
+            between: () => api.Clock.Advance(TimeSpan.FromHours(1)),
+            poll: TimeSpan.FromMilliseconds(20));
+        api.Clock.GetUtcNow().Should().BeAfter(KubeAgentsApi.Epoch.AddDays(7), "nothing is deleted before it is 7 days old");
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task Without_retention_days_nothing_is_deleted_and_no_job_runs(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store);
+        api.Services.GetService<HistoryRetention>().Should().BeNull();
+    }
+
+    /// <summary>
+    /// A measurement, not a check (opt in: <c>KUBEAGENTS_RETENTION_BENCH=1 dotnet test ... --filter Retention_of_100k</c>):
+    /// 100,000 old entries over 1,000 sessions, each with a newer current entry; prints each DELETE's time.
+    /// </summary>
+    [SkippableTheory]
+    [BothStores]
+    public async Task Retention_of_100k_entries_timing(StoreKind store)
+    {
+        Skip.IfNot(Environment.GetEnvironmentVariable("KUBEAGENTS_RETENTION_BENCH") == "1", "a measurement: set KUBEAGENTS_RETENTION_BENCH=1");
+        var deletes = new DeleteRecorder();
+        await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, s =>
+        {
+            s.AddSingleton<IInterceptor>(deletes);
+            WithoutHourlyRuns(s);
+        });
+        var t0 = api.Clock.GetUtcNow();
+        for (var a = 0; a < 100; a++)
+        {
+            await api.InDatabaseAsync(async db =>
+            {
+                var agent = Agent.Register($"agent-{a}", t0);
+                db.Agents.Add(agent);
+                for (var s = 0; s < 10; s++)
+                {
+                    var session = Session.Open(agent.AgentId, $"topic-{s}", t0);
+                    db.Sessions.Add(session);
+                    for (var i = 0; i < 100; i++)
+                    {
+                        session.Record(new StatusReport(SessionStatus.Running, t0.AddSeconds(i), $"#{i}", null, 1440), t0);
+                    }
+
+                    session.Record(new StatusReport(SessionStatus.Success, t0.AddDays(10), "current", null, 0), t0.AddDays(10));
+                }
+
+                return await db.SaveChangesAsync();
+            });
+        }
+
+        api.Clock.Advance(TimeSpan.FromDays(10));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await RunAsync(api);
+        watch.Stop();
+
+        result.StatusEntries.Should().Be(100_000);
+        var times = deletes.Durations.Select(d => d.TotalMilliseconds).Order().ToList();
+        output.WriteLine($"{store}: {result.StatusEntries} entries in {watch.Elapsed.TotalSeconds:0.00} s, {times.Count} DELETEs, median {times[times.Count / 2]:0.0} ms, 95th {times[times.Count * 95 / 100]:0.0} ms, max {times[^1]:0.0} ms; in order: {string.Join(" ", deletes.Durations.Take(5).Select(d => d.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} ...");
+    }
+
+    /// <summary>The test runs retention itself: moving the clock by days must not fire the hourly run beside it.</summary>
+    private static void WithoutHourlyRuns(IServiceCollection services) =>
+        services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(HistoryRetentionSchedule)));
+
+    private static Task<RetentionResult> RunAsync(KubeAgentsApi api) =>
+        api.Services.GetRequiredService<HistoryRetention>().RunOnceAsync(CancellationToken.None);
+
+    /// <summary>The rows each DELETE statement removed.</summary>
+    private sealed class DeleteRecorder : DbCommandInterceptor
+    {
+        private readonly ConcurrentQueue<int> _counts = new();
+        private readonly ConcurrentQueue<TimeSpan> _durations = new();
+
+        public IReadOnlyList<int> Counts => [.. _counts];
+
+        public IReadOnlyList<TimeSpan> Durations => [.. _durations];
+
+        public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.TrimStart().StartsWith("DELETE", StringComparison.OrdinalIgnoreCase))
+            {
+                _counts.Enqueue(result);
+                _durations.Enqueue(eventData.Duration);
+            }
+
+            return base.NonQueryExecutedAsync(command, eventData, result, cancellationToken);
+        }
+    }
+}
