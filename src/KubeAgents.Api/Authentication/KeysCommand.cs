@@ -39,7 +39,8 @@ internal static class KeysCommand
             return 0;
         }
 
-        if (args is not (["list"] or ["revoke", _] or ["create", ..]))
+        var create = args is ["create", .. var options] ? ParseCreate(options) : null;
+        if (args is not (["list"] or ["revoke", _]) && create is null)
         {
             await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
             return 2;
@@ -78,7 +79,7 @@ internal static class KeysCommand
                 {
                     ["list"] => await ListAsync(sender).ConfigureAwait(false),
                     ["revoke", var prefix] => await RevokeAsync(sender, prefix).ConfigureAwait(false),
-                    _ => await CreateAsync(sender, args[1..]).ConfigureAwait(false),
+                    _ => await CreateAsync(sender, create!).ConfigureAwait(false),
                 };
             }
             catch (Exception ex) when (ex is InvalidConfigurationException or OptionsValidationException)
@@ -99,30 +100,37 @@ internal static class KeysCommand
         }
     }
 
-    private static async Task<int> CreateAsync(ISender sender, string[] options)
+    /// <returns>The command, or null when the options are not <c>--name N --scope S [...]</c>.</returns>
+    private static CreateApiKeyCommand? ParseCreate(string[] options)
     {
         string? name = null;
         var scopes = new List<string>();
-        for (var i = 0; i < options.Length; i++)
+        for (var i = 0; i < options.Length; i += 2)
         {
-            var value = i + 1 < options.Length ? options[i + 1] : null;
+            if (i + 1 >= options.Length)
+            {
+                return null;
+            }
+
             switch (options[i])
             {
-                case "--name" when value is not null:
-                    name = value;
-                    i++;
+                case "--name":
+                    name = options[i + 1];
                     break;
-                case "--scope" when value is not null:
-                    scopes.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-                    i++;
+                case "--scope":
+                    scopes.AddRange(options[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                     break;
                 default:
-                    await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
-                    return 2;
+                    return null;
             }
         }
 
-        var created = await sender.Send(new CreateApiKeyCommand(name ?? string.Empty, scopes)).ConfigureAwait(false);
+        return new CreateApiKeyCommand(name ?? string.Empty, scopes);
+    }
+
+    private static async Task<int> CreateAsync(ISender sender, CreateApiKeyCommand command)
+    {
+        var created = await sender.Send(command).ConfigureAwait(false);
         Console.WriteLine(created.Key);
         await Console.Error.WriteLineAsync(
             $"created key {created.Prefix} ({created.Name}, scopes {string.Join(',', created.Scopes)}); the line above is its only copy").ConfigureAwait(false);

@@ -68,7 +68,7 @@ public static class ApiKeySecret
         ArgumentNullException.ThrowIfNull(key);
         Span<byte> hash = stackalloc byte[HashLength];
         Span<byte> utf8 = stackalloc byte[KeyLength];
-        if (Encoding.UTF8.GetBytes(key, utf8) != KeyLength)
+        if (key.Length != KeyLength || !Encoding.UTF8.TryGetBytes(key, utf8, out var written) || written != KeyLength)
         {
             return false;
         }
