@@ -50,17 +50,23 @@ internal static class ContractRules
         DescribeApiKeys(document);
     }
 
-    /// <summary>The limits <c>CreateApiKeyValidator</c> applies.</summary>
+    /// <summary>The limits <c>CreateApiKeyValidator</c> applies; scopes as one named enum (a client's <c>ApiScope</c>).</summary>
     private static void DescribeApiKeys(OpenApiDocument document)
     {
+        var scope = new JsonSchema { Type = JsonObjectType.String, Description = "What a key may do: report, read or admin." };
+        foreach (var name in ApiScopeNames.All)
+        {
+            scope.Enumeration.Add(name);
+        }
+
+        document.Components.Schemas["ApiScope"] = scope;
         var create = document.Components.Schemas["CreateApiKeyCommand"];
         create.Properties["name"].MinLength = 1;
         create.Properties["name"].MaxLength = ApiKey.MaxNameLength;
-        var scopes = create.Properties["scopes"];
-        scopes.MinItems = 1;
-        foreach (var name in ApiScopeNames.All)
+        create.Properties["scopes"].MinItems = 1;
+        foreach (var schema in new[] { "CreateApiKeyCommand", "CreatedApiKeyDto", "ApiKeyDto" })
         {
-            scopes.Item!.Enumeration.Add(name);
+            document.Components.Schemas[schema].Properties["scopes"].Item = new JsonSchema { Reference = scope };
         }
     }
 
