@@ -1,10 +1,11 @@
 using System.Net;
-using KubeAgents.Domain.ApiKeys;
+using Microsoft.AspNetCore.Authentication;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Api.Authentication;
 
@@ -25,10 +26,10 @@ internal static partial class AuthSetup
 
         // Open: no default scheme, so nothing is authenticated (no key lookups) and every policy is met.
         var authentication = settings.Mode == AuthMode.Keys ? services.AddAuthentication(ApiKeyDefaults.Scheme) : services.AddAuthentication();
-        authentication.AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
+        authentication.AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
 
         services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
-        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuthorizationAnswers>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationAnswers>();
         services.AddAuthorizationBuilder().AddKubeAgentsPolicies(settings.Mode);
     }
 
@@ -58,7 +59,7 @@ internal static partial class AuthSetup
     /// <summary>Open mode answers anyone who reaches the port: say so whenever that is beyond this machine.</summary>
     private static void WarnWhenOpen(WebApplication app)
     {
-        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value.Mode != AuthMode.Open)
+        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Mode != AuthMode.Open)
         {
             return;
         }

@@ -79,6 +79,17 @@ public class ApiKeyStorageTests(KeysModeFixture keysMode)
         }
     }
 
+    [Fact]
+    public void The_OpenAPI_document_shows_no_key_and_declares_both_schemes()
+    {
+        var document = File.ReadAllText(KubeAgents.TestSupport.Contract.ContractDocument.CommittedPath);
+
+        document.Should().NotMatchRegex("ka_[a-z2-7]{8}_[A-Za-z0-9_-]{43}");
+        var schemes = System.Text.Json.JsonDocument.Parse(document).RootElement.GetProperty("components").GetProperty("securitySchemes");
+        schemes.GetProperty("bearer").GetProperty("scheme").GetString().Should().Be("bearer");
+        schemes.GetProperty("api_key").GetProperty("name").GetString().Should().Be("X-API-Key");
+    }
+
     [SkippableTheory]
     [BothStores]
     public async Task A_revoked_key_stops_at_once_on_the_replica_that_revoked_it(StoreKind store)
