@@ -42,8 +42,15 @@ internal static partial class AuthSetup
 
         if (mode == AuthMode.Keys)
         {
-            // An endpoint that declares no scope (the OpenAPI document, an unknown path) still needs a key.
-            authorization.SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyDefaults.Scheme).RequireAuthenticatedUser().Build());
+            // An endpoint that declares no scope (the OpenAPI document, an unknown path) still needs a key,
+            // and so does a bare [Authorize] / .RequireAuthorization(): a key of any scope.
+            var anyKey = new AuthorizationPolicyBuilder(ApiKeyDefaults.Scheme).RequireAuthenticatedUser().Build();
+            authorization.SetFallbackPolicy(anyKey).SetDefaultPolicy(anyKey);
+        }
+        else
+        {
+            // Open: a bare [Authorize] / .RequireAuthorization() is met too, like every named policy.
+            authorization.SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAssertion(_ => true).Build());
         }
 
         return authorization;
