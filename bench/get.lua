@@ -1,4 +1,6 @@
 -- wrk script: GET the path given on the command line; prints one machine-readable RESULT line.
+local api_key = os.getenv("API_KEY")  -- AUTH=keys: sent as a bearer token
+if api_key and api_key ~= "" then wrk.headers["Authorization"] = "Bearer " .. api_key end
 function done(summary, latency, requests)
   io.write(string.format("RESULT requests=%d rate=%.1f p50_ms=%.2f p99_ms=%.2f bytes=%d\n",
     summary.requests, summary.requests / (summary.duration / 1e6),

@@ -3,6 +3,7 @@
 local mode = os.getenv("MODE") or "fresh"
 local agent = os.getenv("AGENT") or "bench-one"
 local topic = os.getenv("TOPIC") or "big"
+local api_key = os.getenv("API_KEY")  -- AUTH=keys: sent as a bearer token
 local counter = 0
 local threads = {}
 
@@ -26,7 +27,9 @@ function request()
   else
     body = string.format('{"agent_id":"%s","session_topic":"%s","status":"running","timestamp":"2026-11-27T10:00:00Z","message":"bench"}', agent, topic)
   end
-  return wrk.format("POST", "/webhook/status", {["Content-Type"] = "application/json"}, body)
+  local headers = {["Content-Type"] = "application/json"}
+  if api_key then headers["Authorization"] = "Bearer " .. api_key end
+  return wrk.format("POST", "/webhook/status", headers, body)
 end
 
 function done(summary, latency, requests)

@@ -8,6 +8,7 @@
 #                                  # synchronous_commit on, so a 200 is durable)
 #   RUNS=3 DURATION=15 bench/run.sh postgres
 #   SKIP_LARGE=1 ...               # leave out the 1,000 vs 100,000 stored sessions comparison
+#   AUTH=keys ...                  # AUTH_MODE=keys: every request carries a report+read API key
 #
 # Needs: the .NET SDK, wrk and curl (apt-get install wrk curl), PostgreSQL binaries for `postgres`.
 # Everything listens on 127.0.0.1 and is stopped when the script ends.
@@ -18,6 +19,7 @@ DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-45}                       # seconds of fresh ingestion before measuring: tiered JIT
                                           # keeps compiling for ~40 s under load on 2 cores
 GET_DURATION=${GET_DURATION:-10}
+AUTH=${AUTH:-open}
 CONNECTIONS=${CONNECTIONS:-64}
 LIST_SIZES=${LIST_SIZES:-100 1000 5000}   # agents for the GET /api/agents measurements
 PAGE_ENTRIES=${PAGE_ENTRIES:-20000}       # entries in the session whose first page is read
@@ -79,6 +81,10 @@ start_service() {
     memory) ;;
     *) echo "bench: unknown store '$STORE' (memory, file or postgres)" >&2; exit 1 ;;
   esac
+  if [ "$AUTH" = keys ]; then
+    BOOTSTRAP_KEY=${BOOTSTRAP_KEY:-$(dotnet "$WORK/api/KubeAgents.Api.dll" keys generate)}
+    env+=(AUTH_MODE=keys BOOTSTRAP_ADMIN_KEY="$BOOTSTRAP_KEY")
+  fi
   env "${env[@]}" "$@" dotnet "$WORK/api/KubeAgents.Api.dll" >"$WORK/$name.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
@@ -89,15 +95,23 @@ start_service() {
   done
   printf -v "PORT_$name" '%s' "$port"
   printf -v "PID_$name" '%s' "$pid"
+  if [ "$AUTH" = keys ]; then
+    # One report+read key per service (its own database): the wrk scripts and the preload send it.
+    API_KEY=$(curl -fs -X POST "http://127.0.0.1:$port/api/keys" -H "Authorization: Bearer $BOOTSTRAP_KEY" \
+      -H 'Content-Type: application/json' -d '{"name":"bench","scopes":["report","read"]}' | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+    [ -n "$API_KEY" ] || { echo "bench: could not create an API key" >&2; exit 1; }
+    export API_KEY
+  fi
 }
 
 # preload PORT FILE: posts every JSON body (one per line) of FILE, 32 at a time.
 preload() {
   local port=$1 file=$2 config=$WORK/curl.cfg
   # Options in a curl config apply per transfer: each block repeats them, "next" separates blocks.
-  awk -v url="http://127.0.0.1:$port/webhook/status" '{
+  awk -v url="http://127.0.0.1:$port/webhook/status" -v key="${API_KEY:-}" '{
       gsub(/\\/, "\\\\"); gsub(/"/, "\\\"");
       if (NR > 1) print "next"
+      if (key != "") printf "header = \"Authorization: Bearer %s\"\n", key
       printf "silent\nurl = \"%s\"\nheader = \"Content-Type: application/json\"\ndata = \"%s\"\noutput = \"/dev/null\"\nwrite-out = \"%%{http_code}\\n\"\n", url, $0
     }' "$file" >"$config"
   local codes
@@ -161,7 +175,7 @@ if [ "$STORE" = postgres ]; then
   stored=$(sql bench_A "SELECT count(*) FROM status_entries WHERE message = 'bench'")
 else
   # Every fresh report opened a session of its own.
-  stored=$(curl -s "http://127.0.0.1:$PORT_A/api/agents?search=agent-&limit=1000" |
+  stored=$(curl -s ${API_KEY:+-H "Authorization: Bearer $API_KEY"} "http://127.0.0.1:$PORT_A/api/agents?search=agent-&limit=1000" |
     python3 -c 'import json,sys; print(sum(a["session_count"] for a in json.load(sys.stdin)["agents"]))')
 fi
 

@@ -1,8 +1,10 @@
+using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Configuration;
 using KubeAgents.Api.Errors;
 using KubeAgents.Api.Json;
 using KubeAgents.Api.Mcp;
 using KubeAgents.Api.OpenApi;
+using KubeAgents.Api.RateLimiting;
 using KubeAgents.Api.Routing;
 using KubeAgents.Application;
 using KubeAgents.Application.Common.Behaviors;
@@ -21,6 +23,9 @@ internal static class DependencyInjection
         ApiOptions.AddCors(builder.Services, builder.Configuration);
         builder.Services.AddApplicationServices();
         builder.Services.AddInfrastructureServices(builder.Configuration);
+        // After the store: the bootstrap key is stored once the schema is up to date.
+        builder.AddKubeAgentsAuth();
+        builder.Services.AddKubeAgentsRateLimit(builder.Configuration);
 
         builder.Services.AddMediator(options =>
         {
@@ -55,6 +60,9 @@ internal static class DependencyInjection
         app.UseDotSegmentGuard();
         app.UseQueryTextGuard();
         app.UseCors();
+        app.UseKubeAgentsAuthentication();
+        app.UseKubeAgentsRateLimit();
+        app.UseAuthorization();
         app.UseKubeAgentsOpenApi();
         app.MapControllers();
         app.MapKubeAgentsMetrics();

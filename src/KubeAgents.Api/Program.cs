@@ -1,6 +1,12 @@
 using KubeAgents.Api;
+using KubeAgents.Api.Authentication;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
+
+if (args is [KeysCommand.Verb, .. var keyArgs])
+{
+    return await KeysCommand.RunAsync(keyArgs);
+}
 
 // The content root is the application's directory, not the working directory: the shipped
 // appsettings.json (log levels included) applies however the service is started.

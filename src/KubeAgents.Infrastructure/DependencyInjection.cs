@@ -62,6 +62,13 @@ public static class DependencyInjection
         return services;
     }
 
+    /// <summary>
+    /// Brings the store's schema up to date now, as start-up does (waiting up to <c>DB_STARTUP_TIMEOUT</c>),
+    /// for work done without starting the host: the service's <c>keys</c> command.
+    /// </summary>
+    public static Task MigrateStoreAsync(this IServiceProvider services, CancellationToken cancellationToken) =>
+        ActivatorUtilities.CreateInstance<DatabaseInitializer>(services).StartAsync(cancellationToken);
+
     private static void AddWritePipeline(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<WritePipelineOptions>(configuration);

@@ -54,6 +54,39 @@ public sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
+    /// <summary>
+    /// Runs the service's binary with <paramref name="arguments"/> (a command such as <c>keys create</c>)
+    /// to its end; stdout and stderr apart, as a script sees them.
+    /// </summary>
+    public static async Task<CommandResult> RunCommandAsync(IDictionary<string, string?> environment, params string[] arguments)
+    {
+        var apiDll = typeof(Program).Assembly.Location;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(apiDll)!,
+        };
+        info.ArgumentList.Add(apiDll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CommandResult(process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>A client whose exchanges are checked against the committed OpenAPI document.</summary>
     public HttpClient CreateClient() => new(new ContractValidatingHandler { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(10) };
 
@@ -139,4 +172,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
+}
+
+/// <summary>What a command of the service's binary printed, and how it exited.</summary>
+public sealed record CommandResult(int ExitCode, string Output, string Errors)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Errors}";
 }

@@ -48,6 +48,10 @@ var code = new CSharpClientGenerator(document, settings).GenerateFile();
 code = EnumMember().Replace(code, match =>
     $"{match.Value}\n        [System.Text.Json.Serialization.JsonStringEnumMemberName({match.Groups["name"].Value})]");
 
+// A property's converter does not reach the items of a list (scopes: [ApiScope]); one on the enum does.
+code = EnumDeclaration().Replace(code, match =>
+    $"    [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<{match.Groups["name"].Value}>))]\n{match.Value}");
+
 var output = Path.GetFullPath(args[1]);
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 await File.WriteAllTextAsync(output, code);
@@ -58,6 +62,9 @@ internal static partial class Program
 {
     [GeneratedRegex("""\[System\.Runtime\.Serialization\.EnumMember\(Value = (?<name>@"[^"]*")\)\]""")]
     private static partial Regex EnumMember();
+
+    [GeneratedRegex("""^    public enum (?<name>\w+)$""", RegexOptions.Multiline)]
+    private static partial Regex EnumDeclaration();
 }
 
 /// <summary><c>agent_id</c> becomes <c>AgentId</c>: idiomatic C# names, the wire names kept in [JsonPropertyName].</summary>

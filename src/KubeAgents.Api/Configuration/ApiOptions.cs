@@ -11,6 +11,9 @@ internal sealed class ApiOptions : IServiceSettings
     public const string CorsOriginsKey = "CORS_ALLOWED_ORIGINS";
     public const int DefaultPort = 8080;
 
+    /// <summary>How long a browser may keep a preflight's answer (<c>Access-Control-Max-Age</c>), as the original.</summary>
+    public static readonly TimeSpan PreflightMaxAge = TimeSpan.FromSeconds(300);
+
     /// <summary><c>PORT</c>, or null when unset.</summary>
     public int? Port { get; set; }
 
@@ -41,8 +44,8 @@ internal sealed class ApiOptions : IServiceSettings
     }
 
     /// <summary>
-    /// <c>*</c> (the default) allows any origin without credentials; a comma list allows those origins
-    /// and echoes the matching one.
+    /// <c>*</c> (the default) allows any origin without credentials; a comma list allows those origins,
+    /// echoes the matching one and allows credentials (cookies, Authorization).
     /// </summary>
     public static void AddCors(IServiceCollection services, IConfiguration configuration)
     {
@@ -52,14 +55,15 @@ internal sealed class ApiOptions : IServiceSettings
         {
             if (api.Value.CorsOrigins is { } origins)
             {
-                policy.WithOrigins([.. origins]);
+                // As the original answered: a credentialed fetch from a listed origin works (and Vary: Origin).
+                policy.WithOrigins([.. origins]).AllowCredentials();
             }
             else
             {
                 policy.AllowAnyOrigin();
             }
 
-            policy.AllowAnyHeader().AllowAnyMethod();
+            policy.AllowAnyHeader().AllowAnyMethod().SetPreflightMaxAge(PreflightMaxAge);
         }));
     }
 

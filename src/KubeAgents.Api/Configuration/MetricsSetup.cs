@@ -1,4 +1,6 @@
+using KubeAgents.Api.Authentication;
 using KubeAgents.Infrastructure.Diagnostics;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Metrics;
 
@@ -23,7 +25,20 @@ internal static class MetricsSetup
             // Every scrape collects afresh (the default caches a response for 300 ms).
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
-    /// <summary>Public for now (there are no API keys yet); not part of the JSON API, so not in the OpenAPI document.</summary>
-    public static void MapKubeAgentsMetrics(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPrometheusScrapingEndpoint(Path);
+    /// <summary>
+    /// Protected like the <c>read</c> scope (with <c>AUTH_MODE=keys</c>) unless <c>METRICS_PUBLIC=true</c>;
+    /// not part of the JSON API, so not in the OpenAPI document.
+    /// </summary>
+    public static void MapKubeAgentsMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        var scrape = endpoints.MapPrometheusScrapingEndpoint(Path);
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.MetricsPublic)
+        {
+            scrape.AllowAnonymous();
+        }
+        else
+        {
+            scrape.RequireAuthorization(ApiScopes.Read);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Errors;
 using KubeAgents.Api.Routing;
 using KubeAgents.Application.Agents.Queries;
@@ -11,6 +12,7 @@ using KubeAgents.Application.Sessions.Queries.GetSession;
 using KubeAgents.Application.Sessions.Queries.ListSessions;
 using KubeAgents.Domain.Sessions;
 using Mediator;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace KubeAgents.Api.Controllers;
@@ -18,6 +20,7 @@ namespace KubeAgents.Api.Controllers;
 /// <summary>Reads of agents, their sessions and status history. Ids and topics are single path segments, percent-encoded.</summary>
 [ApiController]
 [Route("api/agents")]
+[Authorize(Policy = ApiScopes.Read)]
 [Produces("application/json")]
 [ProducesResponseType<ErrorResponse>(StatusCodes.Status400BadRequest)]
 [ProducesResponseType<ErrorResponse>(StatusCodes.Status503ServiceUnavailable)]

@@ -1,4 +1,5 @@
 using KubeAgents.Api.Errors;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using CheckStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
@@ -7,6 +8,7 @@ namespace KubeAgents.Api.Controllers;
 
 [ApiController]
 [Route("health")]
+[AllowAnonymous]
 [Produces("application/json")]
 public sealed class HealthController(TimeProvider time) : ControllerBase
 {

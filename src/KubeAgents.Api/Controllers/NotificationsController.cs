@@ -1,7 +1,9 @@
+using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Errors;
 using KubeAgents.Application.Notifications.Queries.ListNotifications;
 using KubeAgents.Domain.Notifications;
 using Mediator;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace KubeAgents.Api.Controllers;
@@ -9,6 +11,7 @@ namespace KubeAgents.Api.Controllers;
 /// <summary>The notification outbox, for operators: what was delivered, what waits, what gave up and why.</summary>
 [ApiController]
 [Route("api/notifications")]
+[Authorize(Policy = ApiScopes.Admin)]
 [Produces("application/json")]
 public sealed class NotificationsController(ISender sender) : ControllerBase
 {

@@ -1,13 +1,16 @@
+using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Errors;
 using KubeAgents.Api.Routing;
 using KubeAgents.Application.Reports.Commands.ReportStatus;
 using Mediator;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace KubeAgents.Api.Controllers;
 
 [ApiController]
 [Route("webhook")]
+[Authorize(Policy = ApiScopes.Report)]
 [Produces("application/json")]
 public sealed class WebhookController(ISender sender) : ControllerBase
 {

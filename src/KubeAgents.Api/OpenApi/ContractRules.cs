@@ -1,3 +1,4 @@
+using KubeAgents.Domain.ApiKeys;
 using KubeAgents.Application.Common.Paging;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
@@ -46,6 +47,27 @@ internal static class ContractRules
         DescribePaging(document);
         UnwrapOptionalEnumParameters(document);
         DescribeResponses(document);
+        DescribeApiKeys(document);
+    }
+
+    /// <summary>The limits <c>CreateApiKeyValidator</c> applies; scopes as one named enum (a client's <c>ApiScope</c>).</summary>
+    private static void DescribeApiKeys(OpenApiDocument document)
+    {
+        var scope = new JsonSchema { Type = JsonObjectType.String, Description = "What a key may do: report, read or admin." };
+        foreach (var name in ApiScopeNames.All)
+        {
+            scope.Enumeration.Add(name);
+        }
+
+        document.Components.Schemas["ApiScope"] = scope;
+        var create = document.Components.Schemas["CreateApiKeyCommand"];
+        create.Properties["name"].MinLength = 1;
+        create.Properties["name"].MaxLength = ApiKey.MaxNameLength;
+        create.Properties["scopes"].MinItems = 1;
+        foreach (var schema in new[] { "CreateApiKeyCommand", "CreatedApiKeyDto", "ApiKeyDto" })
+        {
+            document.Components.Schemas[schema].Properties["scopes"].Item = new JsonSchema { Reference = scope };
+        }
     }
 
     /// <summary>
@@ -73,6 +95,7 @@ internal static class ContractRules
             ("Webhook", "Where agents report their status."),
             ("Agents", "Agents, their sessions and status history. Ids and topics are single percent-encoded path segments."),
             ("Notifications", "The notification outbox, for operators."),
+            ("ApiKeys", "API keys, for operators (the admin scope): create, list, revoke."),
             ("Health", "Liveness."),
         })
         {
@@ -130,22 +153,49 @@ internal static class ContractRules
     private static void DescribeResponses(OpenApiDocument document)
     {
         var error = document.Components.Schemas["ErrorResponse"];
-        foreach (var operation in document.Paths.Values.SelectMany(p => p.Values))
+        foreach (var (path, item) in document.Paths)
         {
-            // The query guard answers a query that is not UTF-8 text on every endpoint; a bug is a 500 anywhere.
-            AddError(operation, StatusCodes.Status400BadRequest, error);
-            AddError(operation, StatusCodes.Status500InternalServerError, error);
-            foreach (var (code, response) in operation.Responses)
+            foreach (var operation in item.Values)
             {
-                response.Description = Describe(code);
-                if (code == "503")
+                // The query guard answers a query that is not UTF-8 text on every endpoint; a bug is a 500 anywhere.
+                AddError(operation, StatusCodes.Status400BadRequest, error);
+                AddError(operation, StatusCodes.Status500InternalServerError, error);
+                if (operation.Security is { Count: > 0 })
                 {
-                    response.Headers["Retry-After"] = new OpenApiHeader
-                    {
-                        Description = "Seconds to wait before retrying.",
-                        Schema = new JsonSchema { Type = JsonObjectType.Integer, Minimum = 1 },
-                    };
+                    AddError(operation, StatusCodes.Status401Unauthorized, error);
+                    AddError(operation, StatusCodes.Status403Forbidden, error);
                 }
+
+                if (!path.StartsWith("/health", StringComparison.Ordinal))
+                {
+                    AddError(operation, StatusCodes.Status429TooManyRequests, error);
+                }
+
+                DescribeEach(operation);
+            }
+        }
+    }
+
+    private static void DescribeEach(OpenApiOperation operation)
+    {
+        foreach (var (code, response) in operation.Responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList())
+        {
+            response.Description = Describe(code);
+            if (code is "503" or "429")
+            {
+                response.Headers["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Seconds to wait before retrying.",
+                    Schema = new JsonSchema { Type = JsonObjectType.Integer, Minimum = 1 },
+                };
+            }
+            else if (code == "401")
+            {
+                response.Headers["WWW-Authenticate"] = new OpenApiHeader
+                {
+                    Description = "Bearer (with error=\"invalid_token\" when the key sent is not valid).",
+                    Schema = new JsonSchema { Type = JsonObjectType.String },
+                };
             }
         }
     }
@@ -165,7 +215,11 @@ internal static class ContractRules
     {
         "200" => "OK.",
         "400" => "bad_request: a parameter or the body breaks a rule; the message names it. Nothing changed.",
-        "404" => "not_found: no such agent or session (or, for /status, no status yet).",
+        "201" => "Created.",
+        "401" => "unauthorized (AUTH_MODE=keys): no API key, or one that is unknown, malformed or revoked.",
+        "403" => "forbidden (AUTH_MODE=keys): the key lacks this endpoint's scope; the message names it.",
+        "404" => "not_found: no such agent, session or key (or, for /status, no status yet).",
+        "429" => "rate_limited: more than RATE_LIMIT_PER_MINUTE requests from this key (or client address) in a minute; retry after Retry-After seconds.",
         "413" => "payload_too_large: the body is over 128 KiB. Nothing changed.",
         "500" => "internal_error: an unexpected failure; the message holds nothing internal.",
         "503" => "unavailable: the database cannot be reached or the write queue is full. Nothing changed; retry after Retry-After seconds.",

@@ -24,12 +24,17 @@ internal static class OpenApiSetup
                 "queries about agents, sessions and their history. JSON is snake_case; times are RFC 3339, " +
                 "written in UTC. Members without a value are left out of responses, never written as null. " +
                 "Every error has the body {\"error\":\"<code>\",\"message\":\"...\"}: an unknown path is a 404 " +
-                "not_found and a method a path does not take is a 405 method_not_allowed. There is no " +
-                "authentication and no rate limit.";
+                "not_found and a method a path does not take is a 405 method_not_allowed. With AUTH_MODE=keys " +
+                "every endpoint but the health probes needs an API key (Authorization: Bearer <key> or X-API-Key) " +
+                "holding the endpoint's scope (report, read or admin): 401 unauthorized without a valid key, 403 " +
+                "forbidden without the scope. Requests are rate limited per key (per client address in open mode): " +
+                "429 rate_limited with Retry-After.";
             settings.SchemaSettings.SchemaProcessors.Add(new ContractSchemaProcessor());
+            settings.OperationProcessors.Add(new SecurityRules());
             settings.PostProcess = document =>
             {
                 SetServers(document);
+                SecurityRules.AddSchemes(document);
                 ContractRules.Apply(document);
             };
         });

@@ -1,5 +1,6 @@
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.ApiKeys;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Persistence.Configurations;
@@ -21,6 +22,8 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     public DbSet<StatusEntry> StatusEntries => Set<StatusEntry>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     /// <summary>The store's SQL function for a string's length in characters, used by check constraints.</summary>
     internal abstract string LengthFunction { get; }
@@ -46,5 +49,6 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
         modelBuilder.ApplyConfiguration(new SessionConfiguration(LengthFunction));
         modelBuilder.ApplyConfiguration(new StatusEntryConfiguration());
         modelBuilder.ApplyConfiguration(new NotificationConfiguration());
+        modelBuilder.ApplyConfiguration(new ApiKeyConfiguration(LengthFunction));
     }
 }

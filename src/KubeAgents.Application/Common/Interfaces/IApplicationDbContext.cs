@@ -1,4 +1,5 @@
 using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.ApiKeys;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
@@ -15,4 +16,9 @@ public interface IApplicationDbContext
     DbSet<StatusEntry> StatusEntries { get; }
 
     DbSet<Notification> Notifications { get; }
+
+    DbSet<ApiKey> ApiKeys { get; }
+
+    /// <summary>Saves what a command changed (API keys: reports are written by <see cref="IReportWriter"/>).</summary>
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using KubeAgents.Application.ApiKeys.Commands.RecordApiKeyUse;
+using KubeAgents.Application.ApiKeys.Queries.FindApiKey;
+using KubeAgents.Domain.ApiKeys;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace KubeAgents.Api.Authentication;
+
+/// <summary>
+/// What this replica knows of each key, for <see cref="AuthOptions.CacheDuration"/> (30 s by default):
+/// the hot path hashes the presented key and compares it in memory, without a query. Revocation here
+/// evicts at once; elsewhere it is seen when the entry expires. Also throttles <c>last_used_at</c>
+/// to one write per key per <see cref="ApiKey.UsageResolution"/>.
+/// </summary>
+public sealed partial class ApiKeyCache(
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    IOptions<AuthOptions> options,
+    ILogger<ApiKeyCache> logger)
+{
+    /// <summary>Past this many entries (unknown prefixes included) the cache starts afresh.</summary>
+    private const int MaxEntries = 100_000;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>The stored key with this prefix (null when none), from memory while fresh.</summary>
+    public async ValueTask<ApiKeyCredential?> FindAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_entries.TryGetValue(prefix, out var entry) && now < entry.FetchedAt + options.Value.CacheDuration)
+        {
+            return entry.Credential;
+        }
+
+        ApiKeyCredential? credential;
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            credential = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new FindApiKeyQuery(prefix), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear();
+        }
+
+        // Keep when usage was last recorded, so a refresh does not write again.
+        _entries[prefix] = new Entry(credential, now) { LastRecordedTicks = entry?.LastRecordedTicks ?? long.MinValue };
+        return credential;
+    }
+
+    /// <summary>Forgets the key here at once (it was revoked on this replica).</summary>
+    public void Evict(string prefix) => _entries.TryRemove(prefix, out _);
+
+    /// <summary>Records that the key authenticated a request: at most one store write per key per minute, off the request path.</summary>
+    public void RecordUse(string prefix)
+    {
+        if (!_entries.TryGetValue(prefix, out var entry))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var last = Interlocked.Read(ref entry.LastRecordedTicks);
+        if (last != long.MinValue && now.UtcTicks - last < ApiKey.UsageResolution.Ticks)
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref entry.LastRecordedTicks, now.UtcTicks, last) != last)
+        {
+            return; // another request of this key is writing it
+        }
+
+        _ = WriteUseAsync(prefix, now);
+    }
+
+    private async Task WriteUseAsync(string prefix, DateTimeOffset now)
+    {
+        try
+        {
+            var scope = scopes.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RecordApiKeyUseCommand(prefix, now)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Bookkeeping only: the request it describes already succeeded.
+            LogUseNotRecorded(prefix, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "last_used_at of key {Prefix} not recorded: {Reason}")]
+    private partial void LogUseNotRecorded(string prefix, string reason);
+
+    private sealed class Entry(ApiKeyCredential? credential, DateTimeOffset fetchedAt)
+    {
+        public long LastRecordedTicks = long.MinValue;
+
+        public ApiKeyCredential? Credential { get; } = credential;
+
+        public DateTimeOffset FetchedAt { get; } = fetchedAt;
+    }
+}

@@ -1,0 +1,17 @@
+using FluentValidation;
+using KubeAgents.Domain.ApiKeys;
+
+namespace KubeAgents.Application.ApiKeys.Commands.CreateApiKey;
+
+public sealed class CreateApiKeyValidator : AbstractValidator<CreateApiKeyCommand>
+{
+    public static readonly string ScopeList = string.Join(", ", ApiScopeNames.All);
+
+    public CreateApiKeyValidator()
+    {
+        RuleFor(c => c.Name).Must(n => !string.IsNullOrWhiteSpace(n) && n.Length <= ApiKey.MaxNameLength && !n.Contains('\0', StringComparison.Ordinal))
+            .WithMessage($"name is required: 1 to {ApiKey.MaxNameLength} characters");
+        RuleFor(c => c.Scopes).Must(s => s is { Count: > 0 }).WithMessage($"scopes must name one or more of: {ScopeList}");
+        RuleForEach(c => c.Scopes).Must(s => ApiScopeNames.TryParse(s, out _)).WithMessage($"scopes must name one or more of: {ScopeList}");
+    }
+}
