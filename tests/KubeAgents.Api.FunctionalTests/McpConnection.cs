@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using KubeAgents.TestSupport;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -8,10 +9,16 @@ namespace KubeAgents.Api.FunctionalTests;
 internal static class McpConnection
 {
     /// <param name="protocolVersion">Null lets the client negotiate (it tries 2026-07-28 first); an older one forces the initialize handshake.</param>
-    public static async Task<McpClient> ConnectAsync(KubeAgentsApi api, string? protocolVersion = null)
+    /// <param name="apiKey">Sent as a bearer token when set (AUTH_MODE=keys).</param>
+    public static async Task<McpClient> ConnectAsync(KubeAgentsApi api, string? protocolVersion = null, string? apiKey = null)
     {
         // The checked client: the contract checker leaves /mcp alone, as it must.
         var http = api.CreateClient();
+        if (apiKey is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
         var transport = new HttpClientTransport(
             new HttpClientTransportOptions { Endpoint = new Uri(http.BaseAddress!, "/mcp"), TransportMode = HttpTransportMode.StreamableHttp },
             http,

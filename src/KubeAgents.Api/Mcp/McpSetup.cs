@@ -15,7 +15,7 @@ internal static class McpSetup
     public static IServiceCollection AddKubeAgentsMcp(this IServiceCollection services)
     {
         services.AddScoped<ToolResults>();
-        services.AddSingleton<IToolAuthorizer, OpenToolAuthorizer>();
+        services.AddSingleton<IToolAuthorizer, PolicyToolAuthorizer>();
         services
             .AddMcpServer(options =>
             {
@@ -32,7 +32,9 @@ internal static class McpSetup
 
     public static WebApplication MapKubeAgentsMcp(this WebApplication app)
     {
-        app.MapMcp(Path);
+        // Any key gets in (a 401 in the REST API's shape without one); each tool then checks its own
+        // scope (ToolCallFilter), so a read-only key may call the read tools. Open mode: no key needed.
+        app.MapMcp(Path).RequireAuthorization();
         return app;
     }
 }

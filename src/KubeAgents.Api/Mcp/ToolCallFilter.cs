@@ -14,9 +14,6 @@ namespace KubeAgents.Api.Mcp;
 /// </summary>
 internal static partial class ToolCallFilter
 {
-    /// <summary>Not an <see cref="ErrorResponse"/> code of the REST API yet: it has no scopes until API keys arrive.</summary>
-    public const string Forbidden = "forbidden";
-
     public static McpRequestHandler<CallToolRequestParams, CallToolResult> Create(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
         async (request, cancellationToken) =>
         {
@@ -30,7 +27,7 @@ internal static partial class ToolCallFilter
             var refusal = await services.GetRequiredService<IToolAuthorizer>().RefusalAsync(request.User, scope, cancellationToken).ConfigureAwait(false);
             if (refusal is not null)
             {
-                return results.Error(new ErrorResponse(Forbidden, refusal));
+                return results.Error(new ErrorResponse(ErrorResponse.Forbidden, refusal));
             }
 
             if (ToolArguments.Problem(tool.ProtocolTool.InputSchema, request.Params?.Arguments) is { } problem)
