@@ -1,4 +1,6 @@
+using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Configuration;
+using KubeAgents.Domain.ApiKeys;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
@@ -69,6 +71,19 @@ public class KubernetesManifestTests
         settings.ReadSettings<ApiOptions>().Port.Should().Be(8080);
         settings.ReadSettings<LogOptions>().Json.Should().BeTrue();
         Scalar(Manifests["Secret"], "stringData", "DB_PASSWORD").Should().Contain("CHANGE-ME", "the committed secret is a marked placeholder");
+    }
+
+    [Fact]
+    public void The_cluster_runs_with_keys_and_an_unreplaced_bootstrap_key_stops_start_up()
+    {
+        var settings = Settings();
+
+        var read = () => settings.ReadSettings<AuthOptions>();
+
+        read.Should().Throw<InvalidConfigurationException>("a placeholder must never become a key")
+            .WithMessage("BOOTSTRAP_ADMIN_KEY is not a KubeAgents key*");
+        settings[AuthOptions.BootstrapKeyKey] = ApiKeySecret.Generate();
+        settings.ReadSettings<AuthOptions>().Mode.Should().Be(AuthMode.Keys, "a deployment reachable by the cluster is never open");
     }
 
     [Fact]
