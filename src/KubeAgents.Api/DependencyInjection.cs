@@ -59,7 +59,7 @@ internal static class DependencyInjection
         app.UseApiErrorHandling();
         app.UseDotSegmentGuard();
         app.UseQueryTextGuard();
-        app.UseCors();
+        ApiOptions.UseCors(app);
         app.UseKubeAgentsAuthentication();
         app.UseKubeAgentsRateLimit();
         app.UseAuthorization();

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using KubeAgents.Api.RateLimiting;
 using KubeAgents.Domain.ApiKeys;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -11,18 +13,28 @@ namespace KubeAgents.Api.Authentication;
 /// key (<see cref="ApiKeyCache"/>), the SHA-256 of the whole key must equal the stored hash (constant
 /// time), and a revoked key fails. No key: no result (authorization then answers 401). The key's
 /// text goes nowhere: not in claims, logs or messages.
+/// Nothing is looked up where no key is needed (open mode, the probes), and a client past its rate
+/// limit gets no lookup of a key this replica has not seen: made-up keys cannot buy queries beyond
+/// the client's limit (the limiter then answers it 429).
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyCache cache)
+    ApiKeyCache cache,
+    RequestRateLimiter limiter,
+    IOptions<AuthOptions> auth)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string InvalidKeyMessage = "the API key is not valid (unknown, malformed or revoked)";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        if (auth.Value.Mode == AuthMode.Open || Context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         var key = ReadKey(Request);
         if (key is null)
         {
@@ -30,6 +42,11 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         if (!ApiKeySecret.TryGetPrefix(key, out var prefix))
+        {
+            return AuthenticateResult.Fail(InvalidKeyMessage);
+        }
+
+        if (!cache.Holds(prefix) && limiter.IsExhausted(RequestRateLimiter.AddressOf(Context)))
         {
             return AuthenticateResult.Fail(InvalidKeyMessage);
         }
@@ -65,6 +82,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             return header.Trim();
         }
 
-        return request.Cookies[ApiKeyDefaults.CookieName] is { Length: > 0 } cookie ? cookie : null;
+        // The dashboard's cookie reads only: a browser sends it with requests other sites start, so it
+        // must never carry a write (a text/plain form POST to /webhook/status needs no preflight).
+        return (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            && request.Cookies[ApiKeyDefaults.CookieName] is { Length: > 0 } cookie ? cookie : null;
     }
 }

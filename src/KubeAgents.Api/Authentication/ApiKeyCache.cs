@@ -19,10 +19,24 @@ public sealed partial class ApiKeyCache(
     IOptions<AuthOptions> options,
     ILogger<ApiKeyCache> logger)
 {
-    /// <summary>Past this many entries (unknown prefixes included) the cache starts afresh.</summary>
-    private const int MaxEntries = 100_000;
+    /// <summary>Past this many prefixes that name no key, those (and only those) are forgotten.</summary>
+    private const int MaxUnknown = 10_000;
 
+    /// <summary>Prefixes of stored keys (revoked ones too): bounded by the store's keys.</summary>
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Prefixes that named no key when looked up: made-up keys never push real ones out.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
+
+    private long _evictions;
+
+    /// <summary>Whether this replica holds a fresh answer for the prefix (no query needed).</summary>
+    public bool Holds(string prefix)
+    {
+        var now = time.GetUtcNow();
+        return (_entries.TryGetValue(prefix, out var entry) && now < entry.FetchedAt + options.Value.CacheDuration)
+            || (_unknown.TryGetValue(prefix, out var at) && now < at + options.Value.CacheDuration);
+    }
 
     /// <summary>The stored key with this prefix (null when none), from memory while fresh.</summary>
     public async ValueTask<ApiKeyCredential?> FindAsync(string prefix, CancellationToken cancellationToken)
@@ -33,6 +47,12 @@ public sealed partial class ApiKeyCache(
             return entry.Credential;
         }
 
+        if (_unknown.TryGetValue(prefix, out var at) && now < at + options.Value.CacheDuration)
+        {
+            return null;
+        }
+
+        var evictions = Interlocked.Read(ref _evictions);
         ApiKeyCredential? credential;
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
@@ -40,9 +60,21 @@ public sealed partial class ApiKeyCache(
             credential = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new FindApiKeyQuery(prefix), cancellationToken).ConfigureAwait(false);
         }
 
-        if (_entries.Count >= MaxEntries)
+        if (Interlocked.Read(ref _evictions) != evictions)
         {
-            _entries.Clear();
+            // A revocation here raced this read: the answer may predate it, so it is used once, not kept.
+            return credential;
+        }
+
+        if (credential is null)
+        {
+            if (_unknown.Count >= MaxUnknown)
+            {
+                _unknown.Clear();
+            }
+
+            _unknown[prefix] = now;
+            return null;
         }
 
         // Keep when usage was last recorded, so a refresh does not write again.
@@ -50,8 +82,12 @@ public sealed partial class ApiKeyCache(
         return credential;
     }
 
-    /// <summary>Forgets the key here at once (it was revoked on this replica).</summary>
-    public void Evict(string prefix) => _entries.TryRemove(prefix, out _);
+    /// <summary>Forgets the key here at once (it was revoked on this replica), and any read that raced the revocation.</summary>
+    public void Evict(string prefix)
+    {
+        Interlocked.Increment(ref _evictions);
+        _entries.TryRemove(prefix, out _);
+    }
 
     /// <summary>Records that the key authenticated a request: at most one store write per key per minute, off the request path.</summary>
     public void RecordUse(string prefix)

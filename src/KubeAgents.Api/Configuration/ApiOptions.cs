@@ -1,6 +1,7 @@
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace KubeAgents.Api.Configuration;
 
@@ -55,8 +56,11 @@ internal sealed class ApiOptions : IServiceSettings
         {
             if (api.Value.CorsOrigins is { } origins)
             {
-                // As the original answered: a credentialed fetch from a listed origin works (and Vary: Origin).
-                policy.WithOrigins([.. origins]).AllowCredentials();
+                // As the original answered: a credentialed fetch from a listed origin works, and the answer
+                // varies by origin. A predicate, not WithOrigins: with one origin ASP.NET Core would omit
+                // Vary: Origin, and a shared cache could hand one origin's answer to another.
+                var allowed = origins.ToHashSet(StringComparer.OrdinalIgnoreCase);
+                policy.SetIsOriginAllowed(allowed.Contains).AllowCredentials();
             }
             else
             {
@@ -65,6 +69,34 @@ internal sealed class ApiOptions : IServiceSettings
 
             policy.AllowAnyHeader().AllowAnyMethod().SetPreflightMaxAge(PreflightMaxAge);
         }));
+    }
+
+    /// <summary>
+    /// CORS with the policy above. With listed origins every answer says <c>Vary: Origin</c>, also to a
+    /// request from an origin not listed or from none: what it holds depends on the origin, so a shared
+    /// cache must not hand it to another.
+    /// </summary>
+    public static void UseCors(WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.CorsOrigins is not null)
+        {
+            app.Use((context, next) =>
+            {
+                context.Response.OnStarting(static state =>
+                {
+                    var headers = ((HttpResponse)state).Headers;
+                    if (!headers.Vary.Any(v => v is not null && v.Contains(HeaderNames.Origin, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+                    }
+
+                    return Task.CompletedTask;
+                }, context.Response);
+                return next(context);
+            });
+        }
+
+        app.UseCors();
     }
 
     /// <returns>null for any origin, else the validated list.</returns>

@@ -17,10 +17,13 @@ internal static partial class ToolCallFilter
     public static McpRequestHandler<CallToolRequestParams, CallToolResult> Create(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
         async (request, cancellationToken) =>
         {
-            if (request.MatchedPrimitive is not McpServerTool tool || request.Services is not { } services)
+            if (request.MatchedPrimitive is not McpServerTool tool)
             {
                 return await next(request, cancellationToken).ConfigureAwait(false); // an unknown tool: the SDK's own error
             }
+
+            var services = request.Services
+                ?? throw new InvalidOperationException("An MCP tool call without request services cannot be authorized."); // never with the HTTP transport
 
             var results = services.GetRequiredService<ToolResults>();
             var scope = RequiredScope(tool);

@@ -18,10 +18,17 @@ internal sealed class RequestRateLimiter(IOptions<RateLimitOptions> options, Tim
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    /// <summary>Past this many clients, windows that ended are dropped.</summary>
+    /// <summary>Past this many clients, windows that ended are dropped (at most once a window).</summary>
     private const int PruneAbove = 10_000;
 
+    /// <summary>Past this many clients in one window, new ones share one counter: memory stays bounded.</summary>
+    private const int MaxClients = 100_000;
+
+    private const string Overflow = "overflow";
+
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
+    private int _clients;
+    private long _prunedAt = long.MinValue / 2;
 
     public int Limit => options.Value.PerMinute;
 
@@ -29,15 +36,7 @@ internal sealed class RequestRateLimiter(IOptions<RateLimitOptions> options, Tim
     public TimeSpan? TryAcquire(string client)
     {
         var now = time.GetUtcNow().UtcTicks;
-        if (!_counters.TryGetValue(client, out var counter))
-        {
-            if (_counters.Count > PruneAbove)
-            {
-                Prune(now);
-            }
-
-            counter = _counters.GetOrAdd(client, _ => new Counter());
-        }
+        var counter = CounterOf(client, now);
 
         lock (counter)
         {
@@ -57,13 +56,62 @@ internal sealed class RequestRateLimiter(IOptions<RateLimitOptions> options, Tim
         }
     }
 
+    /// <summary>Whether the client has used its whole window (nothing counted).</summary>
+    public bool IsExhausted(string client)
+    {
+        if (Limit == 0 || !_counters.TryGetValue(client, out var counter))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow().UtcTicks;
+        lock (counter)
+        {
+            return now < counter.WindowStart + Window.Ticks && counter.Count >= Limit;
+        }
+    }
+
+    private Counter CounterOf(string client, long now)
+    {
+        if (_counters.TryGetValue(client, out var counter))
+        {
+            return counter;
+        }
+
+        if (Volatile.Read(ref _clients) > PruneAbove)
+        {
+            Prune(now);
+        }
+
+        if (Volatile.Read(ref _clients) >= MaxClients)
+        {
+            return _counters.GetOrAdd(Overflow, _ => new Counter());
+        }
+
+        var added = new Counter();
+        counter = _counters.GetOrAdd(client, added);
+        if (ReferenceEquals(counter, added))
+        {
+            Interlocked.Increment(ref _clients);
+        }
+
+        return counter;
+    }
+
+    /// <summary>Drops the windows that ended; at most once a window, so a flood of new clients does not rescan each time.</summary>
     private void Prune(long now)
     {
+        var last = Interlocked.Read(ref _prunedAt);
+        if (now < last + Window.Ticks || Interlocked.CompareExchange(ref _prunedAt, now, last) != last)
+        {
+            return;
+        }
+
         foreach (var (client, counter) in _counters)
         {
-            if (now >= counter.WindowStart + Window.Ticks)
+            if (now >= counter.WindowStart + Window.Ticks && _counters.TryRemove(client, out _))
             {
-                _counters.TryRemove(client, out _);
+                Interlocked.Decrement(ref _clients);
             }
         }
     }
@@ -71,7 +119,25 @@ internal sealed class RequestRateLimiter(IOptions<RateLimitOptions> options, Tim
     internal static string ClientOf(HttpContext context) =>
         context.User.FindFirst(ApiScopes.KeyPrefixClaim)?.Value is { } prefix
             ? "key:" + prefix
-            : "ip:" + context.Connection.RemoteIpAddress;
+            : AddressOf(context);
+
+    /// <summary>The client's address; IPv6 by its /64, the block one host is usually given.</summary>
+    internal static string AddressOf(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6, IsIPv4MappedToIPv6: false })
+        {
+            var bytes = address.GetAddressBytes();
+            Array.Clear(bytes, 8, 8);
+            address = new System.Net.IPAddress(bytes);
+        }
+        else if (address is { IsIPv4MappedToIPv6: true })
+        {
+            address = address.MapToIPv4();
+        }
+
+        return "ip:" + address;
+    }
 
     private sealed class Counter
     {

@@ -35,6 +35,32 @@ public class CorsTests
     }
 
     [Fact]
+    public async Task A_single_listed_origin_still_varies_by_origin_and_other_origins_get_no_grant()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite, new Dictionary<string, string?> { ["CORS_ALLOWED_ORIGINS"] = Origin });
+        using var http = api.CreateClient();
+
+        foreach (var origin in new[] { Origin, "https://evil.example.com" })
+        {
+            using var get = new HttpRequestMessage(HttpMethod.Get, "/api/agents");
+            get.Headers.Add("Origin", origin);
+            using var response = await http.SendAsync(get);
+
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            response.Headers.Vary.Should().Contain("Origin", "the answer depends on the origin, whichever it is");
+            if (origin == Origin)
+            {
+                response.Headers.GetValues("Access-Control-Allow-Origin").Should().Equal(Origin);
+                response.Headers.GetValues("Access-Control-Allow-Credentials").Should().Equal("true");
+            }
+            else
+            {
+                response.Headers.Contains("Access-Control-Allow-Origin").Should().BeFalse();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Any_origin_gets_no_credentials()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);

@@ -9,8 +9,8 @@ public sealed class CreateApiKeyValidator : AbstractValidator<CreateApiKeyComman
 
     public CreateApiKeyValidator()
     {
-        RuleFor(c => c.Name).Must(n => !string.IsNullOrWhiteSpace(n) && n.Length <= ApiKey.MaxNameLength && !n.Contains('\0', StringComparison.Ordinal))
-            .WithMessage($"name is required: 1 to {ApiKey.MaxNameLength} characters");
+        RuleFor(c => c.Name).Must(n => !string.IsNullOrWhiteSpace(n) && n.Length <= ApiKey.MaxNameLength && !n.Any(char.IsControl))
+            .WithMessage($"name is required: 1 to {ApiKey.MaxNameLength} characters, no control characters (tabs, line breaks)");
         RuleFor(c => c.Scopes).Must(s => s is { Count: > 0 }).WithMessage($"scopes must name one or more of: {ScopeList}");
         RuleForEach(c => c.Scopes).Must(s => ApiScopeNames.TryParse(s, out _)).WithMessage($"scopes must name one or more of: {ScopeList}");
     }

@@ -13,13 +13,16 @@ public sealed class RevokeApiKeyHandler(IApplicationDbContext db, TimeProvider t
 {
     public async ValueTask<ApiKeyDto> Handle(RevokeApiKeyCommand command, CancellationToken cancellationToken)
     {
-        var key = ApiKeySecret.IsPrefix(command.Prefix)
-            ? await db.ApiKeys.SingleOrDefaultAsync(k => k.Prefix == command.Prefix, cancellationToken).ConfigureAwait(false)
-            : null;
-        if (key is null)
+        // A whole key given by mistake names its prefix; text that is not a prefix is never repeated
+        // back (it may be a secret, and the answer lands in bodies, terminals and CI logs).
+        var prefix = ApiKeySecret.TryGetPrefix(command.Prefix, out var ofKey) ? ofKey : command.Prefix;
+        if (!ApiKeySecret.IsPrefix(prefix))
         {
-            throw new NotFoundException($"API key '{command.Prefix}' not found");
+            throw new NotFoundException("no API key has this prefix (a prefix is the 8 characters after ka_)");
         }
+
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Prefix == prefix, cancellationToken).ConfigureAwait(false)
+            ?? throw new NotFoundException($"API key '{prefix}' not found");
 
         key.Revoke(time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
