@@ -27,6 +27,7 @@ internal static class OpenApiSetup
                 "not_found and a method a path does not take is a 405 method_not_allowed. There is no " +
                 "authentication and no rate limit.";
             settings.SchemaSettings.SchemaProcessors.Add(new ContractSchemaProcessor());
+            settings.DocumentProcessors.Add(new EventStreamDocumentation());
             settings.PostProcess = document =>
             {
                 SetServers(document);

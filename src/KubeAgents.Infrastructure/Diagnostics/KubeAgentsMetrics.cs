@@ -30,6 +30,8 @@ public sealed class KubeAgentsMetrics
     private readonly Histogram<double> _reportDuration;
     private readonly Histogram<int> _batchSize;
     private readonly Counter<long> _deliveryAttempts;
+    private readonly UpDownCounter<long> _eventClients;
+    private readonly Counter<long> _eventClientsCut;
 
     public KubeAgentsMetrics(IMeterFactory meterFactory)
     {
@@ -45,6 +47,10 @@ public sealed class KubeAgentsMetrics
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
         _deliveryAttempts = _meter.CreateCounter<long>(
             "kubeagents.notifications.delivery.attempts", "{attempt}", "Notification delivery attempts, by outcome.");
+        _eventClients = _meter.CreateUpDownCounter<long>(
+            "kubeagents.events.clients", "{client}", "Clients connected to the event stream (/api/events and the dashboard).");
+        _eventClientsCut = _meter.CreateCounter<long>(
+            "kubeagents.events.clients.cut", "{client}", "Event-stream clients cut off because they fell a whole buffer behind.");
     }
 
     /// <summary>Publishes the write queue's depth, read at each collection.</summary>
@@ -59,6 +65,12 @@ public sealed class KubeAgentsMetrics
     }
 
     public void BatchCommitted(int size) => _batchSize.Record(size);
+
+    public void EventClientConnected() => _eventClients.Add(1);
+
+    public void EventClientDisconnected() => _eventClients.Add(-1);
+
+    public void EventClientsCut(int count) => _eventClientsCut.Add(count);
 
     public void NotificationAttempt(string outcome) =>
         _deliveryAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

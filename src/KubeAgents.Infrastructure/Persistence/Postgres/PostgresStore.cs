@@ -1,8 +1,10 @@
+using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Reports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace KubeAgents.Infrastructure.Persistence.Postgres;
 
@@ -23,6 +25,10 @@ internal static class PostgresStore
         services.AddScoped<IStoreMigrator, PostgresMigrator>();
         services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();
         services.Configure<WritePipelineOptions>(options => options.Writers = Writers);
+        services.AddHostedService(provider => new PostgresEventListener(
+            connectionString,
+            provider.GetRequiredService<EventLogSignal>(),
+            provider.GetRequiredService<ILogger<PostgresEventListener>>()));
         return services;
     }
 }
