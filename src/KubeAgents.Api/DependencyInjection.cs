@@ -1,4 +1,5 @@
 using KubeAgents.Api.Configuration;
+using KubeAgents.Api.Dashboard;
 using KubeAgents.Api.Errors;
 using KubeAgents.Api.Json;
 using KubeAgents.Api.OpenApi;
@@ -31,7 +32,8 @@ internal static class DependencyInjection
 
         builder.Services
             // Validation is the Application's (one pipeline behavior); DataAnnotations only document the contract.
-            .AddControllers(options =>
+            // Views: the dashboard (Dashboard/, Views/), compiled into the assembly.
+            .AddControllersWithViews(options =>
             {
                 options.ModelValidatorProviders.Clear();
                 // Enum filters bind to their wire names only, with the contract's 400 otherwise.
@@ -53,6 +55,7 @@ internal static class DependencyInjection
         app.UseQueryTextGuard();
         app.UseCors();
         app.UseKubeAgentsOpenApi();
+        app.UseDashboardAssets();
         app.MapControllers();
         app.MapKubeAgentsMetrics();
         return app;
