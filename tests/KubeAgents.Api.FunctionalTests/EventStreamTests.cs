@@ -130,6 +130,27 @@ public class EventStreamTests
         await stream.DisposeAsync();
     }
 
+    [SkippableFact]
+    public async Task A_client_that_falls_a_buffer_behind_is_cut_off_without_slowing_writers_and_resumes_without_a_gap()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite, new Dictionary<string, string?> { ["EVENTS_CLIENT_BUFFER"] = "16" });
+        var client = api.CreateWireClient();
+        await using var stalled = await EventStreamClient.ConnectAsync(api.CreateClient(), read: false);
+        // Far more than the socket buffers hold, so the server's buffer for this client fills.
+        const int reports = 4000;
+        var message = new string('x', 900);
+        await Parallel.ForAsync(0, reports, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            await client.ReportAsync("busy", "t", "running", api.Clock.GetUtcNow(), message: $"{i:0000}{message}"));
+
+        stalled.StartReading();
+        (await Task.WhenAny(stalled.Completion, Task.Delay(TimeSpan.FromSeconds(30)))).Should().Be(stalled.Completion, "the server ended the stalled client's stream");
+        var before = stalled.Drain();
+        before.Count.Should().BeLessThan(reports + 1, "it was cut off before the end");
+        await using var resumed = await EventStreamClient.ConnectAsync(api.CreateClient(), lastEventId: before.Count == 0 ? 0 : before[^1].Id);
+        var after = await resumed.TakeAsync(reports + 1 - before.Count);
+        before.Concat(after).Select(e => e.Id).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems().And.HaveCount(reports + 1);
+    }
+
     /// <summary>
     /// Many writers on several agents at once; a client that leaves mid-stream and comes back with
     /// Last-Event-ID. What it received, joined, is exactly the accepted reports: each once, each

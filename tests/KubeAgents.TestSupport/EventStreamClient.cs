@@ -17,13 +17,23 @@ public sealed class EventStreamClient : IAsyncDisposable
     private readonly HttpResponseMessage _response;
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<SseMessage> _messages = Channel.CreateUnbounded<SseMessage>();
+    private readonly TaskCompletionSource _start = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reading;
     private int _comments;
 
-    private EventStreamClient(HttpResponseMessage response)
+    private EventStreamClient(HttpResponseMessage response, bool read)
     {
         _response = response;
-        _reading = Task.Run(ReadAsync);
+        if (read)
+        {
+            _start.SetResult();
+        }
+
+        _reading = Task.Run(async () =>
+        {
+            await _start.Task;
+            await ReadAsync();
+        });
     }
 
     public HttpResponseMessage Response => _response;
@@ -36,7 +46,8 @@ public sealed class EventStreamClient : IAsyncDisposable
     /// <summary>Ends when the server ends the stream.</summary>
     public Task Completion => _reading;
 
-    public static async Task<EventStreamClient> ConnectAsync(HttpClient http, string pathAndQuery = "/api/events", long? lastEventId = null)
+    /// <param name="read">False: connect but read nothing until <see cref="StartReading"/>, as a stalled client would.</param>
+    public static async Task<EventStreamClient> ConnectAsync(HttpClient http, string pathAndQuery = "/api/events", long? lastEventId = null, bool read = true)
     {
         ArgumentNullException.ThrowIfNull(http);
         using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
@@ -54,8 +65,10 @@ public sealed class EventStreamClient : IAsyncDisposable
             throw new InvalidOperationException($"Not an event stream: {(int)response.StatusCode} {body}");
         }
 
-        return new EventStreamClient(response);
+        return new EventStreamClient(response, read);
     }
+
+    public void StartReading() => _start.TrySetResult();
 
     /// <summary>The next <paramref name="count"/> messages, failing after <paramref name="timeout"/>.</summary>
     public async Task<List<SseMessage>> TakeAsync(int count, TimeSpan? timeout = null)
@@ -109,6 +122,7 @@ public sealed class EventStreamClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _start.TrySetResult();
         await _stop.CancelAsync();
         _response.Dispose();
         try

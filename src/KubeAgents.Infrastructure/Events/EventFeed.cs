@@ -40,6 +40,11 @@ internal sealed partial class EventFeed(
     private readonly EventStreamOptions _options = options.Value;
     private readonly Lock _gate = new();
     private readonly List<Subscriber> _subscribers = [];
+
+    // Subscribers of one agent, by agent id: an event is offered only to those of its agent (and to the
+    // unfiltered ones), so idle filtered clients cost nothing per event.
+    private readonly Dictionary<string, List<Subscriber>> _byAgent = new(StringComparer.Ordinal);
+    private readonly List<Subscriber> _anyAgent = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _position;
     private bool _stopped;
@@ -77,7 +82,7 @@ internal sealed partial class EventFeed(
             }
             else
             {
-                _subscribers.Add(subscriber);
+                Add(subscriber);
             }
         }
 
@@ -170,18 +175,15 @@ internal sealed partial class EventFeed(
 
     private void Publish(List<StreamEvent> page)
     {
-        List<Subscriber>? cut = null;
+        HashSet<Subscriber>? cut = null;
         lock (_gate)
         {
-            foreach (var subscriber in _subscribers)
+            foreach (var e in page)
             {
-                foreach (var e in page)
+                Offer(e, _anyAgent, ref cut);
+                if (_byAgent.TryGetValue(e.Data.AgentId, out var ofAgent))
                 {
-                    if (subscriber.Filter.Matches(e) && !subscriber.Channel.Writer.TryWrite(e))
-                    {
-                        (cut ??= []).Add(subscriber);
-                        break;
-                    }
+                    Offer(e, ofAgent, ref cut);
                 }
             }
 
@@ -190,7 +192,7 @@ internal sealed partial class EventFeed(
             {
                 foreach (var subscriber in cut)
                 {
-                    _subscribers.Remove(subscriber);
+                    RemoveLocked(subscriber);
                     subscriber.Channel.Writer.TryComplete();
                 }
             }
@@ -256,11 +258,62 @@ internal sealed partial class EventFeed(
     {
         lock (_gate)
         {
-            _subscribers.Remove(subscriber);
+            RemoveLocked(subscriber);
         }
 
         subscriber.Channel.Writer.TryComplete();
         metrics.EventClientDisconnected();
+    }
+
+    /// <summary>Offers one event to each matching subscriber of <paramref name="subscribers"/>; a full one joins <paramref name="cut"/> and gets nothing more.</summary>
+    private static void Offer(StreamEvent e, List<Subscriber> subscribers, ref HashSet<Subscriber>? cut)
+    {
+        foreach (var subscriber in subscribers)
+        {
+            if (subscriber.Filter.Matches(e) && !(cut?.Contains(subscriber) ?? false) && !subscriber.Channel.Writer.TryWrite(e))
+            {
+                (cut ??= []).Add(subscriber);
+            }
+        }
+    }
+
+    private void Add(Subscriber subscriber)
+    {
+        _subscribers.Add(subscriber);
+        if (subscriber.Filter.AgentId is { } agentId)
+        {
+            if (!_byAgent.TryGetValue(agentId, out var ofAgent))
+            {
+                _byAgent[agentId] = ofAgent = [];
+            }
+
+            ofAgent.Add(subscriber);
+        }
+        else
+        {
+            _anyAgent.Add(subscriber);
+        }
+    }
+
+    private void RemoveLocked(Subscriber subscriber)
+    {
+        if (!_subscribers.Remove(subscriber))
+        {
+            return;
+        }
+
+        if (subscriber.Filter.AgentId is { } agentId && _byAgent.TryGetValue(agentId, out var ofAgent))
+        {
+            ofAgent.Remove(subscriber);
+            if (ofAgent.Count == 0)
+            {
+                _byAgent.Remove(agentId);
+            }
+        }
+        else
+        {
+            _anyAgent.Remove(subscriber);
+        }
     }
 
     private void CloseAll()
@@ -274,6 +327,8 @@ internal sealed partial class EventFeed(
             }
 
             _subscribers.Clear();
+            _anyAgent.Clear();
+            _byAgent.Clear();
         }
     }
 
@@ -286,7 +341,13 @@ internal sealed partial class EventFeed(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Pruned {Count} events from the event log")]
     private partial void LogPruned(int count);
 
-    private sealed record Subscriber(EventFilter Filter, Channel<StreamEvent> Channel);
+    /// <summary>One client's filter and buffer; compared by reference.</summary>
+    private sealed class Subscriber(EventFilter filter, Channel<StreamEvent> channel)
+    {
+        public EventFilter Filter => filter;
+
+        public Channel<StreamEvent> Channel => channel;
+    }
 
     private sealed class Subscription(EventFeed feed, Subscriber subscriber, long? afterId, long position) : IEventSubscription
     {
