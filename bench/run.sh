@@ -10,6 +10,8 @@
 #   SKIP_LARGE=1 ...               # leave out the 1,000 vs 100,000 stored sessions comparison
 #   SKIP_EVENTS=1 ...              # leave out the event-stream rows (SSE clients during ingestion)
 #   EVENTS_ONLY=1 ...              # only the event-stream rows
+#   BASELINE=/dir ...              # with EVENTS_ONLY: also fresh ingestion of this build vs the one
+#                                  # published in /dir (dotnet publish of an older commit), alternating
 #
 # Needs: the .NET SDK, wrk and curl (apt-get install wrk curl), PostgreSQL binaries for `postgres`,
 # Node.js for the event-stream rows (bench/sse.mjs).
@@ -83,7 +85,7 @@ start_service() {
     memory) ;;
     *) echo "bench: unknown store '$STORE' (memory, file or postgres)" >&2; exit 1 ;;
   esac
-  env "${env[@]}" "$@" dotnet "$WORK/api/KubeAgents.Api.dll" >"$WORK/$name.log" 2>&1 &
+  env "${env[@]}" "$@" dotnet "${API_DIR:-$WORK/api}/KubeAgents.Api.dll" >"$WORK/$name.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   for _ in $(seq 1 120); do
@@ -204,9 +206,29 @@ run_events() {
       "$ev_rss0" "$ev_rss1" "$EVENT_CLIENTS" "$(awk -v a="$ev_rss0" -v b="$ev_rss1" -v n="$EVENT_CLIENTS" 'BEGIN {printf "%.0f", (b-a)*1024/n}')")
   kill "$PID_G" 2>/dev/null || true
 }
+# Fresh ingestion of this build against BASELINE's, alternating runs on two services.
+run_baseline() {
+  echo "== fresh ingestion: this build vs $BASELINE, alternating, ${DURATION}s x $RUNS each" >&2
+  start_service H
+  API_DIR=$BASELINE start_service I
+  warm_up "$PORT_H" H >/dev/null; warm_up "$PORT_I" I >/dev/null
+  local this="" base="" a b
+  for _ in $(seq 1 "$RUNS"); do
+    base+=$(ingest "$PORT_I" fresh "" "" I)$'\n'
+    this+=$(ingest "$PORT_H" fresh "" "" H)$'\n'
+  done
+  a=$(echo "$base" | grep RESULT | field rate | median); b=$(echo "$this" | grep RESULT | field rate | median)
+  events_rows+=$(printf '\n| fresh ingestion, this build (event log) vs the baseline build (runs alternate) | %.0f vs %.0f reports/s (%sx); service CPU %s vs %s ms per report%s |' \
+    "$b" "$a" "$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b/a}')" \
+    "$(echo "$this" | grep RESULT | field svc_cpu_ms | median)" "$(echo "$base" | grep RESULT | field svc_cpu_ms | median)" \
+    "$( [ "$STORE" = postgres ] && echo ", PostgreSQL $(echo "$this" | grep RESULT | field pg_cpu_ms | median) vs $(echo "$base" | grep RESULT | field pg_cpu_ms | median) ms" )")
+  kill "$PID_H" "$PID_I" 2>/dev/null || true
+}
+
 events_rows=""
 if [ -n "${EVENTS_ONLY:-}" ]; then
   run_events
+  if [ -n "${BASELINE:-}" ]; then run_baseline; fi
   cat <<TABLE
 
 KubeAgents benchmark (event stream only), store: $STORE, $(date -u +%Y-%m-%d), medians of $RUNS runs
