@@ -46,30 +46,40 @@ internal static class ServerSentEvents
             await using var events = subscription.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
             var next = events.MoveNextAsync().AsTask();
             var keepAlive = Task.Delay(KeepAlive, time, cancellationToken);
-            while (true)
+            try
             {
-                var first = await Task.WhenAny(next, keepAlive);
-                if (first == keepAlive)
+                while (true)
                 {
-                    await keepAlive;
-                    await body.WriteAsync(KeepAliveComment, cancellationToken);
-                    await body.FlushAsync(cancellationToken);
-                    keepAlive = Task.Delay(KeepAlive, time, cancellationToken);
-                    continue;
-                }
+                    var first = await Task.WhenAny(next, keepAlive);
+                    if (first == keepAlive)
+                    {
+                        await keepAlive;
+                        await body.WriteAsync(KeepAliveComment, cancellationToken);
+                        await body.FlushAsync(cancellationToken);
+                        keepAlive = Task.Delay(KeepAlive, time, cancellationToken);
+                        continue;
+                    }
 
-                if (!await next)
-                {
-                    return;
-                }
+                    if (!await next)
+                    {
+                        return;
+                    }
 
-                Write(body, events.Current, json);
-                next = events.MoveNextAsync().AsTask();
-                // Events already waiting go out in one flush.
-                if (!next.IsCompleted)
-                {
-                    await body.FlushAsync(cancellationToken);
+                    Write(body, events.Current, json);
+                    next = events.MoveNextAsync().AsTask();
+                    // Events already waiting go out in one flush.
+                    if (!next.IsCompleted)
+                    {
+                        await body.FlushAsync(cancellationToken);
+                    }
                 }
+            }
+            finally
+            {
+                // An async iterator must not be disposed while its MoveNextAsync is pending, and the
+                // keep-alive timer should not outlive the stream: end both first.
+                await ending.CancelAsync();
+                await Task.WhenAll(next, keepAlive).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
