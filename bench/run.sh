@@ -9,8 +9,13 @@
 #   RUNS=3 DURATION=15 bench/run.sh postgres
 #   SKIP_LARGE=1 ...               # leave out the 1,000 vs 100,000 stored sessions comparison
 #   AUTH=keys ...                  # AUTH_MODE=keys: every request carries a report+read API key
+#   SKIP_EVENTS=1 ...              # leave out the event-stream rows (SSE clients during ingestion)
+#   EVENTS_ONLY=1 ...              # only the event-stream rows
+#   BASELINE=/dir ...              # with EVENTS_ONLY: also fresh ingestion of this build vs the one
+#                                  # published in /dir (dotnet publish of an older commit), alternating
 #
-# Needs: the .NET SDK, wrk and curl (apt-get install wrk curl), PostgreSQL binaries for `postgres`.
+# Needs: the .NET SDK, wrk and curl (apt-get install wrk curl), PostgreSQL binaries for `postgres`,
+# Node.js for the event-stream rows (bench/sse.mjs).
 # Everything listens on 127.0.0.1 and is stopped when the script ends.
 set -euo pipefail
 STORE=${1:-memory}
@@ -24,6 +29,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 LIST_SIZES=${LIST_SIZES:-100 1000 5000}   # agents for the GET /api/agents measurements
 PAGE_ENTRIES=${PAGE_ENTRIES:-20000}       # entries in the session whose first page is read
 LARGE_SESSIONS=${LARGE_SESSIONS:-100000}  # sessions stored before the "large store" runs
+EVENT_CLIENTS=${EVENT_CLIENTS:-500}       # idle /api/events clients during the event-stream rows
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
 WORK=$(mktemp -d /tmp/kubeagents-bench-XXXXXX)
@@ -85,7 +91,7 @@ start_service() {
     BOOTSTRAP_KEY=${BOOTSTRAP_KEY:-$(dotnet "$WORK/api/KubeAgents.Api.dll" keys generate)}
     env+=(AUTH_MODE=keys BOOTSTRAP_ADMIN_KEY="$BOOTSTRAP_KEY")
   fi
-  env "${env[@]}" "$@" dotnet "$WORK/api/KubeAgents.Api.dll" >"$WORK/$name.log" 2>&1 &
+  env "${env[@]}" "$@" dotnet "${API_DIR:-$WORK/api}/KubeAgents.Api.dll" >"$WORK/$name.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   for _ in $(seq 1 120); do
@@ -163,6 +169,91 @@ if [ "$STORE" = postgres ]; then
     "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -c 16 -j 2 -T "$WARMUP" cluster_warmup >/dev/null 2>&1 || true
     sql postgres "DROP DATABASE cluster_warmup" >/dev/null
   fi
+fi
+
+# --- G: the event stream ---------------------------------------------------------------------------
+# EVENT_CLIENTS idle SSE clients (each subscribed to an agent that never reports, so the stream sends
+# them nothing but keep-alives, while every commit is still offered to each of them) connected during
+# fresh ingestion, against the same service's rate without them; a probe's report-to-event latency
+# (POST sent -> its event read on a stream) under that load; RSS per idle client.
+run_events() {
+  echo "== event stream: fresh ingestion without and with $EVENT_CLIENTS idle SSE clients, alternating, ${DURATION}s x $RUNS each" >&2
+  start_service G
+  warm_up "$PORT_G" G >/dev/null
+  local clients="" without="" with="" run
+  connect_clients() {
+    : >"$WORK/sse.out"
+    node "$BENCH/sse.mjs" clients "http://127.0.0.1:$PORT_G/api/events?agent_id=bench-idle" "$EVENT_CLIENTS" >"$WORK/sse.out" 2>&1 &
+    clients=$!
+    PIDS+=("$clients")
+    for _ in $(seq 1 120); do grep -q '^connected' "$WORK/sse.out" && break; sleep 0.5; done
+    grep -q '^connected' "$WORK/sse.out" || { echo "bench: SSE clients did not connect: $(cat "$WORK/sse.out")" >&2; exit 1; }
+  }
+  # Alternating runs, so the host's drift (other work on the shared cores) falls on both sides alike.
+  for run in $(seq 1 "$RUNS"); do
+    without+=$(ingest "$PORT_G" fresh "" "" G)$'\n'
+    if [ "$run" = 1 ]; then sleep 5; ev_rss0=$(rss_mb "$PID_G"); fi
+    connect_clients
+    if [ "$run" = 1 ]; then sleep 5; ev_rss1=$(rss_mb "$PID_G"); fi
+    with+=$(ingest "$PORT_G" fresh "" "" G)$'\n'
+    if [ "$run" = "$RUNS" ]; then
+      node "$BENCH/sse.mjs" latency "http://127.0.0.1:$PORT_G" $((DURATION * 20)) 20 >"$WORK/latency.out" 2>&1 &
+      local probe=$!
+      ingest "$PORT_G" fresh "" "" G >/dev/null
+      wait "$probe" || true
+    fi
+    kill -TERM "$clients"; wait "$clients" 2>/dev/null || true
+    ev_clients=$(grep '^RESULT' "$WORK/sse.out" || true)
+  done
+  ev_without=$(echo "$without" | grep RESULT); ev_with=$(echo "$with" | grep RESULT)
+  ev_latency=$(grep '^RESULT' "$WORK/latency.out" || echo "RESULT failed: $(cat "$WORK/latency.out")")
+  local a b
+  a=$(echo "$ev_without" | field rate | median); b=$(echo "$ev_with" | field rate | median)
+  events_rows=$(printf '| fresh ingestion without / with %s idle SSE clients connected (runs alternate) | %.0f / %.0f reports/s (%sx; per run without %s, with %s), p99 %s / %s ms; clients connected to the end: %s of %s |\n' \
+      "$EVENT_CLIENTS" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b/a}')" \
+      "$(echo "$ev_without" | field rate | awk '{printf "%s%.0f", (NR>1?"/":""), $1}')" "$(echo "$ev_with" | field rate | awk '{printf "%s%.0f", (NR>1?"/":""), $1}')" \
+      "$(echo "$ev_without" | field p99_ms | median)" "$(echo "$ev_with" | field p99_ms | median)" \
+      "$(( $(echo "$ev_clients" | field clients) - $(echo "$ev_clients" | field ended) ))" "$EVENT_CLIENTS"
+    printf '| report-to-event latency (probe: POST sent -> its event read, 20/s during fresh ingestion, %s clients connected) | p50 %s ms, p99 %s ms, max %s ms, %s lost |\n' \
+      "$EVENT_CLIENTS" "$(echo "$ev_latency" | field p50_ms)" "$(echo "$ev_latency" | field p99_ms)" "$(echo "$ev_latency" | field max_ms)" "$(echo "$ev_latency" | field lost)"
+    printf '| server memory per idle SSE client (RSS %s MB -> %s MB with %s clients) | %s KB |\n' \
+      "$ev_rss0" "$ev_rss1" "$EVENT_CLIENTS" "$(awk -v a="$ev_rss0" -v b="$ev_rss1" -v n="$EVENT_CLIENTS" 'BEGIN {printf "%.0f", (b-a)*1024/n}')")
+  kill "$PID_G" 2>/dev/null || true
+}
+# Fresh ingestion of this build against BASELINE's, alternating runs on two services.
+run_baseline() {
+  echo "== fresh ingestion: this build vs $BASELINE, alternating, ${DURATION}s x $RUNS each" >&2
+  start_service H
+  API_DIR=$BASELINE start_service I
+  warm_up "$PORT_H" H >/dev/null; warm_up "$PORT_I" I >/dev/null
+  local this="" base="" a b
+  for _ in $(seq 1 "$RUNS"); do
+    base+=$(ingest "$PORT_I" fresh "" "" I)$'\n'
+    this+=$(ingest "$PORT_H" fresh "" "" H)$'\n'
+  done
+  a=$(echo "$base" | grep RESULT | field rate | median); b=$(echo "$this" | grep RESULT | field rate | median)
+  events_rows+=$(printf '\n| fresh ingestion, this build (event log) vs the baseline build (runs alternate) | %.0f vs %.0f reports/s (%sx); service CPU %s vs %s ms per report%s |' \
+    "$b" "$a" "$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b/a}')" \
+    "$(echo "$this" | grep RESULT | field svc_cpu_ms | median)" "$(echo "$base" | grep RESULT | field svc_cpu_ms | median)" \
+    "$( [ "$STORE" = postgres ] && echo ", PostgreSQL $(echo "$this" | grep RESULT | field pg_cpu_ms | median) vs $(echo "$base" | grep RESULT | field pg_cpu_ms | median) ms" )")
+  kill "$PID_H" "$PID_I" 2>/dev/null || true
+}
+
+events_rows=""
+if [ -n "${EVENTS_ONLY:-}" ]; then
+  run_events
+  if [ -n "${BASELINE:-}" ]; then run_baseline; fi
+  cat <<TABLE
+
+KubeAgents benchmark (event stream only), store: $STORE, $(date -u +%Y-%m-%d), medians of $RUNS runs
+Machine: $(nproc) cores, shared; service, $( [ "$STORE" = postgres ] && echo "PostgreSQL, " )wrk and the Node.js SSE clients share it.
+Command: RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP EVENTS_ONLY=1 bench/run.sh $STORE (at $(git -C "$ROOT" rev-parse --short HEAD))
+
+| measure | result |
+|---|---|
+$events_rows
+TABLE
+  exit 0
 fi
 
 # --- A: ingestion --------------------------------------------------------------------------------
@@ -277,5 +368,6 @@ if [ -n "$large" ]; then
   printf '| fresh ingestion, %s sessions stored | %.0f reports/s (%sx the rate at 1,000), p99 %s ms, service CPU %s ms per report |\n' \
     "$LARGE_SESSIONS" "$large_rate" "$(awk -v a="$large_rate" -v b="$small_rate" 'BEGIN {printf "%.2f", a/b}')" "$(m "$large" p99_ms)" "$(m "$large" svc_cpu_ms)"
 fi
+if [ -z "${SKIP_EVENTS:-}" ]; then run_events; echo "$events_rows"; fi
 [ -n "$ceiling" ] && printf '| PostgreSQL alone (pgbench, a fresh report'"'"'s writes as one statement, 16 clients, no service) | %.0f transactions/s |\n' "$ceiling"
 true

@@ -1,5 +1,6 @@
 using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Configuration;
+using KubeAgents.Api.Dashboard;
 using KubeAgents.Api.Errors;
 using KubeAgents.Api.Json;
 using KubeAgents.Api.Mcp;
@@ -37,7 +38,8 @@ internal static class DependencyInjection
 
         builder.Services
             // Validation is the Application's (one pipeline behavior); DataAnnotations only document the contract.
-            .AddControllers(options =>
+            // Views: the dashboard (Dashboard/, Views/), compiled into the assembly.
+            .AddControllersWithViews(options =>
             {
                 options.ModelValidatorProviders.Clear();
                 // Enum filters bind to their wire names only, with the contract's 400 otherwise.
@@ -60,6 +62,7 @@ internal static class DependencyInjection
         app.UseDotSegmentGuard();
         app.UseQueryTextGuard();
         ApiOptions.UseCors(app);
+        app.UseDashboardAssets(); // public: the login page needs its stylesheet
         app.UseKubeAgentsAuthentication();
         app.UseKubeAgentsRateLimit();
         app.UseAuthorization();

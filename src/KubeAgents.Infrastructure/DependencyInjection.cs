@@ -2,6 +2,7 @@ using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Notifications;
 using KubeAgents.Infrastructure.Configuration;
 using KubeAgents.Infrastructure.Diagnostics;
+using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Health;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Persistence;
@@ -50,6 +51,7 @@ public static class DependencyInjection
         // Readiness (/health/ready): a probe waits a few seconds at most, whatever the connection timeout.
         services.AddHealthChecks().AddCheck<StoreReadinessCheck>(StoreReadinessCheck.Name, timeout: TimeSpan.FromSeconds(3));
 
+        services.AddSingleton<EventLogSignal>();
         AddWritePipeline(services, configuration);
 
         services.AddSettings<SessionSweepOptions>(configuration);
@@ -59,6 +61,12 @@ public static class DependencyInjection
 
         AddNotifications(services, configuration);
         AddRetention(services, configuration);
+
+        // After the schema is in place (DatabaseInitializer starts first).
+        services.AddSettings<EventStreamOptions>(configuration);
+        services.AddSingleton<EventFeed>();
+        services.AddSingleton<IEventStream>(provider => provider.GetRequiredService<EventFeed>());
+        services.AddHostedService(provider => provider.GetRequiredService<EventFeed>());
         return services;
     }
 

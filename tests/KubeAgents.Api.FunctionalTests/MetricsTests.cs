@@ -10,6 +10,23 @@ public class MetricsTests(ApiFixture fixture)
 {
     [SkippableTheory]
     [BothStores]
+    public async Task Connected_event_stream_clients_are_counted(StoreKind store)
+    {
+        var api = await fixture.GetAsync(store);
+        using var http = api.CreateClient();
+        var before = (await ScrapeAsync(http)).Sum("kubeagents_events_clients");
+
+        await using (var first = await EventStreamClient.ConnectAsync(api.CreateClient()))
+        await using (var second = await EventStreamClient.ConnectAsync(api.CreateClient(), "/api/events?agent_id=x"))
+        {
+            (await ScrapeAsync(http)).Sum("kubeagents_events_clients").Should().Be(before + 2);
+        }
+
+        await Eventually.TrueAsync(async () => (await ScrapeAsync(http)).Sum("kubeagents_events_clients") == before, "the count to drop when the clients leave");
+    }
+
+    [SkippableTheory]
+    [BothStores]
     public async Task Reports_move_the_accepted_counter_by_status_and_the_batch_size_histogram(StoreKind store)
     {
         var api = await fixture.GetAsync(store);

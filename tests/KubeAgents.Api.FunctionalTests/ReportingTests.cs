@@ -56,7 +56,7 @@ public class ReportingTests(ApiFixture fixture)
 
         var session = (await client.GetAsync(Path("api", "agents", agentId, "sessions", "build"))).GetProperty("session");
         session.PropertyNames().Should().Equal(
-            "agent_id", "session_topic", "created", "last_updated", "expired", "ttl_minutes", "current_status");
+            "agent_id", "session_topic", "created", "last_updated", "expired", "ttl_minutes", "current_status", "running_since");
         session.Time("created").Should().Be(now);
         session.GetProperty("expired").GetBoolean().Should().BeFalse();
         session.GetProperty("ttl_minutes").GetInt32().Should().Be(30);

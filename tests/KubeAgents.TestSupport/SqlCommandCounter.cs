@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace KubeAgents.TestSupport;
 
-/// <summary>Counts the commands EF sends to the database (relational providers; the in-memory store sends none).</summary>
+/// <summary>
+/// Counts the commands EF sends to the database (relational providers; the in-memory store sends none),
+/// except a background service's own, tagged <c>-- background: ...</c> (the event feed reads after every commit).
+/// </summary>
 public sealed class SqlCommandCounter : DbCommandInterceptor
 {
     private int _count;
@@ -15,14 +18,22 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        Interlocked.Increment(ref _count);
+        CountUnlessBackground(command);
         return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
     }
 
     public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
-        Interlocked.Increment(ref _count);
+        CountUnlessBackground(command);
         return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    private void CountUnlessBackground(DbCommand command)
+    {
+        if (!command.CommandText.StartsWith("-- background:", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _count);
+        }
     }
 }

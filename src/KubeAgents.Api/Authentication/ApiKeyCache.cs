@@ -82,6 +82,18 @@ public sealed partial class ApiKeyCache(
         return credential;
     }
 
+    /// <summary>The stored key this text is, when it is a well-formed, known, unrevoked key (hash compared in constant time); else null.</summary>
+    public async ValueTask<ApiKeyCredential?> VerifyAsync(string key, CancellationToken cancellationToken)
+    {
+        if (!ApiKeySecret.TryGetPrefix(key, out var prefix))
+        {
+            return null;
+        }
+
+        var stored = await FindAsync(prefix, cancellationToken).ConfigureAwait(false);
+        return stored is { Revoked: false } && ApiKeySecret.Matches(key, stored.Hash) ? stored : null;
+    }
+
     /// <summary>Forgets the key here at once (it was revoked on this replica), and any read that raced the revocation.</summary>
     public void Evict(string prefix)
     {

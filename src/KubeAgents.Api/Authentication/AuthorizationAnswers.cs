@@ -1,7 +1,9 @@
+using KubeAgents.Api.Dashboard;
 using KubeAgents.Api.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
 namespace KubeAgents.Api.Authentication;
@@ -19,6 +21,16 @@ internal sealed class AuthorizationAnswers : IAuthorizationMiddlewareResultHandl
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        if ((authorizeResult.Challenged || authorizeResult.Forbidden)
+            && context.GetEndpoint()?.Metadata.GetMetadata<DashboardPagesAttribute>() is not null)
+        {
+            // A person at a browser: the login page asks for a read key, then brings them back.
+            var back = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
+            var login = QueryHelpers.AddQueryString("/login", "returnUrl", back);
+            context.Response.Redirect(authorizeResult.Forbidden ? QueryHelpers.AddQueryString(login, "refused", "scope") : login);
+            return;
+        }
+
         if (authorizeResult.Challenged)
         {
             var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;

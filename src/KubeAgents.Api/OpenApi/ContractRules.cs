@@ -94,6 +94,7 @@ internal static class ContractRules
         {
             ("Webhook", "Where agents report their status."),
             ("Agents", "Agents, their sessions and status history. Ids and topics are single percent-encoded path segments."),
+            ("Events", "Live events (Server-Sent Events): accepted reports, expiries, new agents; resumable with Last-Event-ID."),
             ("Notifications", "The notification outbox, for operators."),
             ("ApiKeys", "API keys, for operators (the admin scope): create, list, revoke."),
             ("Health", "Liveness."),

@@ -31,6 +31,7 @@ internal static class OpenApiSetup
                 "429 rate_limited with Retry-After.";
             settings.SchemaSettings.SchemaProcessors.Add(new ContractSchemaProcessor());
             settings.OperationProcessors.Add(new SecurityRules());
+            settings.DocumentProcessors.Add(new EventStreamDocumentation());
             settings.PostProcess = document =>
             {
                 SetServers(document);

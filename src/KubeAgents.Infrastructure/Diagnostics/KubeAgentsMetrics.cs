@@ -31,6 +31,8 @@ public sealed class KubeAgentsMetrics
     private readonly Histogram<int> _batchSize;
     private readonly Counter<long> _deliveryAttempts;
     private readonly Counter<long> _retentionDeleted;
+    private readonly UpDownCounter<long> _eventClients;
+    private readonly Counter<long> _eventClientsCut;
 
     public KubeAgentsMetrics(IMeterFactory meterFactory)
     {
@@ -48,6 +50,10 @@ public sealed class KubeAgentsMetrics
             "kubeagents.notifications.delivery.attempts", "{attempt}", "Notification delivery attempts, by outcome.");
         _retentionDeleted = _meter.CreateCounter<long>(
             "kubeagents.retention.deleted", "{row}", "Rows deleted by history retention, by table.");
+        _eventClients = _meter.CreateUpDownCounter<long>(
+            "kubeagents.events.clients", "{client}", "Clients connected to the event stream (/api/events and the dashboard).");
+        _eventClientsCut = _meter.CreateCounter<long>(
+            "kubeagents.events.clients.cut", "{client}", "Event-stream clients cut off because they fell a whole buffer behind.");
     }
 
     /// <summary>Publishes the write queue's depth, read at each collection.</summary>
@@ -73,6 +79,12 @@ public sealed class KubeAgentsMetrics
 
     public void RowsDeleted(string table, int count) =>
         _retentionDeleted.Add(count, new KeyValuePair<string, object?>("table", table));
+
+    public void EventClientConnected() => _eventClients.Add(1);
+
+    public void EventClientDisconnected() => _eventClients.Add(-1);
+
+    public void EventClientsCut(int count) => _eventClientsCut.Add(count);
 
     public void NotificationAttempt(string outcome) =>
         _deliveryAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

@@ -3,6 +3,7 @@ using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.ApiKeys;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
+using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,6 +25,8 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    /// <summary>The event log behind <c>/api/events</c>.</summary>
+    internal DbSet<EventRecord> Events => Set<EventRecord>();
 
     /// <summary>The store's SQL function for a string's length in characters, used by check constraints.</summary>
     internal abstract string LengthFunction { get; }
@@ -35,10 +38,48 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     internal abstract Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Saves what a batch of reports changed, inside the writer's transaction. By default one
-    /// <c>SaveChanges</c>; a store may write the same rows its own faster way.
+    /// Saves what a batch of reports changed and its <paramref name="events"/>, inside the writer's
+    /// transaction. By default one <c>SaveChanges</c>; a store may write the same rows its own faster way.
     /// </summary>
-    internal virtual Task SaveReportBatchAsync(CancellationToken cancellationToken) => SaveChangesAsync(cancellationToken);
+    internal virtual async Task SaveReportBatchAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    {
+        await NumberEventsAsync(events, cancellationToken).ConfigureAwait(false);
+        await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends <paramref name="events"/> to the log inside the current transaction (the sweeper's).</summary>
+    internal virtual async Task AppendEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    {
+        await NumberEventsAsync(events, cancellationToken).ConfigureAwait(false);
+        await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Marks expired every live session whose TTL has passed at <paramref name="now"/>, inside the
+    /// current transaction, and returns exactly the sessions this call changed, oldest expiry first.
+    /// </summary>
+    internal abstract Task<List<ExpiredSession>> MarkExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Numbers events after the last one in the log and tracks them. Correct only where write
+    /// transactions are serialised, as SQLite's are (one writer at a time): nothing can commit a
+    /// number between this read and this transaction's commit.
+    /// </summary>
+    private async Task NumberEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        var last = await Events.MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false) ?? 0;
+        foreach (var record in events)
+        {
+            record.Id = ++last;
+        }
+
+        Events.AddRange(events);
+    }
 
     /// <summary>True when the failure came from another transaction of the same rows (a replica): retrying succeeds.</summary>
     internal virtual bool IsWriteConflict(Exception exception) => false;
@@ -50,5 +91,9 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
         modelBuilder.ApplyConfiguration(new StatusEntryConfiguration());
         modelBuilder.ApplyConfiguration(new NotificationConfiguration());
         modelBuilder.ApplyConfiguration(new ApiKeyConfiguration(LengthFunction));
+        modelBuilder.ApplyConfiguration(new EventRecordConfiguration());
     }
 }
+
+/// <summary>A session the sweeper just marked expired.</summary>
+internal sealed record ExpiredSession(string AgentId, string Topic, DateTimeOffset ExpiredAt);

@@ -8,6 +8,7 @@ using KubeAgents.Application.Reports;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Diagnostics;
+using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
     private readonly WritePipelineOptions _options;
     private readonly bool _notificationsEnabled;
     private readonly INotificationSignal _notificationSignal;
+    private readonly EventLogSignal _eventSignal;
     private readonly TimeProvider _time;
     private readonly ILogger<ReportWritePipeline> _logger;
     private readonly KubeAgentsMetrics _metrics;
@@ -51,6 +53,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         IOptions<WritePipelineOptions> options,
         IOptions<NotificationOutboxOptions> notifications,
         INotificationSignal notificationSignal,
+        EventLogSignal eventSignal,
         TimeProvider time,
         KubeAgentsMetrics metrics,
         ILogger<ReportWritePipeline> logger)
@@ -59,6 +62,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         _options = options.Value;
         _notificationsEnabled = notifications.Value.Enabled;
         _notificationSignal = notificationSignal;
+        _eventSignal = eventSignal;
         _time = time;
         _logger = logger;
         _metrics = metrics;
@@ -177,6 +181,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
 
         // Committed: nothing after this point may fail (or re-apply) the batch.
         _metrics.BatchCommitted(batch.Count);
+        _eventSignal.Notify();
         batch.ForEach(Complete);
         if (notified)
         {
@@ -203,6 +208,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
             {
                 var notified = await ApplyWithRetriesAsync([pending]).ConfigureAwait(false);
                 _metrics.BatchCommitted(1);
+                _eventSignal.Notify();
                 Complete(pending);
                 if (notified)
                 {
@@ -275,17 +281,27 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
             db.Database.AutoSavepointsEnabled = false;
             var targets = await BatchTargets.LoadAsync(db, batch.Select(p => p.Report)).ConfigureAwait(false);
             var notified = false;
+            // The events commit with the rows they describe, in the order the reports were applied.
+            var events = new List<EventRecord>(batch.Count + 1);
             foreach (var pending in batch)
             {
-                var (agent, session) = targets.For(pending.Report);
-                if (pending.Report.ApplyTo(agent, session, _notificationsEnabled) is { } notification)
+                var report = pending.Report;
+                var (agent, session, registered) = targets.For(report);
+                if (report.ApplyTo(agent, session, _notificationsEnabled) is { } notification)
                 {
                     db.Notifications.Add(notification);
                     notified = true;
                 }
+
+                if (registered)
+                {
+                    events.Add(EventRecord.AgentRegistered(agent));
+                }
+
+                events.Add(EventRecord.ReportApplied(agent, session, report.Report, report.ReceivedAt));
             }
 
-            await db.SaveReportBatchAsync(CancellationToken.None).ConfigureAwait(false);
+            await db.SaveReportBatchAsync(events, CancellationToken.None).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             committed = true;
             return notified;
@@ -332,13 +348,16 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
             return new BatchTargets(db, agents, sessions);
         }
 
-        public (Agent Agent, Session Session) For(IncomingReport report)
+        /// <returns>The report's agent and session; <c>Registered</c> when this report registered the agent.</returns>
+        public (Agent Agent, Session Session, bool Registered) For(IncomingReport report)
         {
+            var registered = false;
             if (!agents.TryGetValue(report.AgentId, out var agent))
             {
                 agent = Agent.Register(report.AgentId, report.ReceivedAt);
                 db.Agents.Add(agent);
                 agents.Add(agent.AgentId, agent);
+                registered = true;
             }
 
             if (!sessions.TryGetValue((report.AgentId, report.SessionTopic), out var session))
@@ -348,7 +367,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
                 sessions.Add((session.AgentId, session.Topic), session);
             }
 
-            return (agent, session);
+            return (agent, session, registered);
         }
     }
 

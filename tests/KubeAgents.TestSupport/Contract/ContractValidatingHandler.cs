@@ -43,6 +43,22 @@ public sealed class ContractValidatingHandler(OpenApiDocument document) : Delega
         var requestProblems = operation is null ? [] : await CheckRequestAsync(request, operation, match!.Value.PathValues).ConfigureAwait(false);
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.Content?.Headers.ContentType?.MediaType == "text/event-stream")
+        {
+            // A stream does not end: its status, media type and request are checked; its events by the tests that read them.
+            var streamProblems = operation is null ? ["an event stream from an undocumented operation"] : CheckStreamResponse(operation, response);
+            streamProblems.AddRange(requestProblems.Select(p => $"the document refuses this request ({p}) but the service streamed"));
+            if (streamProblems.Count > 0)
+            {
+                ContractTraffic.RecordViolation();
+                response.Dispose();
+                throw new ContractViolationException($"{request.Method} {request.RequestUri.PathAndQuery} breaks the OpenAPI document:\n  " + string.Join("\n  ", streamProblems));
+            }
+
+            ContractTraffic.RecordChecked();
+            return response;
+        }
+
         if (response.Content is not null)
         {
             await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
@@ -181,6 +197,14 @@ public sealed class ContractValidatingHandler(OpenApiDocument document) : Delega
         }
 
         return problems;
+    }
+
+    private static List<string> CheckStreamResponse(OpenApiOperation operation, HttpResponseMessage response)
+    {
+        var code = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+        return operation.ActualResponses.TryGetValue(code, out var declared) && declared.Content.ContainsKey("text/event-stream")
+            ? []
+            : [$"status {code} with text/event-stream is not declared for this operation"];
     }
 
     private static List<string> CheckResponse(OpenApiOperation operation, HttpResponseMessage response, string body)

@@ -30,6 +30,7 @@ public static partial class DtoMapper
     }
 
     [MapProperty(nameof(Session.Topic), nameof(SessionDto.SessionTopic))]
+    [MapProperty(nameof(Session.FirstRunningAt), nameof(SessionDto.RunningSince))]
     private static partial SessionDto ToDto(Session session, bool expired, DateTimeOffset? expiredAt);
 
     private static partial NotificationDto ToDtoCore(Notification notification);

@@ -9,6 +9,7 @@ namespace KubeAgents.Application.Sessions.Queries;
 /// <param name="ExpiredAt">Present only once the session has expired: last_updated + ttl_minutes. A report revives the session and removes it.</param>
 /// <param name="TtlMinutes">Minutes without a report after which the session expires.</param>
 /// <param name="CurrentStatus">The status of the entry with the greatest timestamp; absent while the session has none.</param>
+/// <param name="RunningSince">The earliest timestamp of a running entry, where a finished session's duration starts; absent while it has none.</param>
 public sealed record SessionDto(
     string AgentId,
     string SessionTopic,
@@ -17,4 +18,5 @@ public sealed record SessionDto(
     bool Expired,
     DateTimeOffset? ExpiredAt,
     int TtlMinutes,
-    SessionStatus? CurrentStatus);
+    SessionStatus? CurrentStatus,
+    DateTimeOffset? RunningSince);

@@ -1,5 +1,6 @@
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
+using KubeAgents.Infrastructure.Events;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -18,6 +19,12 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     /// <summary>Ids one process reserves per sequence call (a restart leaves at most this many unused).</summary>
     public const int HiLoBlockSize = 50;
 
+    /// <summary>The <c>LISTEN/NOTIFY</c> channel that announces committed events to every replica.</summary>
+    public const string EventChannel = "kubeagents_events";
+
+    /// <summary>The advisory lock every writer of the event log holds from numbering its events to its commit ("KAEV").</summary>
+    internal const long EventLogLockKey = 0x4B414556;
+
     /// <summary>In foreign-key order: agents before their sessions, sessions before their entries.</summary>
     private static readonly Type[] RowTypes = [typeof(Agent), typeof(Session), typeof(StatusEntry)];
 
@@ -35,10 +42,10 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     /// Agents, sessions and status entries as one INSERT/UPDATE per table (<see cref="PostgresRowWriter"/>),
     /// sent in one round trip; anything else tracked (a due notification) through <c>SaveChanges</c>.
     /// </summary>
-    internal override async Task SaveReportBatchAsync(CancellationToken cancellationToken)
+    internal override async Task SaveReportBatchAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
         ChangeTracker.DetectChanges();
-        using var batch = new NpgsqlBatch((NpgsqlConnection)Database.GetDbConnection(), (NpgsqlTransaction?)Database.CurrentTransaction?.GetDbTransaction());
+        using var batch = NewBatch();
         var written = new List<EntityEntry>();
         foreach (var type in RowTypes)
         {
@@ -47,22 +54,83 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
             written.AddRange(entries);
         }
 
-        if (batch.BatchCommands.Count > 0)
-        {
-            try
-            {
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException ex)
-            {
-                // As SaveChanges reports a refused row, whatever wrote it.
-                throw new DbUpdateException($"The store refused the batch's rows: {ex.MessageText}", ex);
-            }
-        }
+        // Last, so the event lock is held for as short a time as the transaction allows.
+        AddEventStatements(batch, events);
+        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
 
         // Written: the rest of the unit of work must not write them again.
         written.ForEach(entry => entry.State = EntityState.Detached);
         await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal override async Task AppendEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    {
+        using var batch = NewBatch();
+        AddEventStatements(batch, events);
+        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One UPDATE ... RETURNING: PostgreSQL re-checks the condition on a row a concurrent report holds,
+    /// so a session revived meanwhile is neither marked nor returned, and with several replicas each
+    /// row is returned by exactly one sweeper.
+    /// </summary>
+    internal override async Task<List<ExpiredSession>> MarkExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = Database.GetDbConnection().CreateCommand();
+        command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = """
+            UPDATE sessions SET expired = TRUE, expired_at = expires_at
+            WHERE NOT expired AND expires_at < @now
+            RETURNING agent_id, topic, expires_at
+            """;
+        command.Parameters.Add(new NpgsqlParameter("now", now.ToUniversalTime()));
+        var expired = new List<ExpiredSession>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            expired.Add(new ExpiredSession(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+
+        return [.. expired.OrderBy(e => e.ExpiredAt).ThenBy(e => e.AgentId, StringComparer.Ordinal).ThenBy(e => e.Topic, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The event lock, the numbered rows, a NOTIFY. The transaction-scoped advisory lock is released
+    /// only after the commit is visible, so the next holder numbers after every committed event: ids
+    /// are allocated in commit order, across all replicas. The NOTIFY is delivered at commit.
+    /// </summary>
+    private void AddEventStatements(NpgsqlBatch batch, IReadOnlyList<EventRecord> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({EventLogLockKey})"));
+        PostgresRowWriter.AddNumberedInsert(batch, Model.FindEntityType(typeof(EventRecord))!, events);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{EventChannel}', '')"));
+    }
+
+    private NpgsqlBatch NewBatch() =>
+        new((NpgsqlConnection)Database.GetDbConnection(), (NpgsqlTransaction?)Database.CurrentTransaction?.GetDbTransaction());
+
+    private static async Task ExecuteAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.BatchCommands.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex)
+        {
+            // As SaveChanges reports a refused row, whatever wrote it.
+            throw new DbUpdateException($"The store refused the batch's rows: {ex.MessageText}", ex);
+        }
     }
 
     /// <summary>Two replicas inserted the same new agent or session, or deadlocked: the batch is retried.</summary>

@@ -41,6 +41,28 @@ internal static class PostgresRowWriter
         }
     }
 
+    /// <summary>
+    /// Adds an INSERT of <paramref name="rows"/> (untracked entities) whose key column is numbered
+    /// after the table's greatest key, in list order: <c>max(key) + 1, + 2, ...</c>. Correct only while
+    /// the caller holds a lock that every writer of the table takes first (the event log's lock).
+    /// </summary>
+    public static void AddNumberedInsert<T>(NpgsqlBatch batch, IEntityType entityType, IReadOnlyList<T> rows)
+        where T : class
+    {
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var key = entityType.FindPrimaryKey()!.Properties.Single();
+        var columns = entityType.GetProperties().Where(p => p != key).ToList();
+        var command = new NpgsqlBatchCommand();
+        var names = string.Join(", ", columns.Select(p => Quote(p.GetColumnName(table)!)));
+        var keyName = Quote(key.GetColumnName(table)!);
+        var unnest = Unnest(command, columns, rows.Count, (property, r) => property.GetGetter().GetClrValue(rows[r]), ordinality: true);
+        command.CommandText =
+            $"INSERT INTO {QualifiedName(table)} ({keyName}, {names}) " +
+            $"SELECT (SELECT coalesce(max({keyName}), 0) FROM {QualifiedName(table)}) + v.n, {Selected(columns)} " +
+            $"FROM {unnest}";
+        batch.BatchCommands.Add(command);
+    }
+
     private static NpgsqlBatchCommand Insert(StoreObjectIdentifier table, List<IProperty> columns, List<EntityEntry> rows)
     {
         var command = new NpgsqlBatchCommand();
@@ -65,15 +87,19 @@ internal static class PostgresRowWriter
     }
 
     /// <summary><c>unnest($1::text[], $2::text[], ...) AS v(c0, c1, ...)</c>, one array per column.</summary>
-    private static string Unnest(NpgsqlBatchCommand command, List<IProperty> columns, List<EntityEntry> rows)
+    private static string Unnest(NpgsqlBatchCommand command, List<IProperty> columns, List<EntityEntry> rows) =>
+        Unnest(command, columns, rows.Count, (property, r) => rows[r].Property(property.Name).CurrentValue);
+
+    /// <param name="ordinality">Adds the row's position (1, 2, ...) as column <c>n</c>.</param>
+    private static string Unnest(NpgsqlBatchCommand command, List<IProperty> columns, int rowCount, Func<IProperty, int, object?> value, bool ordinality = false)
     {
         for (var i = 0; i < columns.Count; i++)
         {
             var property = columns[i];
-            var values = new string?[rows.Count];
-            for (var r = 0; r < rows.Count; r++)
+            var values = new string?[rowCount];
+            for (var r = 0; r < rowCount; r++)
             {
-                values[r] = Text(property, rows[r].Property(property.Name).CurrentValue);
+                values[r] = Text(property, value(property, r));
             }
 
             command.Parameters.Add(new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
@@ -81,7 +107,7 @@ internal static class PostgresRowWriter
 
         var arrays = string.Join(", ", columns.Select((_, i) => $"${i + 1}"));
         var aliases = string.Join(", ", columns.Select((_, i) => $"c{i}"));
-        return $"unnest({arrays}) AS v({aliases})";
+        return ordinality ? $"unnest({arrays}) WITH ORDINALITY AS v({aliases}, n)" : $"unnest({arrays}) AS v({aliases})";
     }
 
     private static string Selected(List<IProperty> columns) => string.Join(", ", columns.Select((p, i) => Value(p, i)));

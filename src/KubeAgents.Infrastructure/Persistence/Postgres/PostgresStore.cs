@@ -1,9 +1,11 @@
+using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace KubeAgents.Infrastructure.Persistence.Postgres;
 
@@ -25,6 +27,10 @@ internal static class PostgresStore
         services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();
         services.AddScoped<IRetentionStore, PostgresRetentionStore>();
         services.Configure<WritePipelineOptions>(options => options.Writers = Writers);
+        services.AddHostedService(provider => new PostgresEventListener(
+            connectionString,
+            provider.GetRequiredService<EventLogSignal>(),
+            provider.GetRequiredService<ILogger<PostgresEventListener>>()));
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -19,6 +20,28 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
     /// </summary>
     internal override Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken) =>
         Agents.Where(a => sortedAgentIds.Contains(a.AgentId)).ToListAsync(cancellationToken);
+
+    /// <summary>Read, then marked by id: exact, because the transaction (<c>BEGIN IMMEDIATE</c>) holds the database meanwhile.</summary>
+    internal override async Task<List<ExpiredSession>> MarkExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var due = await Sessions
+            .Where(s => !s.Expired)
+            .Where(Session.ExpiredAsOf(now))
+            .OrderBy(s => s.ExpiresAt).ThenBy(s => s.Id)
+            .Select(s => new { s.Id, s.AgentId, s.Topic, s.ExpiresAt })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (due.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = due.Select(s => s.Id).ToArray();
+        await Sessions
+            .Where(s => ids.Contains(s.Id))
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.Expired, true).SetProperty(s => s.ExpiredAt, s => s.ExpiresAt), cancellationToken)
+            .ConfigureAwait(false);
+        return [.. due.Select(s => new ExpiredSession(s.AgentId, s.Topic, s.ExpiresAt))];
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1,0 +1,124 @@
+using KubeAgents.Api.Authentication;
+using KubeAgents.Api.Routing;
+using KubeAgents.Application.Agents.Queries.GetAgent;
+using KubeAgents.Application.Agents.Queries.ListAgents;
+using KubeAgents.Application.Sessions.Queries.GetSession;
+using KubeAgents.Application.Sessions.Queries.ListSessions;
+using KubeAgents.Domain.Sessions;
+using KubeAgents.Domain.ApiKeys;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace KubeAgents.Api.Dashboard;
+
+/// <summary>
+/// The dashboard: server-rendered pages over the same mediator queries as the JSON API, updated live
+/// by a small script that follows <c>/api/events</c>. Not part of the API, so not in the OpenAPI document.
+/// </summary>
+/// With <c>AUTH_MODE=keys</c> its pages need a key with the <c>read</c> scope; without one a browser is
+/// sent to <c>/login</c> (<see cref="AuthorizationAnswers"/>), which keeps the key in a cookie.
+[ApiExplorerSettings(IgnoreApi = true)]
+[Authorize(Policy = ApiScopes.Read)]
+[DashboardPages]
+public sealed class DashboardController(ISender sender, TimeProvider time) : Controller
+{
+    public const int PageSize = 100;
+    public const int HistoryPageSize = 50;
+
+    [HttpGet("/")]
+    public async Task<IActionResult> Agents(string? search, string? status, string? cursor, CancellationToken cancellationToken)
+    {
+        SessionStatus? filter = SessionStatusExtensions.TryParseWireName(status, out var parsed) ? parsed : null;
+        var search2 = string.IsNullOrWhiteSpace(search) ? null : search.Trim();
+        var page = await sender.Send(new ListAgentsQuery(filter, search2, PageSize, string.IsNullOrEmpty(cursor) ? null : cursor), cancellationToken);
+        return View(new AgentsPage(page.Agents, page.NextCursor, search2, filter, !string.IsNullOrEmpty(cursor), time.GetUtcNow()));
+    }
+
+    [HttpGet("/agents/{agent_id}")]
+    public async Task<IActionResult> Agent([FromPathSegment("agent_id")] string agentId, string? cursor, CancellationToken cancellationToken)
+    {
+        var agent = await sender.Send(new GetAgentQuery(agentId), cancellationToken);
+        var sessions = await sender.Send(new ListSessionsQuery(agentId, IncludeExpired: true, PageSize, string.IsNullOrEmpty(cursor) ? null : cursor), cancellationToken);
+        return View(new AgentPage(agent, sessions.Sessions, sessions.NextCursor, !string.IsNullOrEmpty(cursor), time.GetUtcNow()));
+    }
+
+    [HttpGet("/agents/{agent_id}/sessions/{session_topic}")]
+    public async Task<IActionResult> Session(
+        [FromPathSegment("agent_id")] string agentId,
+        [FromPathSegment("session_topic")] string sessionTopic,
+        string? cursor,
+        CancellationToken cancellationToken)
+    {
+        var detail = await sender.Send(new GetSessionQuery(agentId, sessionTopic, HistoryPageSize, string.IsNullOrEmpty(cursor) ? null : cursor), cancellationToken);
+        return View(new SessionPage(detail.Session, detail.StatusHistory, detail.NextHistoryCursor, !string.IsNullOrEmpty(cursor), time.GetUtcNow()));
+    }
+
+    /// <summary>Asks for a read key (AUTH_MODE=keys); the pages send a browser here when it has none. Open: nothing to ask.</summary>
+    [HttpGet("/login")]
+    [AllowAnonymous]
+    public IActionResult Login(string? returnUrl, [FromQuery] string? refused, [FromServices] IOptions<AuthOptions> auth) =>
+        auth.Value.Mode == AuthMode.Open
+            ? LocalRedirect(SafeReturn(returnUrl))
+            : View(new LoginPage(SafeReturn(returnUrl), refused is null ? null : "That key may not read here: it needs the read scope."));
+
+    /// <summary>
+    /// Checks the key (valid, not revoked, with the read scope), then keeps it in an HttpOnly,
+    /// SameSite=Strict cookie (Secure over HTTPS), so the page's script never sees it and no other
+    /// site can send it. The cookie authenticates reads only (GET and HEAD).
+    /// </summary>
+    [HttpPost("/login")]
+    [AllowAnonymous]
+    [IgnoreAntiforgeryToken] // SameSite=Strict; the form sets only the caller's own cookie, and only after the key is checked.
+    public async Task<IActionResult> Login([FromForm] string? key, [FromForm] string? returnUrl, [FromServices] ApiKeyCache keys, CancellationToken cancellationToken)
+    {
+        var text = key?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return View(new LoginPage(SafeReturn(returnUrl), "Enter a key."));
+        }
+
+        var stored = await keys.VerifyAsync(text, cancellationToken);
+        if (stored is null || !stored.Scopes.HasFlag(ApiScope.Read))
+        {
+            Response.StatusCode = stored is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
+            return View(new LoginPage(SafeReturn(returnUrl), stored is null
+                ? "That key is not valid (unknown, mistyped or revoked)."
+                : "That key may not read here: it needs the read scope."));
+        }
+
+        Response.Cookies.Append(DashboardCookie.Name, text, DashboardCookie.Options(Request.IsHttps));
+        return LocalRedirect(SafeReturn(returnUrl));
+    }
+
+    [HttpPost("/logout")]
+    [AllowAnonymous]
+    [IgnoreAntiforgeryToken]
+    public IActionResult Logout()
+    {
+        Response.Cookies.Delete(DashboardCookie.Name, DashboardCookie.Options(Request.IsHttps));
+        return LocalRedirect("/");
+    }
+
+    private string SafeReturn(string? returnUrl) => !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
+}
+
+/// <summary>The dashboard's key cookie: the one the API-key handler reads (for GET and HEAD only).</summary>
+public static class DashboardCookie
+{
+    public const string Name = ApiKeyDefaults.CookieName;
+
+    public static CookieOptions Options(bool https) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = https,
+        Path = "/",
+        IsEssential = true,
+    };
+}
+
+/// <summary>Marks HTML pages: a refused request is sent to the login page instead of answered in JSON.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class DashboardPagesAttribute : Attribute;

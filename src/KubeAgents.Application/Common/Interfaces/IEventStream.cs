@@ -1,0 +1,21 @@
+using KubeAgents.Application.Events;
+
+namespace KubeAgents.Application.Common.Interfaces;
+
+/// <summary>The committed events, in commit order, live and from a past position (<c>Last-Event-ID</c>).</summary>
+public interface IEventStream
+{
+    /// <summary>
+    /// A subscription that first replays the retained events after <paramref name="afterId"/> (none when
+    /// null: live from now), then follows new ones. It never slows writers: a subscriber that falls
+    /// too far behind is cut off (its enumeration ends) and resumes by subscribing again from its last id.
+    /// </summary>
+    Task<IEventSubscription> SubscribeAsync(EventFilter filter, long? afterId, CancellationToken cancellationToken);
+}
+
+/// <summary>One subscriber's events; disposing it unsubscribes.</summary>
+public interface IEventSubscription : IAsyncDisposable
+{
+    /// <summary>The events in id order, with no gap and no duplicate; ends when the subscriber is cut off or the service stops.</summary>
+    IAsyncEnumerable<StreamEvent> ReadAllAsync(CancellationToken cancellationToken);
+}

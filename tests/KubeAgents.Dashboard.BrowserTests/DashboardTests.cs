@@ -1,0 +1,153 @@
+using KubeAgents.Infrastructure.Sessions;
+using KubeAgents.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using OpenQA.Selenium;
+
+namespace KubeAgents.Dashboard.BrowserTests;
+
+/// <summary>The dashboard in headless chromium: what a person sees, live. Each test leaves a screenshot.</summary>
+public sealed class DashboardTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Live = TimeSpan.FromSeconds(2);
+
+    private KubeAgentsApi _api = null!;
+    private WireClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400" });
+        _client = _api.CreateWireClient();
+    }
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    private string Url(string path)
+    {
+        using var http = _api.CreateUncheckedClient();
+        return new Uri(http.BaseAddress!, path).ToString();
+    }
+
+    [SkippableFact]
+    public async Task The_page_lists_the_agents_reported_before_it_opened()
+    {
+        await _client.ReportAsync("cursor-1", "fix login bug", "running", _api.Clock.GetUtcNow(), message: "reproducing", agentName: "Cursor");
+        await _client.ReportAsync("ci-bot", "nightly build", "success", _api.Clock.GetUtcNow(), message: "green", agentName: "CI");
+        await _client.ReportAsync("claude-7", "refactor", "failed", _api.Clock.GetUtcNow(), message: "tests failed");
+        using var browser = Browser.StartOrSkip();
+
+        browser.Driver.Navigate().GoToUrl(Url("/"));
+
+        var cards = browser.Driver.FindElements(By.CssSelector("li.agent"));
+        cards.Select(c => c.GetAttribute("data-agent-id")).Should().BeEquivalentTo("cursor-1", "ci-bot", "claude-7");
+        browser.Driver.FindElement(By.CssSelector("li[data-agent-id='ci-bot'] .badge")).Text.Should().BeEquivalentTo("success");
+        browser.Driver.FindElement(By.CssSelector("li[data-agent-id='cursor-1'] time")).Text.Should().Be("just now");
+        browser.Screenshot("agents-list");
+    }
+
+    [SkippableFact]
+    public async Task A_report_posted_after_the_page_opened_appears_within_two_seconds_without_a_reload()
+    {
+        await _client.ReportAsync("first", "t", "running", _api.Clock.GetUtcNow());
+        using var browser = Browser.StartOrSkip();
+        browser.Driver.Navigate().GoToUrl(Url("/"));
+        await browser.WaitUntilAsync(() => browser.Driver.FindElement(By.Id("live-state")).Text.Contains("live", StringComparison.Ordinal), "the event stream to open", TimeSpan.FromSeconds(10));
+        browser.Script("window.__sameDocument = true;");
+
+        _api.Clock.Advance(TimeSpan.FromMinutes(3));
+        await _client.ReportAsync("newcomer", "deploy", "running", _api.Clock.GetUtcNow(), message: "rolling out", agentName: "Newcomer");
+
+        await browser.WaitUntilAsync(() => browser.Driver.FindElements(By.CssSelector("li[data-agent-id='newcomer']")).Count == 1, "the new agent's card", Live);
+        browser.Script("return window.__sameDocument === true;").Should().Be(true, "the page was updated in place, not reloaded");
+        browser.Driver.FindElement(By.CssSelector("li[data-agent-id='first'] time")).Text.Should().Be("3 min ago", "relative times follow the service's clock");
+        browser.Screenshot("agents-live-update");
+    }
+
+    [SkippableFact]
+    public async Task Topics_with_slashes_hashes_spaces_and_unicode_open_their_own_page()
+    {
+        string[] topics = ["release/v1.2", "issue #42", "with  two spaces", "修复登录 ✓ 🚀", "a/b #c?d=e&f%20"];
+        foreach (var topic in topics)
+        {
+            await _client.ReportAsync("odd", topic, "running", _api.Clock.GetUtcNow(), message: $"on {topic}");
+        }
+
+        using var browser = Browser.StartOrSkip();
+        browser.Driver.Navigate().GoToUrl(Url("/"));
+        browser.Driver.FindElement(By.CssSelector("li[data-agent-id='odd'] h2 a")).Click();
+        browser.Driver.FindElements(By.CssSelector("tr.session")).Should().HaveCount(topics.Length);
+        browser.Screenshot("agent-odd-topics");
+
+        for (var i = 0; i < topics.Length; i++)
+        {
+            var link = browser.Driver.FindElements(By.CssSelector("tr.session th a")).Single(a => a.Text == topics[i].Replace("  ", " ", StringComparison.Ordinal) || a.GetAttribute("textContent") == topics[i]);
+            link.Click();
+            browser.Driver.FindElement(By.CssSelector("h1 .topic")).GetAttribute("textContent").Should().Be(topics[i]);
+            browser.Driver.FindElement(By.CssSelector(".timeline .message")).GetAttribute("textContent").Should().Be($"on {topics[i]}");
+            if (i == 3)
+            {
+                browser.Screenshot("session-unicode-topic");
+            }
+
+            browser.Driver.Navigate().Back();
+        }
+    }
+
+    [SkippableFact]
+    public async Task An_expired_session_is_greyed_after_the_clock_moves_and_a_finished_one_shows_its_duration()
+    {
+        var start = _api.Clock.GetUtcNow();
+        await _client.ReportAsync("agent", "short", "running", start, ttlMinutes: 5);
+        await _client.ReportAsync("agent", "long", "running", start, ttlMinutes: 120);
+        using var browser = Browser.StartOrSkip();
+        browser.Driver.Navigate().GoToUrl(Url("/agents/agent"));
+        await browser.WaitUntilAsync(() => browser.Driver.FindElement(By.Id("live-state")).Text.Contains("live", StringComparison.Ordinal), "the event stream to open", TimeSpan.FromSeconds(10));
+        Row(browser, "short").GetAttribute("class").Should().Contain("active");
+
+        _api.Clock.Advance(TimeSpan.FromMinutes(6));
+        await _api.Services.GetRequiredService<SessionSweeper>().SweepOnceAsync(CancellationToken.None);
+        await browser.WaitUntilAsync(() => Row(browser, "short").GetAttribute("class")!.Contains("expired", StringComparison.Ordinal), "the expired styling", Live);
+        Row(browser, "long").GetAttribute("class").Should().Contain("active");
+        double.Parse(Row(browser, "short").GetCssValue("opacity"), System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThan(1);
+        browser.Screenshot("agent-expired-session");
+
+        browser.Driver.FindElement(By.LinkText("long")).Click();
+        await browser.WaitUntilAsync(() => browser.Driver.FindElement(By.Id("live-state")).Text.Contains("live", StringComparison.Ordinal), "the event stream to open", TimeSpan.FromSeconds(10));
+        await _client.ReportAsync("agent", "long", "success", start.AddMinutes(7).AddSeconds(30), message: "done");
+        await browser.WaitUntilAsync(() => browser.Driver.FindElements(By.CssSelector(".duration")).Count == 1, "the finished session's duration", Live);
+        browser.Driver.FindElement(By.CssSelector(".duration")).Text.Should().Be("7 min 30 s");
+        browser.Driver.FindElements(By.CssSelector(".timeline li")).Should().HaveCount(2);
+        browser.Screenshot("session-finished");
+    }
+
+    [SkippableFact]
+    public async Task At_phone_width_nothing_scrolls_sideways_and_the_keyboard_reaches_every_link()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            await _client.ReportAsync($"phone-agent-{i}", "a rather long session topic that has to wrap somewhere", "running", _api.Clock.GetUtcNow(), agentName: $"Agent number {i}");
+        }
+
+        using var browser = Browser.StartOrSkip(390, 844);
+        browser.Driver.Navigate().GoToUrl(Url("/agents/phone-agent-0"));
+        ((long)browser.Script("return document.documentElement.scrollWidth - window.innerWidth;")!).Should().BeLessThanOrEqualTo(0);
+        browser.Screenshot("phone-agent");
+        browser.Driver.Navigate().GoToUrl(Url("/"));
+        ((long)browser.Script("return document.documentElement.scrollWidth - window.innerWidth;")!).Should().BeLessThanOrEqualTo(0);
+        browser.Screenshot("phone-agents-list");
+
+        // Tab from the top: the skip link first, then on to an agent's link, which Enter follows.
+        var body = browser.Driver.FindElement(By.TagName("body"));
+        body.SendKeys(Keys.Tab);
+        browser.Driver.SwitchTo().ActiveElement().GetAttribute("class").Should().Be("skip");
+        for (var i = 0; i < 20 && browser.Driver.SwitchTo().ActiveElement().GetAttribute("href")?.Contains("/agents/", StringComparison.Ordinal) != true; i++)
+        {
+            browser.Driver.SwitchTo().ActiveElement().SendKeys(Keys.Tab);
+        }
+
+        browser.Driver.SwitchTo().ActiveElement().SendKeys(Keys.Enter);
+        await browser.WaitUntilAsync(() => browser.Driver.Url.Contains("/agents/phone-agent-", StringComparison.Ordinal), "the agent page, by keyboard", TimeSpan.FromSeconds(5));
+    }
+
+    private static IWebElement Row(Browser browser, string topic) =>
+        browser.Driver.FindElements(By.CssSelector("tr.session")).Single(r => r.GetAttribute("data-topic") == topic);
+}
