@@ -121,6 +121,7 @@ public class McpToolTests(ApiFixture fixture)
         var agent = Unique("mcp-agent");
         const string topic = "fix login bug/PR #42 — 修复";
         var sessionPath = Path("api", "agents", agent, "sessions", topic);
+        await using var events = await EventStreamClient.ConnectAsync(api.CreateClient(), $"/api/events?agent_id={Uri.EscapeDataString(agent)}");
 
         var started = await CallAsync(mcp, "start_session", new()
         {
@@ -156,6 +157,13 @@ public class McpToolTests(ApiFixture fixture)
             ["agent_id"] = agent, ["session_topic"] = topic, ["status"] = "success", ["message"] = "merged", ["content"] = "PR #42 merged",
         });
         Text(ended).Should().Be($"session '{topic}' of agent '{agent}' is success");
+
+        // The event stream saw each tool's report, as it sees the webhook's.
+        var seen = await events.TakeAsync(5);
+        seen.Select(e => e.Event).Should().Equal("agent_registered", "status", "status", "status", "status");
+        seen.Skip(1).Select(e => e.Data.Str("status")).Should().Equal("running", "pending", "running", "success");
+        seen[^1].Data.Str("session_topic").Should().Be(topic);
+        seen[^1].Data.Str("current_status").Should().Be("success");
 
         var done = await rest.GetAsync(sessionPath);
         done.GetProperty("session").Str("current_status").Should().Be("success");

@@ -127,6 +127,31 @@ public class ProcessTests
     }
 
     [Fact]
+    public async Task Sigterm_ends_open_event_streams_after_the_retry_hint_and_exits_within_the_timeout()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["SHUTDOWN_DRAIN_SECONDS"] = "1" });
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        using var http = service.CreateClient();
+        http.Timeout = Timeout.InfiniteTimeSpan;
+        await using var stream = await EventStreamClient.ConnectAsync(http);
+        using (var reporter = service.CreateClient())
+        {
+            await new WireClient(reporter).ReportAsync("rolling", "deploy", "running", DateTimeOffset.UtcNow);
+        }
+
+        (await stream.TakeAsync(2)).Select(e => e.Event).Should().Equal("agent_registered", "status");
+        stream.Retry.Should().BeGreaterThan(0, "the client learned when to reconnect (to another replica) before the stream ends");
+
+        var stopwatch = Stopwatch.StartNew();
+        service.Terminate();
+
+        (await Task.WhenAny(stream.Completion, Task.Delay(TimeSpan.FromSeconds(10)))).Should().Be(stream.Completion, "SIGTERM ends open streams: " + service.Output);
+        (await service.WaitForExitAsync(TimeSpan.FromSeconds(15))).Should().BeTrue(service.Output);
+        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(8), "the drain (1 s) and the shutdown timeout (5 s) bound it, open streams or not");
+        service.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Json_log_format_writes_one_json_object_per_line_with_trace_ids()
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string?>
