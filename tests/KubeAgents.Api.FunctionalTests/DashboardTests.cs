@@ -75,6 +75,30 @@ public partial class DashboardTests
         (await http.GetAsync("/")).StatusCode.Should().Be(HttpStatusCode.OK, "open mode needs no key");
     }
 
+    [SkippableTheory]
+    [BothStores]
+    public async Task An_unknown_agent_or_session_or_a_bad_link_is_a_page_not_the_APIs_JSON(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store);
+        await api.CreateWireClient().ReportAsync("known", "t", "running", api.Clock.GetUtcNow());
+        using var http = api.CreateUncheckedClient();
+
+        foreach (var (path, status, text) in new[]
+        {
+            ("/agents/nobody", HttpStatusCode.NotFound, "agent &#x27;nobody&#x27; not found"),
+            ("/agents/known/sessions/missing%2Ftopic", HttpStatusCode.NotFound, "missing/topic"),
+            ("/agents/known?cursor=not-a-cursor", HttpStatusCode.BadRequest, "cursor"),
+        })
+        {
+            using var response = await http.GetAsync(path);
+
+            response.StatusCode.Should().Be(status, path);
+            response.Content.Headers.ContentType!.MediaType.Should().Be("text/html", path);
+            var html = await response.Content.ReadAsStringAsync();
+            html.Should().Contain("<h1>").And.Contain(text).And.Contain("href=\"/\"");
+        }
+    }
+
     [SkippableFact]
     public async Task Assets_ship_in_the_service()
     {

@@ -5,10 +5,13 @@ using KubeAgents.Application.Agents.Queries.ListAgents;
 using KubeAgents.Application.Sessions.Queries.GetSession;
 using KubeAgents.Application.Sessions.Queries.ListSessions;
 using KubeAgents.Domain.Sessions;
+using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Domain.ApiKeys;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Api.Dashboard;
@@ -99,6 +102,29 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
     {
         Response.Cookies.Delete(DashboardCookie.Name, DashboardCookie.Options(Request.IsHttps));
         return LocalRedirect("/");
+    }
+
+    /// <summary>A person at a browser gets a page, not the API's JSON: an unknown agent or session, or a bad link.</summary>
+    public override void OnActionExecuted(ActionExecutedContext context)
+    {
+        var (status, title) = context.Exception switch
+        {
+            NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
+            RequestValidationException => (StatusCodes.Status400BadRequest, "Bad link"),
+            _ => (0, string.Empty),
+        };
+        if (status == 0)
+        {
+            return;
+        }
+
+        context.Result = new ViewResult
+        {
+            ViewName = "Problem",
+            StatusCode = status,
+            ViewData = new ViewDataDictionary<ProblemPage>(ViewData, new ProblemPage(title, context.Exception!.Message)),
+        };
+        context.ExceptionHandled = true;
     }
 
     private string SafeReturn(string? returnUrl) => !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";

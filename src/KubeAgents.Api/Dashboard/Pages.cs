@@ -21,6 +21,8 @@ public sealed record SessionPage(SessionDto Session, IReadOnlyList<StatusDto> Hi
 
 public sealed record LoginPage(string ReturnUrl, string? Error);
 
+public sealed record ProblemPage(string Title, string Message);
+
 /// <summary>What the views write: links, times, badges.</summary>
 public static class Show
 {
