@@ -1,3 +1,4 @@
+using KubeAgents.Domain.ApiKeys;
 using KubeAgents.Infrastructure.Sessions;
 using KubeAgents.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,38 @@ public sealed class DashboardTests : IAsyncLifetime
         browser.Driver.FindElement(By.CssSelector("li[data-agent-id='ci-bot'] .badge")).Text.Should().BeEquivalentTo("success");
         browser.Driver.FindElement(By.CssSelector("li[data-agent-id='cursor-1'] time")).Text.Should().Be("just now");
         browser.Screenshot("agents-list");
+    }
+
+    [SkippableFact]
+    public async Task With_API_keys_the_dashboard_asks_for_a_read_key_then_shows_live_agents()
+    {
+        var admin = ApiKeySecret.Generate();
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite, new Dictionary<string, string?> { ["AUTH_MODE"] = "keys", ["BOOTSTRAP_ADMIN_KEY"] = admin });
+        using var http = api.CreateUncheckedClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", admin);
+        using var created = await http.PostAsync("/api/keys", new StringContent("""{"name":"dashboard","scopes":["read","report"]}""", System.Text.Encoding.UTF8, "application/json"));
+        var key = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
+        http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        var client = new WireClient(http);
+        await client.ReportAsync("keyed-1", "build", "running", api.Clock.GetUtcNow(), agentName: "Keyed");
+        using var browser = Browser.StartOrSkip();
+
+        browser.Driver.Navigate().GoToUrl(new Uri(http.BaseAddress!, "/agents/keyed-1").ToString());
+        new Uri(browser.Driver.Url).AbsolutePath.Should().Be("/login", "without a key the dashboard asks for one");
+        browser.Screenshot("login");
+        browser.Driver.FindElement(By.Name("key")).SendKeys(key);
+        browser.Driver.FindElement(By.CssSelector("form.login button[type=submit]")).Click();
+
+        await browser.WaitUntilAsync(() => new Uri(browser.Driver.Url).AbsolutePath == "/agents/keyed-1", "the page asked for", TimeSpan.FromSeconds(10));
+        browser.Script("return document.cookie;").Should().Be(string.Empty, "the key's cookie is HttpOnly: the page's script never sees it");
+        await browser.WaitUntilAsync(() => browser.Driver.FindElement(By.Id("live-state")).Text.Contains("live", StringComparison.Ordinal), "the event stream to open with the cookie", TimeSpan.FromSeconds(10));
+        await client.ReportAsync("keyed-1", "deploy", "running", api.Clock.GetUtcNow(), message: "rolling out");
+        await browser.WaitUntilAsync(() => browser.Driver.FindElements(By.CssSelector("tr.session")).Count == 2, "the new session, live", Live);
+        browser.Screenshot("keys-agent-live");
+
+        browser.Driver.FindElement(By.CssSelector("form.signout button")).Click();
+        browser.Driver.Navigate().GoToUrl(new Uri(http.BaseAddress!, "/").ToString());
+        new Uri(browser.Driver.Url).AbsolutePath.Should().Be("/login", "signing out forgets the key");
     }
 
     [SkippableFact]
