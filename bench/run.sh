@@ -348,7 +348,7 @@ cat <<TABLE
 
 KubeAgents benchmark, store: $STORE, $(date -u +%Y-%m-%d), medians of $RUNS runs
 Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; service, $( [ "$STORE" = postgres ] && echo "PostgreSQL $(pg postgres --version | awk '{print $3}'), " )and wrk share it.
-Command: RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/run.sh $STORE (at $(git -C "$ROOT" rev-parse --short HEAD))
+Command: $( [ "$AUTH" = keys ] && printf "AUTH=keys " )${SKIP_LARGE:+SKIP_LARGE=1 }${SKIP_EVENTS:+SKIP_EVENTS=1 }RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/run.sh $STORE (at $(git -C "$ROOT" rev-parse --short HEAD))
 
 | measure | result |
 |---|---|

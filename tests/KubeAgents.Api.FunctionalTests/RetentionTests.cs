@@ -184,6 +184,31 @@ public class RetentionTests(ITestOutputHelper output)
 
     [SkippableTheory]
     [BothStores]
+    public async Task Hosted_retention_first_runs_a_minute_after_start_not_an_hour(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store, SevenDays);
+        var old = api.Clock.GetUtcNow().AddDays(-10);
+        await api.InDatabaseAsync(async db =>
+        {
+            db.Agents.Add(Agent.Register("restarted-often", old));
+            var session = Session.Open("restarted-often", "t", old);
+            db.Sessions.Add(session);
+            session.Record(new StatusReport(SessionStatus.Running, old, "old", null, 1440), old);
+            session.Record(new StatusReport(SessionStatus.Running, old.AddDays(5), "current", null, 1440), old.AddDays(5));
+            return await db.SaveChangesAsync();
+        });
+        var started = api.Clock.GetUtcNow();
+
+        await Eventually.TrueAsync(
+            () => api.InDatabaseAsync(db => db.StatusEntries.CountAsync()).ContinueWith(t => t.Result == 1, TaskScheduler.Default),
+            "the first run to delete the 10-day-old entry",
+            between: () => api.Clock.Advance(TimeSpan.FromSeconds(10)),
+            poll: TimeSpan.FromMilliseconds(20));
+        (api.Clock.GetUtcNow() - started).Should().BeLessThan(TimeSpan.FromMinutes(5), "a pod restarted more often than hourly still runs retention");
+    }
+
+    [SkippableTheory]
+    [BothStores]
     public async Task Without_retention_days_nothing_is_deleted_and_no_job_runs(StoreKind store)
     {
         await using var api = await KubeAgentsApi.StartAsync(store);

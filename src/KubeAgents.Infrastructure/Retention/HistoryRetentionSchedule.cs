@@ -4,7 +4,10 @@ using Microsoft.Extensions.Logging;
 
 namespace KubeAgents.Infrastructure.Retention;
 
-/// <summary>Runs <see cref="HistoryRetention"/> every <see cref="RetentionOptions.Interval"/>, the first an interval after start.</summary>
+/// <summary>
+/// Runs <see cref="HistoryRetention"/> a minute after start (<see cref="RetentionOptions.FirstRunDelay"/>:
+/// a pod restarted more often than hourly still runs it), then every <see cref="RetentionOptions.Interval"/>.
+/// </summary>
 public sealed partial class HistoryRetentionSchedule(
     HistoryRetention retention,
     TimeProvider time,
@@ -12,28 +15,35 @@ public sealed partial class HistoryRetentionSchedule(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(RetentionOptions.Interval, time);
         try
         {
+            await Task.Delay(RetentionOptions.FirstRunDelay, time, stoppingToken).ConfigureAwait(false);
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(RetentionOptions.Interval, time);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                try
-                {
-                    await retention.RunOnceAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException && DatabaseFailures.IsUnavailable(ex))
-                {
-                    LogDeferred(DatabaseFailures.Describe(ex));
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogFailed(ex);
-                }
+                await RunAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down: what a statement committed stays deleted, the rest waits for the next start.
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await retention.RunOnceAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && DatabaseFailures.IsUnavailable(ex))
+        {
+            LogDeferred(DatabaseFailures.Describe(ex));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(ex);
         }
     }
 

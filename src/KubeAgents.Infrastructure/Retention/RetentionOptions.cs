@@ -11,6 +11,9 @@ public sealed class RetentionOptions : IServiceSettings
     /// <summary>How often the retention job runs.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
+    /// <summary>The first run's delay after start: out of start-up's way, yet before a short-lived pod stops.</summary>
+    public static readonly TimeSpan FirstRunDelay = TimeSpan.FromMinutes(1);
+
     /// <summary>Null: retention is off, everything is kept.</summary>
     public int? Days { get; set; }
 
