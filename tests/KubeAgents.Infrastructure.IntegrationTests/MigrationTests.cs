@@ -82,12 +82,17 @@ public class MigrationTests
         var columns = await api.InDatabaseAsync(db => db.Database.SqlQuery<ColumnType>($"""
             SELECT table_name AS "Table", column_name AS "Column", data_type AS "Type"
             FROM information_schema.columns
-            WHERE table_schema = 'public' AND table_name <> '__EFMigrationsHistory' AND data_type LIKE 'timestamp%'
+            WHERE table_schema = 'public' AND table_name NOT IN ('__EFMigrationsHistory', 'event_inbox') AND data_type LIKE 'timestamp%'
             """).ToListAsync());
         var instants = api.InDatabase(db => db.Model.GetEntityTypes().SelectMany(e => e.GetProperties())
             .Count(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)));
         columns.Should().HaveCount(instants);
         columns.Should().OnlyContain(c => c.Type == "timestamp with time zone");
+        var inbox = await api.InDatabaseAsync(db => db.Database.SqlQuery<string>($"""
+            SELECT data_type AS "Value" FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name = 'event_inbox' AND data_type LIKE 'timestamp%'
+            """).ToListAsync());
+        inbox.Should().NotBeEmpty().And.OnlyContain(t => t == "timestamp with time zone", "the event inbox (outside the model) copies the event log's columns");
 
         var stored = await api.InDatabaseAsync(db => db.Database.SqlQuery<string>($"""
             SELECT to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "Value" FROM status_entries WHERE agent_id = 'tz'

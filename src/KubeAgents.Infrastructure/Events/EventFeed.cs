@@ -151,6 +151,8 @@ internal sealed partial class EventFeed(
 
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
+        // Committed events a store left unnumbered (PostgreSQL's inbox) take their place in the log first.
+        await QueryAsync(db => db.PublishPendingEventsAsync(cancellationToken)).ConfigureAwait(false);
         while (true)
         {
             long from;

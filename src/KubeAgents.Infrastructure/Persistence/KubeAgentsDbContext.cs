@@ -55,6 +55,12 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     }
 
     /// <summary>
+    /// Gives committed events their place in the log, where a store writes them unnumbered first
+    /// (PostgreSQL); returns how many. The embedded store numbers them as it writes them: nothing to do.
+    /// </summary>
+    internal virtual Task<int> PublishPendingEventsAsync(CancellationToken cancellationToken) => Task.FromResult(0);
+
+    /// <summary>
     /// Marks expired every live session whose TTL has passed at <paramref name="now"/>, inside the
     /// current transaction, and returns exactly the sessions this call changed, oldest expiry first.
     /// </summary>

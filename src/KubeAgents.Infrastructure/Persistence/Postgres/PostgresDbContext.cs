@@ -22,8 +22,16 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     /// <summary>The <c>LISTEN/NOTIFY</c> channel that announces committed events to every replica.</summary>
     public const string EventChannel = "kubeagents_events";
 
-    /// <summary>The advisory lock every writer of the event log holds from numbering its events to its commit ("KAEV").</summary>
+    /// <summary>The advisory lock a numberer of the event log holds from numbering events to its commit ("KAEV").</summary>
     internal const long EventLogLockKey = 0x4B414556;
+
+    /// <summary>Where writers put their events, unnumbered (<c>seq</c> in insert order), until a numberer moves them into the log.</summary>
+    internal const string EventInboxTable = "event_inbox";
+
+    private const string EventFeedTag = EventFeed.QueryTag;
+
+    /// <summary>The most events one numbering moves; its NOTIFY wakes the feeds to number the rest.</summary>
+    internal const int EventsPerNumbering = 10_000;
 
     /// <summary>In foreign-key order: agents before their sessions, sessions before their entries.</summary>
     private static readonly Type[] RowTypes = [typeof(Agent), typeof(Session), typeof(StatusEntry)];
@@ -54,7 +62,6 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
             written.AddRange(entries);
         }
 
-        // Last, so the event lock is held for as short a time as the transaction allows.
         AddEventStatements(batch, events);
         await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
 
@@ -96,9 +103,10 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     }
 
     /// <summary>
-    /// The event lock, the numbered rows, a NOTIFY. The transaction-scoped advisory lock is released
-    /// only after the commit is visible, so the next holder numbers after every committed event: ids
-    /// are allocated in commit order, across all replicas. The NOTIFY is delivered at commit.
+    /// The events into the inbox and a NOTIFY, with the batch, without any lock: writers never wait for
+    /// each other on the log, and PostgreSQL can merge their commits' WAL flushes. The NOTIFY is
+    /// delivered at commit and wakes every replica's feed, which numbers what has committed
+    /// (<see cref="PublishPendingEventsAsync"/>).
     /// </summary>
     private void AddEventStatements(NpgsqlBatch batch, IReadOnlyList<EventRecord> events)
     {
@@ -107,9 +115,39 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
             return;
         }
 
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({EventLogLockKey})"));
-        PostgresRowWriter.AddNumberedInsert(batch, Model.FindEntityType(typeof(EventRecord))!, events);
+        PostgresRowWriter.AddInboxInsert(batch, Model.FindEntityType(typeof(EventRecord))!, events, EventInboxTable);
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{EventChannel}', '')"));
+    }
+
+    /// <summary>
+    /// Moves committed events from the inbox into the log, numbering them after its greatest id in
+    /// inbox order, under the event lock held to commit. Only committed rows are visible to the move,
+    /// and the next numberer (on any replica) waits for this commit before it reads the greatest id:
+    /// ids follow the order in which events became visible, never skip an event that commits later,
+    /// and readers that tail <c>id &gt; last</c> see no gap. Runs in the feed, off the request path.
+    /// </summary>
+    internal override async Task<int> PublishPendingEventsAsync(CancellationToken cancellationToken)
+    {
+        var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            using var batch = NewBatch();
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_advisory_xact_lock({EventLogLockKey})"));
+            var move = PostgresRowWriter.MoveNumbered(Model.FindEntityType(typeof(EventRecord))!, EventInboxTable, EventsPerNumbering, EventFeedTag);
+            batch.BatchCommands.Add(move);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var moved = move.RecordsAffected;
+            if (moved > 0)
+            {
+                // Every replica's feed reads the newly numbered events.
+                using var notify = NewBatch();
+                notify.BatchCommands.Add(new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_notify('{EventChannel}', '')"));
+                await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return moved;
+        }
     }
 
     private NpgsqlBatch NewBatch() =>

@@ -42,25 +42,44 @@ internal static class PostgresRowWriter
     }
 
     /// <summary>
-    /// Adds an INSERT of <paramref name="rows"/> (untracked entities) whose key column is numbered
-    /// after the table's greatest key, in list order: <c>max(key) + 1, + 2, ...</c>. Correct only while
-    /// the caller holds a lock that every writer of the table takes first (the event log's lock).
+    /// Adds an INSERT of <paramref name="rows"/> (untracked entities of <paramref name="entityType"/>,
+    /// all columns but the key) into <paramref name="inbox"/>, a table of the same columns whose
+    /// <c>seq</c> identity numbers them in list order.
     /// </summary>
-    public static void AddNumberedInsert<T>(NpgsqlBatch batch, IEntityType entityType, IReadOnlyList<T> rows)
+    public static void AddInboxInsert<T>(NpgsqlBatch batch, IEntityType entityType, IReadOnlyList<T> rows, string inbox)
         where T : class
+    {
+        var (table, _, columns) = KeyAndColumns(entityType);
+        var command = new NpgsqlBatchCommand();
+        var names = string.Join(", ", columns.Select(p => Quote(p.GetColumnName(table)!)));
+        var unnest = Unnest(command, columns, rows.Count, (property, r) => property.GetGetter().GetClrValue(rows[r]), ordinality: true);
+        command.CommandText = $"INSERT INTO {Quote(inbox)} ({names}) SELECT {Selected(columns)} FROM {unnest} ORDER BY v.n";
+        batch.BatchCommands.Add(command);
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="limit"/> committed rows from <paramref name="inbox"/> into the entity's
+    /// table, numbering the key after the table's greatest, in <c>seq</c> order: <c>max(key) + 1, + 2, ...</c>.
+    /// Correct only while the caller holds a lock that every numberer takes first (the event log's lock).
+    /// </summary>
+    public static NpgsqlBatchCommand MoveNumbered(IEntityType entityType, string inbox, int limit, string tag)
+    {
+        var (table, key, columns) = KeyAndColumns(entityType);
+        var names = string.Join(", ", columns.Select(p => Quote(p.GetColumnName(table)!)));
+        var keyName = Quote(key.GetColumnName(table)!);
+        var target = QualifiedName(table);
+        return new NpgsqlBatchCommand(
+            $"-- {tag}\n" +
+            $"WITH moved AS (DELETE FROM {Quote(inbox)} WHERE seq IN (SELECT seq FROM {Quote(inbox)} ORDER BY seq LIMIT {limit}) RETURNING *) " +
+            $"INSERT INTO {target} ({keyName}, {names}) " +
+            $"SELECT (SELECT coalesce(max({keyName}), 0) FROM {target}) + row_number() OVER (ORDER BY moved.seq), {names} FROM moved");
+    }
+
+    private static (StoreObjectIdentifier Table, IProperty Key, List<IProperty> Columns) KeyAndColumns(IEntityType entityType)
     {
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         var key = entityType.FindPrimaryKey()!.Properties.Single();
-        var columns = entityType.GetProperties().Where(p => p != key).ToList();
-        var command = new NpgsqlBatchCommand();
-        var names = string.Join(", ", columns.Select(p => Quote(p.GetColumnName(table)!)));
-        var keyName = Quote(key.GetColumnName(table)!);
-        var unnest = Unnest(command, columns, rows.Count, (property, r) => property.GetGetter().GetClrValue(rows[r]), ordinality: true);
-        command.CommandText =
-            $"INSERT INTO {QualifiedName(table)} ({keyName}, {names}) " +
-            $"SELECT (SELECT coalesce(max({keyName}), 0) FROM {QualifiedName(table)}) + v.n, {Selected(columns)} " +
-            $"FROM {unnest}";
-        batch.BatchCommands.Add(command);
+        return (table, key, entityType.GetProperties().Where(p => p != key).ToList());
     }
 
     private static NpgsqlBatchCommand Insert(StoreObjectIdentifier table, List<IProperty> columns, List<EntityEntry> rows)
