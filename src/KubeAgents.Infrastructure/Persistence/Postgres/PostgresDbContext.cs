@@ -103,20 +103,18 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     }
 
     /// <summary>
-    /// The events into the inbox and a NOTIFY, with the batch, without any lock: writers never wait for
-    /// each other on the log, and PostgreSQL can merge their commits' WAL flushes. The NOTIFY is
-    /// delivered at commit and wakes every replica's feed, which numbers what has committed
-    /// (<see cref="PublishPendingEventsAsync"/>).
+    /// The events into the inbox, with the batch, without any lock or NOTIFY: writers never wait for
+    /// each other on the log, and PostgreSQL can merge their commits' WAL flushes. (A NOTIFY would undo
+    /// that: PostgreSQL serialises the commits of notifying transactions on one lock, held through the
+    /// WAL flush.) After the commit the writer wakes this replica's feed, which numbers what has
+    /// committed and notifies the other replicas (<see cref="PublishPendingEventsAsync"/>).
     /// </summary>
     private void AddEventStatements(NpgsqlBatch batch, IReadOnlyList<EventRecord> events)
     {
-        if (events.Count == 0)
+        if (events.Count > 0)
         {
-            return;
+            PostgresRowWriter.AddInboxInsert(batch, Model.FindEntityType(typeof(EventRecord))!, events, EventInboxTable);
         }
-
-        PostgresRowWriter.AddInboxInsert(batch, Model.FindEntityType(typeof(EventRecord))!, events, EventInboxTable);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{EventChannel}', '')"));
     }
 
     /// <summary>
