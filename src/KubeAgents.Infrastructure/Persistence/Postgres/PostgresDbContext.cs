@@ -124,27 +124,41 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     /// ids follow the order in which events became visible, never skip an event that commits later,
     /// and readers that tail <c>id &gt; last</c> see no gap. Runs in the feed, off the request path.
     /// </summary>
+    /// <remarks>
+    /// Raw Npgsql throughout, transaction included, like the row writer: background bookkeeping that EF
+    /// tracks nothing of (and that EF's transaction interceptors, which see the requests' write
+    /// transactions, need not see).
+    /// </remarks>
     internal override async Task<int> PublishPendingEventsAsync(CancellationToken cancellationToken)
     {
-        var transaction = await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (transaction.ConfigureAwait(false))
+        await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            using var batch = NewBatch();
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_advisory_xact_lock({EventLogLockKey})"));
-            var move = PostgresRowWriter.MoveNumbered(Model.FindEntityType(typeof(EventRecord))!, EventInboxTable, EventsPerNumbering, EventFeedTag);
-            batch.BatchCommands.Add(move);
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            var moved = move.RecordsAffected;
-            if (moved > 0)
+            var connection = (NpgsqlConnection)Database.GetDbConnection();
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                // Every replica's feed reads the newly numbered events.
-                using var notify = NewBatch();
-                notify.BatchCommands.Add(new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_notify('{EventChannel}', '')"));
-                await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+                using var batch = new NpgsqlBatch(connection, transaction);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_advisory_xact_lock({EventLogLockKey})"));
+                var move = PostgresRowWriter.MoveNumbered(Model.FindEntityType(typeof(EventRecord))!, EventInboxTable, EventsPerNumbering, EventFeedTag);
+                batch.BatchCommands.Add(move);
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var moved = move.RecordsAffected;
+                if (moved > 0)
+                {
+                    // Every replica's feed reads the newly numbered events.
+                    using var notify = new NpgsqlBatch(connection, transaction);
+                    notify.BatchCommands.Add(new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_notify('{EventChannel}', '')"));
+                    await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return moved;
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return moved;
+            }
+        }
+        finally
+        {
+            await Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
 
