@@ -240,7 +240,7 @@ public class LogTests
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
             // A request's read, not a background service's (the event feed reads after every commit).
-            if (Armed && cancellationToken.CanBeCanceled && !command.CommandText.StartsWith("-- background:", StringComparison.Ordinal))
+            if (Armed && cancellationToken.CanBeCanceled && !SqlCommandCounter.IsBackground(command))
             {
                 _entered.TrySetResult();
                 try

@@ -13,6 +13,9 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>A background service's own command (tagged <c>-- background: ...</c>), not a request's.</summary>
+    public static bool IsBackground(DbCommand command) => command.CommandText.StartsWith("-- background:", StringComparison.Ordinal);
+
     public void Reset() => Interlocked.Exchange(ref _count, 0);
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
@@ -31,7 +34,7 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
 
     private void CountUnlessBackground(DbCommand command)
     {
-        if (!command.CommandText.StartsWith("-- background:", StringComparison.Ordinal))
+        if (!IsBackground(command))
         {
             Interlocked.Increment(ref _count);
         }

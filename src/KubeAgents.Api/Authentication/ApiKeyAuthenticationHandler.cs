@@ -51,8 +51,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail(InvalidKeyMessage);
         }
 
-        var stored = await cache.FindAsync(prefix, Context.RequestAborted).ConfigureAwait(false);
-        if (stored is null || !ApiKeySecret.Matches(key, stored.Hash) || stored.Revoked)
+        if (await cache.VerifyAsync(key, prefix, Context.RequestAborted).ConfigureAwait(false) is not { } stored)
         {
             return AuthenticateResult.Fail(InvalidKeyMessage);
         }

@@ -85,11 +85,12 @@ public sealed partial class ApiKeyCache(
     /// <summary>The stored key this text is, when it is a well-formed, known, unrevoked key (hash compared in constant time); else null.</summary>
     public async ValueTask<ApiKeyCredential?> VerifyAsync(string key, CancellationToken cancellationToken)
     {
-        if (!ApiKeySecret.TryGetPrefix(key, out var prefix))
-        {
-            return null;
-        }
+        return ApiKeySecret.TryGetPrefix(key, out var prefix) ? await VerifyAsync(key, prefix, cancellationToken).ConfigureAwait(false) : null;
+    }
 
+    /// <summary>As <see cref="VerifyAsync(string, CancellationToken)"/>, for a caller that already has the key's prefix.</summary>
+    public async ValueTask<ApiKeyCredential?> VerifyAsync(string key, string prefix, CancellationToken cancellationToken)
+    {
         var stored = await FindAsync(prefix, cancellationToken).ConfigureAwait(false);
         return stored is { Revoked: false } && ApiKeySecret.Matches(key, stored.Hash) ? stored : null;
     }

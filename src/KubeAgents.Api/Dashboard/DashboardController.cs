@@ -91,7 +91,7 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
                 : "That key may not read here: it needs the read scope."));
         }
 
-        Response.Cookies.Append(DashboardCookie.Name, text, DashboardCookie.Options(Request.IsHttps));
+        Response.Cookies.Append(ApiKeyDefaults.CookieName, text, DashboardCookie.Options(Request.IsHttps));
         return LocalRedirect(SafeReturn(returnUrl));
     }
 
@@ -100,7 +100,7 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
     [IgnoreAntiforgeryToken]
     public IActionResult Logout()
     {
-        Response.Cookies.Delete(DashboardCookie.Name, DashboardCookie.Options(Request.IsHttps));
+        Response.Cookies.Delete(ApiKeyDefaults.CookieName, DashboardCookie.Options(Request.IsHttps));
         return LocalRedirect("/");
     }
 
@@ -130,11 +130,9 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
     private string SafeReturn(string? returnUrl) => !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
 }
 
-/// <summary>The dashboard's key cookie: the one the API-key handler reads (for GET and HEAD only).</summary>
+/// <summary>How the dashboard keeps its key cookie (<see cref="ApiKeyDefaults.CookieName"/>, read by the API-key handler for GET and HEAD only).</summary>
 public static class DashboardCookie
 {
-    public const string Name = ApiKeyDefaults.CookieName;
-
     public static CookieOptions Options(bool https) => new()
     {
         HttpOnly = true,
