@@ -2,6 +2,7 @@ using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Configuration;
 using KubeAgents.Api.Dashboard;
 using KubeAgents.Api.Errors;
+using KubeAgents.Api.Events;
 using KubeAgents.Api.Json;
 using KubeAgents.Api.Mcp;
 using KubeAgents.Api.OpenApi;
@@ -27,6 +28,7 @@ internal static class DependencyInjection
         // After the store: the bootstrap key is stored once the schema is up to date.
         builder.AddKubeAgentsAuth();
         builder.Services.AddKubeAgentsRateLimit(builder.Configuration);
+        builder.Services.AddSingleton<StreamKeyWatch>();
 
         builder.Services.AddMediator(options =>
         {

@@ -13,7 +13,7 @@ namespace KubeAgents.Api.Controllers;
 [ApiController]
 [Route("api/events")]
 [Authorize(Policy = ApiScopes.Read)]
-public sealed class EventsController(ISender sender, IOptions<JsonOptions> json, TimeProvider time, IHostApplicationLifetime lifetime) : ControllerBase
+public sealed class EventsController(ISender sender, IOptions<JsonOptions> json, TimeProvider time, IHostApplicationLifetime lifetime, StreamKeyWatch keyWatch) : ControllerBase
 {
     /// <summary>The event stream: every committed report, session expiry and agent registration, as Server-Sent Events.</summary>
     /// <remarks>
@@ -23,6 +23,8 @@ public sealed class EventsController(ISender sender, IOptions<JsonOptions> json,
     /// the Last-Event-ID header receives every event it missed, with no gap and no duplicate, for at
     /// least the last 10 minutes or 10,000 events. A comment line (": keep-alive") comes every 15 s. A
     /// client that falls more than a buffer of events behind is disconnected and resumes with Last-Event-ID.
+    /// The stream ends when the key that opened it is revoked: at once on the replica that revoked it,
+    /// within API_KEY_CACHE_SECONDS on the others.
     /// </remarks>
     /// <param name="agentId">Only this agent's events.</param>
     /// <param name="sessionTopic">Only events of sessions with this topic (agent_registered has none).</param>
@@ -40,6 +42,8 @@ public sealed class EventsController(ISender sender, IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
         await using var subscription = await sender.Send(new SubscribeToEventsQuery(agentId, sessionTopic, lastEventId), cancellationToken);
-        await ServerSentEvents.WriteAsync(HttpContext, subscription, json.Value.JsonSerializerOptions, time, lifetime.ApplicationStopping);
+        // Watched from before the first byte goes out: a revocation from then on ends the stream.
+        using var lease = keyWatch.Start(User, lifetime.ApplicationStopping);
+        await ServerSentEvents.WriteAsync(HttpContext, subscription, json.Value.JsonSerializerOptions, time, lease.Ended);
     }
 }

@@ -1,5 +1,6 @@
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Events;
 using KubeAgents.Domain.ApiKeys;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ namespace KubeAgents.Application.ApiKeys.Commands.RevokeApiKey;
 /// <summary>Revokes the key with this prefix; revoking a revoked key keeps its first revocation time.</summary>
 public sealed record RevokeApiKeyCommand(string Prefix) : ICommand<ApiKeyDto>;
 
-public sealed class RevokeApiKeyHandler(IApplicationDbContext db, TimeProvider time) : ICommandHandler<RevokeApiKeyCommand, ApiKeyDto>
+public sealed class RevokeApiKeyHandler(IApplicationDbContext db, TimeProvider time, ApiKeyRevocations revocations) : ICommandHandler<RevokeApiKeyCommand, ApiKeyDto>
 {
     public async ValueTask<ApiKeyDto> Handle(RevokeApiKeyCommand command, CancellationToken cancellationToken)
     {
@@ -26,6 +27,8 @@ public sealed class RevokeApiKeyHandler(IApplicationDbContext db, TimeProvider t
 
         key.Revoke(time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        // Committed: what the key holds open in this process (event streams) ends now.
+        revocations.Revoked(key.Prefix);
         return ApiKeyDto.From(key);
     }
 }
