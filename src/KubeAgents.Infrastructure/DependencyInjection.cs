@@ -64,9 +64,10 @@ public static class DependencyInjection
 
         // After the schema is in place (DatabaseInitializer starts first).
         services.AddSettings<EventStreamOptions>(configuration);
-        services.AddSingleton<EventFeed>();
-        services.AddSingleton<IEventStream>(provider => provider.GetRequiredService<EventFeed>());
-        services.AddHostedService(provider => provider.GetRequiredService<EventFeed>());
+        services.AddSingleton<EventLog>();
+        services.AddSingleton<EventFanOut>();
+        services.AddSingleton<IEventStream>(provider => provider.GetRequiredService<EventFanOut>());
+        services.AddHostedService<EventFeed>();
         return services;
     }
 

@@ -21,10 +21,13 @@ public sealed class EventsController(ISender sender, IOptions<JsonOptions> json,
     /// name (status, session_expired or agent_registered) and one data line of JSON in the API's wire
     /// format (StatusEvent, SessionExpiredEvent, AgentRegisteredEvent). A client that reconnects with
     /// the Last-Event-ID header receives every event it missed, with no gap and no duplicate, for at
-    /// least the last 10 minutes or 10,000 events. A comment line (": keep-alive") comes every 15 s. A
-    /// client that falls more than a buffer of events behind is disconnected and resumes with Last-Event-ID.
-    /// The stream ends when the key that opened it is revoked: at once on the replica that revoked it,
-    /// within API_KEY_CACHE_SECONDS on the others.
+    /// least the last 10 minutes or 10,000 events. An id the log cannot have issued (ahead of its newest
+    /// event, or from before a restart of the temporary in-memory store) is answered with a reset message
+    /// first (event reset, data ResetEvent): the client reloads what it shows, and resumes from the
+    /// reset's id; every event after it follows. Ids are opaque: resume with the last one received. A
+    /// comment line (": keep-alive") comes every 15 s. A client that falls more than a buffer of events
+    /// behind is disconnected and resumes with Last-Event-ID. The stream ends when the key that opened it
+    /// is revoked: at once on the replica that revoked it, within API_KEY_CACHE_SECONDS on the others.
     /// </remarks>
     /// <param name="agentId">Only this agent's events.</param>
     /// <param name="sessionTopic">Only events of sessions with this topic (agent_registered has none).</param>

@@ -21,6 +21,7 @@ internal sealed class EventStreamDocumentation : IDocumentProcessor
         (StreamEvent.Status, typeof(StatusEventData), "StatusEvent"),
         (StreamEvent.SessionExpired, typeof(SessionExpiredEventData), "SessionExpiredEvent"),
         (StreamEvent.AgentRegistered, typeof(AgentRegisteredEventData), "AgentRegisteredEvent"),
+        (StreamEvent.Reset, typeof(ResetEventData), "ResetEvent"),
     ];
 
     public void Process(DocumentProcessorContext context)
@@ -46,7 +47,7 @@ internal sealed class EventStreamDocumentation : IDocumentProcessor
         }
 
         var ok = operation.Responses["200"];
-        ok.Description = "The stream: a retry: hint, then one message per event (id:, event:, data: one line of JSON), and a comment line every 15 s.";
+        ok.Description = "The stream: a retry: hint, then a reset message when the log cannot have issued Last-Event-ID, then one message per event (id:, event:, data: one line of JSON), and a comment line every 15 s.";
         ok.Content.Clear();
         ok.Content["text/event-stream"] = new OpenApiMediaType
         {

@@ -8,10 +8,16 @@ public sealed record StreamEvent(long Id, string Type, IEventData Data)
     public const string Status = "status";
     public const string SessionExpired = "session_expired";
     public const string AgentRegistered = "agent_registered";
+
+    /// <summary>Not in the log: sent first to a client whose <c>Last-Event-ID</c> the log cannot have issued.</summary>
+    public const string Reset = "reset";
 }
 
-/// <summary>The JSON of an event, in the API's wire format. Every event names its agent.</summary>
-public interface IEventData
+/// <summary>The JSON of an event, in the API's wire format.</summary>
+public interface IEventData;
+
+/// <summary>The data of an event of the log: every one names its agent.</summary>
+public interface IAgentEventData : IEventData
 {
     string AgentId { get; }
 }
@@ -32,15 +38,23 @@ public sealed record StatusEventData(
     string? Message,
     SessionStatus? CurrentStatus,
     int TtlMinutes,
-    DateTimeOffset ReceivedAt) : IEventData;
+    DateTimeOffset ReceivedAt) : IAgentEventData;
 
 /// <summary>The sweeper persisted a session's expiry.</summary>
 /// <param name="ExpiredAt">last_updated + ttl_minutes: when it expired.</param>
-public sealed record SessionExpiredEventData(string AgentId, string SessionTopic, DateTimeOffset ExpiredAt) : IEventData;
+public sealed record SessionExpiredEventData(string AgentId, string SessionTopic, DateTimeOffset ExpiredAt) : IAgentEventData;
 
 /// <summary>An agent's first report was accepted.</summary>
 /// <param name="AgentName">Absent when the first report had none.</param>
-public sealed record AgentRegisteredEventData(string AgentId, string? AgentName, DateTimeOffset Registered) : IEventData;
+public sealed record AgentRegisteredEventData(string AgentId, string? AgentName, DateTimeOffset Registered) : IAgentEventData;
+
+/// <summary>
+/// The log cannot have issued the client's <c>Last-Event-ID</c> (ahead of its newest event, or from
+/// before a restart of a temporary store): what the client shows may be stale, so it reloads it; the
+/// events after this one are new. The message's id is a valid resume point.
+/// </summary>
+/// <param name="Reason">Why, in plain words.</param>
+public sealed record ResetEventData(string Reason) : IEventData;
 
 /// <summary>Which events a subscriber wants: all, or one agent's, or one session topic's (or both).</summary>
 public sealed record EventFilter(string? AgentId, string? SessionTopic)
@@ -48,7 +62,13 @@ public sealed record EventFilter(string? AgentId, string? SessionTopic)
     public bool Matches(StreamEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        if (AgentId is not null && e.Data.AgentId != AgentId)
+        if (e.Data is not IAgentEventData data)
+        {
+            // A message about the stream itself (reset) concerns every subscriber.
+            return true;
+        }
+
+        if (AgentId is not null && data.AgentId != AgentId)
         {
             return false;
         }

@@ -29,7 +29,11 @@ internal sealed class EventRecord
         OccurredAt = occurredAt;
     }
 
-    /// <summary>Given by the store when the row is written, under a lock held until commit: ids follow commit order.</summary>
+    /// <summary>
+    /// The position in the log, given in the order events become visible (see ADR-009: SQLite's writer
+    /// numbers its own, PostgreSQL's feed numbers the inbox under a lock). Clients see it plus
+    /// <see cref="EventLog.IdBase"/>.
+    /// </summary>
     public long Id { get; set; }
 
     public string Type { get; private set; }
@@ -71,8 +75,8 @@ internal sealed class EventRecord
         AgentName = agent.Name,
     };
 
-    /// <summary>The event as the stream shows it.</summary>
-    public StreamEvent ToStreamEvent() => new(Id, Type, Type switch
+    /// <summary>The event as the stream shows it, its id as clients see it (the stored one plus <paramref name="idBase"/>).</summary>
+    public StreamEvent ToStreamEvent(long idBase) => new(Id + idBase, Type, Type switch
     {
         StatusType => new StatusEventData(AgentId, AgentName, SessionTopic!, Status!.Value, Timestamp!.Value, Message, CurrentStatus, TtlMinutes ?? 0, OccurredAt),
         SessionExpiredType => new SessionExpiredEventData(AgentId, SessionTopic!, OccurredAt),

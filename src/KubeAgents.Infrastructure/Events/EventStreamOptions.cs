@@ -25,6 +25,12 @@ public sealed class EventStreamOptions : IServiceSettings
     /// <summary>How often the log is read when no commit was signalled: a fallback only (a lost notification, a dropped LISTEN connection).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Set by a store whose log lives and dies with the process (the default embedded store): its ids
+    /// then start from a per-process base, so ids from before a restart are not taken for its own.
+    /// </summary>
+    public bool TemporaryLog { get; set; }
+
     public void Read(IConfiguration configuration)
     {
         ClientBuffer = configuration.GetInt32Setting(BufferKey, 1000, 16, 1_000_000);

@@ -1,4 +1,5 @@
 using KubeAgents.Infrastructure.Diagnostics;
+using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
@@ -30,6 +31,8 @@ internal static class SqliteStore
         services.AddScoped<IRetentionStore, SqliteRetentionStore>();
         // One writer at a time is SQLite's model: one writer loop, batches as large as the load makes them.
         services.Configure<WritePipelineOptions>(options => options.Writers = 1);
+        // The temporary database's event log starts empty at every start: its ids must not pass for an earlier process's.
+        services.Configure<EventStreamOptions>(options => options.TemporaryLog = file is null);
         return services;
     }
 }
