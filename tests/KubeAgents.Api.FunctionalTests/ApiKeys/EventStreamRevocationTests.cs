@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using KubeAgents.Domain.ApiKeys;
 using KubeAgents.TestSupport;
 using Microsoft.Extensions.Configuration;
@@ -98,5 +100,47 @@ public class EventStreamRevocationTests(KeysModeFixture keysMode)
         (await Task.WhenAny(stream.Completion, Task.Delay(AtOnce))).Should().Be(stream.Completion, "within API_KEY_CACHE_SECONDS of the revocation, the stream ends there too");
         unaffected.Completion.IsCompleted.Should().BeFalse("a valid key's stream is re-checked and goes on");
         (await onOther.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>
+    /// Two service processes on one PostgreSQL database, with a one-second key cache: a stream on the
+    /// revoking process ends at once, one on the other process within about a second (real time: a
+    /// separate process has no test clock). The bound allows far more than the quiet time.
+    /// </summary>
+    [SkippableFact]
+    public async Task Across_two_processes_a_revocation_ends_the_key_s_streams_on_both()
+    {
+        var server = await PostgresServer.GetOrSkipAsync();
+        var bootstrap = ApiKeySecret.Generate();
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__KubeAgents"] = await server.CreateDatabaseAsync("events_revocation"),
+            ["AUTH_MODE"] = "keys",
+            ["BOOTSTRAP_ADMIN_KEY"] = bootstrap,
+            ["API_KEY_CACHE_SECONDS"] = "1",
+        };
+        await using var revoking = ServiceProcess.Start(environment);
+        await revoking.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        await using var other = ServiceProcess.Start(environment);
+        await other.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+
+        using var admin = revoking.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bootstrap);
+        using var created = await admin.PostAsJsonAsync("/api/keys", new { name = "two-processes", scopes = new[] { ApiScopeNames.Read } });
+        created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        using var onRevoking = revoking.CreateClient();
+        onRevoking.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var onOther = other.CreateClient();
+        onOther.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        await using var here = await EventStreamClient.ConnectAsync(onRevoking, "/api/events");
+        await using var there = await EventStreamClient.ConnectAsync(onOther, "/api/events");
+
+        (await admin.DeleteAsync($"/api/keys/{KeysService.Prefix(key)}")).EnsureSuccessStatusCode();
+
+        (await Task.WhenAny(here.Completion, Task.Delay(AtOnce))).Should().Be(here.Completion, "the revoking process ends the stream at once");
+        (await Task.WhenAny(there.Completion, Task.Delay(AtOnce))).Should().Be(there.Completion, "the other process re-checks the key every API_KEY_CACHE_SECONDS");
+        using var refused = await onOther.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 }
