@@ -7,8 +7,11 @@ public interface IEventStream
 {
     /// <summary>
     /// A subscription that first replays the retained events after <paramref name="afterId"/> (none when
-    /// null: live from now), then follows new ones. It never slows writers: a subscriber that falls
-    /// too far behind is cut off (its enumeration ends) and resumes by subscribing again from its last id.
+    /// null: live from now; all retained when 0), then follows new ones. An id the log cannot have
+    /// issued (ahead of it, or from before a restart of a temporary store) starts instead with a
+    /// <see cref="StreamEvent.Reset"/> message whose id is the newest event's, then follows new ones.
+    /// It never slows writers: a subscriber that falls too far behind is cut off (its enumeration ends)
+    /// and resumes by subscribing again from its last id.
     /// </summary>
     Task<IEventSubscription> SubscribeAsync(EventFilter filter, long? afterId, CancellationToken cancellationToken);
 }
