@@ -30,7 +30,7 @@ public class McpServiceTests
 
         result.IsError.Should().BeTrue();
         JsonSerializer.Serialize(result.StructuredContent).Should().Be(JsonSerializer.Serialize(body));
-        result.Text().Should().Be("the write queue is full; retry later");
+        result.Text().Should().Be("the write queue is full; retry later (retry after 1 s)", "REST says when in Retry-After; a tool result has no headers");
     }
 
     [SkippableFact]
