@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
 using KubeAgents.TestSupport;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -24,6 +26,25 @@ internal static class McpConnection
             http,
             ownsHttpClient: true);
         return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocolVersion });
+    }
+
+    /// <summary>
+    /// One JSON-RPC message posted as text (so it may hold what no client would send: a key twice, an
+    /// unpaired surrogate), and the JSON-RPC answer, whether the server wrote it as JSON or as one SSE event.
+    /// </summary>
+    public static async Task<(System.Net.HttpStatusCode Status, JsonElement? Answer)> PostRawAsync(HttpClient http, string message)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent(message, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+        {
+            text = text.Split('\n').Single(line => line.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
+        }
+
+        return (response.StatusCode, text.Length == 0 ? null : JsonSerializer.Deserialize<JsonElement>(text));
     }
 
     public static string Text(this CallToolResult result) =>

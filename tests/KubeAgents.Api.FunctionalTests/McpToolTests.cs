@@ -15,7 +15,7 @@ namespace KubeAgents.Api.FunctionalTests;
 public class McpToolTests(ApiFixture fixture)
 {
     private static readonly string[] ToolNames =
-        ["start_session", "report_status", "end_session", "list_agents", "get_agent", "get_session", "get_agent_status"];
+        ["start_session", "report_status", "end_session", "list_agents", "get_agent", "list_sessions", "get_session", "get_history", "get_agent_status"];
 
     private async Task<(KubeAgentsApi Api, WireClient Wire, McpClient Mcp)> StartAsync(StoreKind store, string? protocolVersion = null)
     {
@@ -46,7 +46,7 @@ public class McpToolTests(ApiFixture fixture)
     [InlineData(StoreKind.Sqlite, null)]
     [InlineData(StoreKind.Sqlite, "2025-11-25")]
     [InlineData(StoreKind.Sqlite, "2025-06-18")]
-    public async Task Clients_connect_with_and_without_the_initialize_handshake_and_see_the_seven_tools(StoreKind store, string? protocolVersion)
+    public async Task Clients_connect_with_and_without_the_initialize_handshake_and_see_the_nine_tools(StoreKind store, string? protocolVersion)
     {
         var (_, _, mcp) = await StartAsync(store, protocolVersion);
         await using var _1 = mcp;
@@ -103,6 +103,21 @@ public class McpToolTests(ApiFixture fixture)
         Required(tools["get_agent_status"]).Should().Equal("agent_id");
         Required(tools["get_session"]).Should().BeEquivalentTo("agent_id", "session_topic");
         Property(tools["get_session"], "history_limit").GetProperty("maximum").GetInt32().Should().Be(1000);
+        Property(tools["get_session"], "history_cursor").GetProperty("type").ToString().Should().Contain("string");
+        tools["get_session"].Description.Should().Contain("history_cursor").And.Contain("get_history");
+
+        var sessions = tools["list_sessions"];
+        Required(sessions).Should().Equal("agent_id");
+        Property(sessions, "expired").GetProperty("type").ToString().Should().Contain("boolean");
+        Property(sessions, "limit").GetProperty("maximum").GetInt32().Should().Be(1000);
+        sessions.Description.Should().Contain("get_session").And.Contain("next_cursor");
+
+        var history = tools["get_history"];
+        Required(history).Should().Equal("agent_id");
+        Enum(Property(history, "status")).Should().Contain(["running", "pending", "success", "failed"]);
+        history.Description.Should().Contain("across all its sessions").And.Contain("get_session");
+        tools.Values.Where(t => t.Name.StartsWith("get_", StringComparison.Ordinal) || t.Name.StartsWith("list_", StringComparison.Ordinal))
+            .Should().OnlyContain(t => t.Annotations!.ReadOnlyHint == true);
     }
 
     private static JsonElement Property(Tool tool, string name) => tool.InputSchema.GetProperty("properties").GetProperty(name);
@@ -229,7 +244,13 @@ public class McpToolTests(ApiFixture fixture)
         { $$"""{"agent_id":"a","session_topic":"t","agent_name":"{{new string('n', 201)}}"}""", "agent_name must be at most 200 characters (got 201)" },
         { """{"agent_id":"a","session_topic":"t","ttl_minutes":1441}""", "ttl_minutes must be 0 (keep the current TTL) or between 1 and 1440" },
         { """{"agent_id":"a","session_topic":"t","ttl_minutes":-1}""", "ttl_minutes must be 0 (keep the current TTL) or between 1 and 1440" },
-        { """{"agent_id":"a","session_topic":"t","ttl_minutes":"60"}""", "ttl_minutes must be an integer" },
+        { """{"agent_id":"a","session_topic":"t","ttl_minutes":"6O"}""", "ttl_minutes must be an integer" },
+        { """{"agent_id":"a","session_topic":"t","ttl_minutes":" 60"}""", "ttl_minutes must be an integer" },
+        { """{"agent_id":"a","session_topic":"t","ttl_minutes":"060"}""", "ttl_minutes must be an integer" },
+        { """{"agent_id":"a","session_topic":"t","ttl_minutes":"1e2"}""", "ttl_minutes must be an integer" },
+        { """{"agent_id":"a","session_topic":"t","ttl_minutes":"99999999999"}""", "ttl_minutes must be an integer" },
+        { """{"agent_id":"a","session_topic":"t","ttl_minutes":"1441"}""", "ttl_minutes must be 0 (keep the current TTL) or between 1 and 1440" },
+        { """{"agent_id":"a","session_topic":"t","ttl_minutes":true}""", "ttl_minutes must be an integer" },
         { """{"agent_id":"a","session_topic":"t","ttl_minutes":1.5}""", "ttl_minutes must be an integer" },
     };
 

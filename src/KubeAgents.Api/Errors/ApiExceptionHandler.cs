@@ -1,4 +1,5 @@
 using System.Globalization;
+using KubeAgents.Api.Mcp;
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
 using Microsoft.AspNetCore.Diagnostics;
@@ -32,7 +33,13 @@ internal sealed partial class ApiExceptionHandler(IStoreFailureClassifier storeF
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             var retryAfter = exception is ServiceUnavailableException { RetryAfter: var after } ? after : TimeSpan.FromSeconds(5);
-            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            if (await McpAnswers.TryRefuseAsync(httpContext, body, seconds).ConfigureAwait(false))
+            {
+                return true; // an MCP call: answered in-protocol, naming the wait, so the client's session goes on
+            }
+
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
         httpContext.Response.StatusCode = status;

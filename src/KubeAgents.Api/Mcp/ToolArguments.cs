@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace KubeAgents.Api.Mcp;
 
@@ -7,8 +9,11 @@ namespace KubeAgents.Api.Mcp;
 /// argument or a value of the wrong JSON type is answered in the REST API's words ("agent_id is
 /// required", "ttl_minutes must be an integer") instead of a binding exception. Limits (lengths,
 /// ranges, enums) are left to the application's validators, as for REST.
+/// One leniency REST does not have (ADR-007): an integer or boolean argument may come as a string that
+/// spells exactly one (<c>"60"</c>, <c>"false"</c>), as the MCP Inspector CLI sends every argument; it is
+/// replaced by the number or boolean before binding.
 /// </summary>
-internal static class ToolArguments
+internal static partial class ToolArguments
 {
     public static string? Problem(JsonElement inputSchema, IDictionary<string, JsonElement>? arguments)
     {
@@ -29,7 +34,7 @@ internal static class ToolArguments
             return null;
         }
 
-        foreach (var (name, value) in arguments)
+        foreach (var (name, value) in arguments.ToList())
         {
             if (value.ValueKind == JsonValueKind.Null || !properties.TryGetProperty(name, out var property))
             {
@@ -41,14 +46,38 @@ internal static class ToolArguments
                 return $"{name} must be a string";
             }
 
-            if (Allows(property, "integer") && !(value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _)))
+            if (Allows(property, "integer") && !IsInteger(value))
             {
-                return $"{name} must be an integer";
+                if (!(value.ValueKind == JsonValueKind.String && Integer().IsMatch(value.GetString()!)
+                    && int.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)))
+                {
+                    return $"{name} must be an integer";
+                }
+
+                arguments[name] = JsonSerializer.SerializeToElement(number);
+            }
+
+            if (Allows(property, "boolean") && value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                if (value.ValueKind != JsonValueKind.String || value.GetString() is not ("true" or "false"))
+                {
+                    return $"{name} must be true or false";
+                }
+
+                arguments[name] = JsonSerializer.SerializeToElement(value.GetString() == "true");
             }
         }
 
         return null;
     }
+
+    /// <summary>The JSON type ("string", "integer" or "boolean") the tool takes for this argument; null for an argument it does not take.</summary>
+    public static string? TypeOf(JsonElement inputSchema, string name) =>
+        inputSchema.TryGetProperty("properties", out var properties) && properties.TryGetProperty(name, out var property)
+            ? new[] { "string", "integer", "boolean" }.FirstOrDefault(type => Allows(property, type))
+            : null;
+
+    private static bool IsInteger(JsonElement value) => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _);
 
     /// <summary>Whether the property's schema names this JSON type (<c>"type":"string"</c> or <c>"type":["string","null"]</c>).</summary>
     private static bool Allows(JsonElement property, string type) =>
@@ -58,4 +87,8 @@ internal static class ToolArguments
             JsonValueKind.Array => declared.EnumerateArray().Any(t => t.ValueEquals(type)),
             _ => false,
         };
+
+    /// <summary>An integer as JSON writes one: no sign but '-', no leading zero, space, fraction or exponent.</summary>
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]{0,9})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Integer();
 }

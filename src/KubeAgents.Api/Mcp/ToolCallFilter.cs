@@ -33,6 +33,7 @@ internal static partial class ToolCallFilter
                 return results.Error(new ErrorResponse(ErrorResponse.Forbidden, refusal));
             }
 
+            // Numeric and boolean strings become numbers and booleans here (ADR-007): the arguments are rewritten in place.
             if (ToolArguments.Problem(tool.ProtocolTool.InputSchema, request.Params?.Arguments) is { } problem)
             {
                 return results.Error(new ErrorResponse(ErrorResponse.BadRequest, problem));
@@ -56,7 +57,10 @@ internal static partial class ToolCallFilter
                     LogToolUnavailable(Logger(services), tool.ProtocolTool.Name, storeFailures.Describe(exception));
                 }
 
-                return results.Error(body);
+                // REST's Retry-After for a 503: the exception's wait, else the store outage's 5 s (ApiExceptionHandler).
+                var retryAfter = status != StatusCodes.Status503ServiceUnavailable ? (TimeSpan?)null
+                    : exception is ServiceUnavailableException { RetryAfter: var after } ? after : TimeSpan.FromSeconds(5);
+                return results.Error(body, retryAfter);
             }
         };
 

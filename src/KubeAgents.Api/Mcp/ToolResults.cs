@@ -16,15 +16,26 @@ internal sealed class ToolResults(IOptions<JsonOptions> json)
 
     public CallToolResult Success<T>(T body, string summary) => new()
     {
-        StructuredContent = JsonSerializer.SerializeToElement(body, _wire),
+        StructuredContent = Json(body),
         Content = [new TextContentBlock { Text = summary }],
     };
 
-    /// <summary>The REST error body and its message: what a REST call with the same input would answer.</summary>
-    public CallToolResult Error(ErrorResponse error) => new()
+    /// <summary>
+    /// The REST error body and its message: what a REST call with the same input would answer. A refusal
+    /// for now (429, 503) names the wait REST puts in <c>Retry-After</c>, since a tool result has no headers.
+    /// </summary>
+    public CallToolResult Error(ErrorResponse error, TimeSpan? retryAfter = null) => new()
     {
         IsError = true,
-        StructuredContent = JsonSerializer.SerializeToElement(error, _wire),
-        Content = [new TextContentBlock { Text = error.Message }],
+        StructuredContent = Json(error),
+        Content = [new TextContentBlock { Text = retryAfter is { } wait ? NameTheWait(error.Message, wait) : error.Message }],
     };
+
+    public JsonElement Json<T>(T body) => JsonSerializer.SerializeToElement(body, _wire);
+
+    /// <summary>The message, with the wait in whole seconds unless it names one already (the rate limiter's does).</summary>
+    public static string NameTheWait(string message, TimeSpan wait) =>
+        message.Contains("retry after", StringComparison.Ordinal)
+            ? message
+            : $"{message} (retry after {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s)";
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Errors;
+using KubeAgents.Api.Mcp;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -173,10 +174,15 @@ internal static class RateLimitSetup
             }
 
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            var refusal = new ErrorResponse(ErrorResponse.RateLimited, $"more than {limiter.Limit} requests in a minute; retry after {seconds} s");
+            if (await McpAnswers.TryRefuseAsync(context, refusal, seconds).ConfigureAwait(false))
+            {
+                return; // an MCP call: answered in-protocol (a tool error naming the wait), so the client's session goes on
+            }
+
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await context.Response.WriteAsJsonAsync(new ErrorResponse(ErrorResponse.RateLimited,
-                $"more than {limiter.Limit} requests in a minute; retry after {seconds} s")).ConfigureAwait(false);
+            await context.Response.WriteAsJsonAsync(refusal).ConfigureAwait(false);
         });
     }
 }

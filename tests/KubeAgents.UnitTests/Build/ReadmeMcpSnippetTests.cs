@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace KubeAgents.UnitTests.Build;
 
-/// <summary>The README's MCP client configurations and hook settings are valid JSON in each client's documented shape.</summary>
+/// <summary>docs/mcp.md's client configurations, hook settings and examples are valid JSON, the configurations in each client's documented shape.</summary>
 public partial class ReadmeMcpSnippetTests
 {
     private static readonly string Section = ReadSection();
@@ -54,10 +54,8 @@ public partial class ReadmeMcpSnippetTests
 
     private static string ReadSection()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        var start = readme.IndexOf("## MCP", StringComparison.Ordinal);
-        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        return readme[start..end];
+        // The README's MCP section moved to docs/mcp.md (the README is a front page that links it).
+        return File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "mcp.md"));
     }
 
     [GeneratedRegex("```json\n(.*?)```", RegexOptions.Singleline)]
