@@ -63,8 +63,8 @@ internal static class DependencyInjection
         app.UseQueryTextGuard();
         ApiOptions.UseCors(app);
         app.UseDashboardAssets(); // public: the login page needs its stylesheet
+        app.UseKubeAgentsRateLimit(); // before authentication: a key is counted before it is looked up
         app.UseKubeAgentsAuthentication();
-        app.UseKubeAgentsRateLimit();
         app.UseAuthorization();
         app.UseKubeAgentsOpenApi();
         app.MapControllers();
