@@ -7,6 +7,7 @@ using KubeAgents.Api.Mcp;
 using KubeAgents.Api.OpenApi;
 using KubeAgents.Api.RateLimiting;
 using KubeAgents.Api.Routing;
+using KubeAgents.Api.Security;
 using KubeAgents.Application;
 using KubeAgents.Application.Common.Behaviors;
 using KubeAgents.Application.Reports.Commands.ReportStatus;
@@ -58,6 +59,7 @@ internal static class DependencyInjection
 
     public static WebApplication UseApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseApiErrorHandling();
         app.UseDotSegmentGuard();
         app.UseQueryTextGuard();
@@ -67,7 +69,7 @@ internal static class DependencyInjection
         app.UseKubeAgentsAuthentication();
         app.UseAuthorization();
         app.UseKubeAgentsOpenApi();
-        app.MapControllers();
+        app.MapControllers().WithHeadWhereGet();
         app.MapKubeAgentsMetrics();
         app.MapKubeAgentsMcp();
         return app;

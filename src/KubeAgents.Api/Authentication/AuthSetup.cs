@@ -87,6 +87,6 @@ internal static partial class AuthSetup
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "{Setting}=open: anyone who can reach {Addresses} can report for any agent and read everything; set {Setting}=keys (see README, API keys)")]
+        Message = "{Setting}=open: anyone who can reach {Addresses} can report for any agent and read everything; set {Setting}=keys (see docs/security.md)")]
     private static partial void LogOpen(ILogger logger, string setting, string addresses);
 }

@@ -74,9 +74,9 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
     [HttpPost("/login")]
     [AllowAnonymous]
     [IgnoreAntiforgeryToken] // SameSite=Strict; the form sets only the caller's own cookie, and only after the key is checked.
-    public async Task<IActionResult> Login([FromForm] string? key, [FromForm] string? returnUrl, [FromServices] ApiKeyCache keys, CancellationToken cancellationToken)
+    public async Task<IActionResult> Login([FromForm] LoginForm form, [FromServices] ApiKeyCache keys, CancellationToken cancellationToken)
     {
-        var text = key?.Trim();
+        var (text, returnUrl) = (form.Key?.Trim(), form.ReturnUrl);
         if (string.IsNullOrEmpty(text))
         {
             return View(new LoginPage(SafeReturn(returnUrl), "Enter a key."));
