@@ -17,6 +17,7 @@ internal sealed partial class RejectedKeyLog(TimeProvider time, ILogger<Rejected
 
     public void Record(string address, string? prefix)
     {
+        address = address.StartsWith("ip:", StringComparison.Ordinal) ? address[3..] : address;
         LogRejected(address, prefix ?? "(malformed)");
         var now = time.GetUtcNow().UtcTicks;
         if (_addresses.Count >= MaxAddresses)
@@ -46,7 +47,7 @@ internal sealed partial class RejectedKeyLog(TimeProvider time, ILogger<Rejected
     private partial void LogRejected(string address, string prefix);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "API keys not accepted from {Address} (unknown, malformed or revoked); {Earlier} more came in the previous minute; the next minute's are logged at Debug")]
+        Message = "API keys not accepted from {Address} (unknown, malformed or revoked); {Earlier} more since the last warning; for a minute, further ones from this address are logged at Debug only")]
     private partial void LogWarning(string address, long earlier);
 
     private sealed class Interval
