@@ -1,4 +1,5 @@
 using KubeAgents.Api.Authentication;
+using KubeAgents.Api.RateLimiting;
 using KubeAgents.Api.Routing;
 using KubeAgents.Application.Agents.Queries.GetAgent;
 using KubeAgents.Application.Agents.Queries.ListAgents;
@@ -80,6 +81,12 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
         if (string.IsNullOrEmpty(text))
         {
             return View(new LoginPage(SafeReturn(returnUrl), "Enter a key."));
+        }
+
+        if (!HttpContext.RequestServices.GetRequiredService<RequestRateLimiter>().AdmitsKey(HttpContext, text))
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return View(new LoginPage(SafeReturn(returnUrl), "Too many keys tried from this address: wait a minute."));
         }
 
         var stored = await keys.VerifyAsync(text, cancellationToken);

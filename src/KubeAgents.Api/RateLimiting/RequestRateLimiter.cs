@@ -49,6 +49,15 @@ internal sealed class RequestRateLimiter(IOptions<RateLimitOptions> options, IOp
         return context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal) ? null : Budget(AddressOf(context), Limit);
     }
 
+    /// <summary>
+    /// For a key that arrives in a body (the dashboard's login form): counts it on its address's
+    /// unverified budget unless this replica already vouches for it. False when that budget is spent:
+    /// then nothing may be looked up for it.
+    /// </summary>
+    public bool AdmitsKey(HttpContext context, string key) =>
+        (ApiKeySecret.TryGetPrefix(key, out var prefix) && keys.IsKnown(key, prefix))
+        || TryAcquire("unverified:" + AddressOf(context), options.Value.UnverifiedLimit) is null;
+
     private static (string, int)? Budget(string client, int limit) => limit == 0 ? null : (client, limit);
 
     /// <returns>null when the request may go on, else how long until it may.</returns>

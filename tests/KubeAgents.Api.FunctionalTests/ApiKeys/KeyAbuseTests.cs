@@ -47,6 +47,30 @@ public class KeyAbuseTests
 
     [SkippableTheory]
     [BothStores]
+    public async Task Made_up_keys_in_the_login_form_buy_no_lookup_past_the_addresss_budget(StoreKind store)
+    {
+        var queries = new SqlCommandCounter();
+        await using var api = await KubeAgentsApi.StartAsync(
+            store,
+            new Dictionary<string, string?> { ["AUTH_MODE"] = "keys", ["BOOTSTRAP_ADMIN_KEY"] = ApiKeySecret.Generate(), ["RATE_LIMIT_UNVERIFIED_KEYS_PER_MINUTE"] = "5" },
+            services => services.AddSingleton<IInterceptor>(queries));
+        using var http = api.CreateUncheckedClient();
+
+        queries.Reset();
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var login = await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = ApiKeySecret.Generate() }));
+            answers.Add(login.StatusCode);
+        }
+
+        answers.Take(5).Should().AllBeEquivalentTo(HttpStatusCode.Unauthorized);
+        answers.Skip(5).Should().AllBeEquivalentTo(HttpStatusCode.TooManyRequests, "a key in a form is counted like one in a header");
+        queries.Count.Should().Be(5, "one lookup per made-up key within the budget, none past it");
+    }
+
+    [SkippableTheory]
+    [BothStores]
     public async Task A_thousand_made_up_keys_on_a_probe_path_hit_429_and_buy_no_lookup_past_the_budget(StoreKind store)
     {
         var queries = new SqlCommandCounter();
