@@ -8,6 +8,7 @@ using KubeAgents.Api.Mcp;
 using KubeAgents.Api.OpenApi;
 using KubeAgents.Api.RateLimiting;
 using KubeAgents.Api.Routing;
+using KubeAgents.Api.Security;
 using KubeAgents.Application;
 using KubeAgents.Application.Common.Behaviors;
 using KubeAgents.Application.Reports.Commands.ReportStatus;
@@ -60,16 +61,17 @@ internal static class DependencyInjection
 
     public static WebApplication UseApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseApiErrorHandling();
         app.UseDotSegmentGuard();
         app.UseQueryTextGuard();
         ApiOptions.UseCors(app);
         app.UseDashboardAssets(); // public: the login page needs its stylesheet
+        app.UseKubeAgentsRateLimit(); // before authentication: a key is counted before it is looked up
         app.UseKubeAgentsAuthentication();
-        app.UseKubeAgentsRateLimit();
         app.UseAuthorization();
         app.UseKubeAgentsOpenApi();
-        app.MapControllers();
+        app.MapControllers().WithHeadWhereGet();
         app.MapKubeAgentsMetrics();
         app.MapKubeAgentsMcp();
         return app;

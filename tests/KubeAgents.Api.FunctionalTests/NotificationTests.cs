@@ -25,7 +25,7 @@ public sealed class NotificationTests : IAsyncLifetime
     {
         var all = settings.ToDictionary(s => s.Key, s => (string?)s.Value);
         all.TryAdd("NOTIFICATION_WEBHOOK_URL", _receiver.Url);
-        return KubeAgentsApi.StartAsync(store, all);
+        return KubeAgentsApi.StartWithKeyAsync(store, all);
     }
 
     [SkippableTheory]
@@ -233,7 +233,7 @@ public sealed class NotificationTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_webhook_url_nothing_is_queued()
     {
-        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
+        await using var api = await KubeAgentsApi.StartWithKeyAsync(StoreKind.Sqlite);
         var client = api.CreateWireClient();
 
         await FinishSessionAsync(client);
@@ -248,7 +248,7 @@ public sealed class NotificationTests : IAsyncLifetime
     [InlineData("limit=ten", "limit has an invalid value 'ten'")]
     public async Task Invalid_notification_query_is_a_400(string query, string message)
     {
-        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
+        await using var api = await KubeAgentsApi.StartWithKeyAsync(StoreKind.Sqlite);
         var client = api.CreateWireClient();
 
         var (status, body) = await client.GetRawAsync($"/api/notifications?{query}");
@@ -262,7 +262,7 @@ public sealed class NotificationTests : IAsyncLifetime
     {
         var server = await PostgresServer.GetOrSkipAsync();
         var database = await server.CreateDatabaseAsync("outbox_restart");
-        await using (var down = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?>
+        await using (var down = await KubeAgentsApi.StartWithKeyAsync(StoreKind.Postgres, new Dictionary<string, string?>
         {
             ["ConnectionStrings:KubeAgents"] = database,
             ["NOTIFICATION_WEBHOOK_URL"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}/nobody-listens",
@@ -272,7 +272,7 @@ public sealed class NotificationTests : IAsyncLifetime
             (await down.InDatabaseAsync(db => db.Notifications.SingleAsync())).State.Should().Be(Domain.Notifications.NotificationState.Pending);
         }
 
-        await using var up = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?>
+        await using var up = await KubeAgentsApi.StartWithKeyAsync(StoreKind.Postgres, new Dictionary<string, string?>
         {
             ["ConnectionStrings:KubeAgents"] = database,
             ["NOTIFICATION_WEBHOOK_URL"] = _receiver.Url,
@@ -291,8 +291,8 @@ public sealed class NotificationTests : IAsyncLifetime
             ["ConnectionStrings:KubeAgents"] = await server.CreateDatabaseAsync("outbox_replicas"),
             ["NOTIFICATION_WEBHOOK_URL"] = _receiver.Url,
         };
-        await using var first = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings);
-        await using var second = await KubeAgentsApi.StartAsync(StoreKind.Postgres, settings);
+        await using var first = await KubeAgentsApi.StartWithKeyAsync(StoreKind.Postgres, settings);
+        await using var second = await KubeAgentsApi.StartWithKeyAsync(StoreKind.Postgres, settings);
         var clients = new[] { first.CreateWireClient(), second.CreateWireClient() };
 
         // 200 finished sessions, reported alternately through both replicas.
@@ -332,7 +332,7 @@ public sealed class NotificationTests : IAsyncLifetime
     {
         using var server = await PostgresServer.StartDedicatedOrSkipAsync();
         var logs = new LogCollector();
-        await using var api = await KubeAgentsApi.StartAsync(
+        await using var api = await KubeAgentsApi.StartWithKeyAsync(
             StoreKind.Postgres,
             new Dictionary<string, string?>
             {

@@ -30,6 +30,34 @@ public sealed class KubeAgentsApi : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(Epoch);
 
+    /// <summary>The key (every scope) that this service's clients send, for a service made by <see cref="StartWithKeyAsync"/>; else null.</summary>
+    public string? Key { get; private set; }
+
+    /// <summary>
+    /// A service with <c>AUTH_MODE=keys</c> whose clients send a key holding every scope: for tests that
+    /// need an admin endpoint (open mode administers nothing) as well as reads and reports.
+    /// </summary>
+    public static async Task<KubeAgentsApi> StartWithKeyAsync(
+        StoreKind store,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        var bootstrap = KubeAgents.Domain.ApiKeys.ApiKeySecret.Generate();
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["AUTH_MODE"] = "keys",
+            ["BOOTSTRAP_ADMIN_KEY"] = bootstrap,
+        };
+        var api = await StartAsync(store, all, configureServices);
+        using var admin = api.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", bootstrap);
+        using var created = await admin.PostAsync("/api/keys", new StringContent(
+            """{"name":"tests","scopes":["report","read","admin"]}""", System.Text.Encoding.UTF8, "application/json"));
+        created.EnsureSuccessStatusCode();
+        api.Key = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString();
+        return api;
+    }
+
     /// <summary>
     /// A service on a store of its own: a new PostgreSQL database each time, unless the settings name
     /// one (<c>ConnectionStrings:KubeAgents</c> or <c>DB_NAME</c>).
@@ -56,10 +84,20 @@ public sealed class KubeAgentsApi : WebApplicationFactory<Program>
     /// A client of the service whose every exchange is checked against the committed OpenAPI document
     /// (<see cref="ContractValidatingHandler"/>): a response the document does not describe fails the call.
     /// </summary>
-    public new HttpClient CreateClient() => CreateDefaultClient(new ContractValidatingHandler());
+    public new HttpClient CreateClient() => WithKey(CreateDefaultClient(new ContractValidatingHandler()));
 
     /// <summary>A client that checks nothing: only for what the document cannot describe (a test of the checker itself).</summary>
-    public HttpClient CreateUncheckedClient() => base.CreateClient();
+    public HttpClient CreateUncheckedClient() => WithKey(base.CreateClient());
+
+    private HttpClient WithKey(HttpClient client)
+    {
+        if (Key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", Key);
+        }
+
+        return client;
+    }
 
     /// <summary>A client of the service's wire format over <see cref="CreateClient"/>, so its exchanges are checked too.</summary>
     public WireClient CreateWireClient() => new(CreateClient());

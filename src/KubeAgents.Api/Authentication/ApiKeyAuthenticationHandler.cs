@@ -11,18 +11,19 @@ namespace KubeAgents.Api.Authentication;
 /// <summary>
 /// Authenticates a request by its API key (<see cref="ApiKeyDefaults"/>): the prefix finds the stored
 /// key (<see cref="ApiKeyCache"/>), the SHA-256 of the whole key must equal the stored hash (constant
-/// time), and a revoked key fails. No key: no result (authorization then answers 401). The key's
-/// text goes nowhere: not in claims, logs or messages.
-/// Nothing is looked up where no key is needed (open mode, the probes), and a client past its rate
-/// limit gets no lookup of a key this replica has not seen: made-up keys cannot buy queries beyond
-/// the client's limit (the limiter then answers it 429).
+/// time), and a revoked key fails. No key: no result (authorization then answers 401). A key that is
+/// not accepted: no result either, with <see cref="InvalidKeyFeature"/> set (401 <c>invalid_token</c>)
+/// and a Debug line, plus one Warning per address per minute (<see cref="RejectedKeyLog"/>). The key's
+/// text goes nowhere: not in claims, logs or messages. Nothing is looked up where no key is needed
+/// (open mode, the probes); the rate limiter has counted the key before this runs, so made-up keys
+/// cannot buy lookups beyond their address's unverified budget.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyCache cache,
-    RequestRateLimiter limiter,
+    RejectedKeyLog rejected,
     IOptions<AuthOptions> auth)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -43,17 +44,12 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         if (!ApiKeySecret.TryGetPrefix(key, out var prefix))
         {
-            return AuthenticateResult.Fail(InvalidKeyMessage);
-        }
-
-        if (!cache.Holds(prefix) && limiter.IsExhausted(RequestRateLimiter.AddressOf(Context)))
-        {
-            return AuthenticateResult.Fail(InvalidKeyMessage);
+            return Reject(null);
         }
 
         if (await cache.VerifyAsync(key, prefix, Context.RequestAborted).ConfigureAwait(false) is not { } stored)
         {
-            return AuthenticateResult.Fail(InvalidKeyMessage);
+            return Reject(prefix);
         }
 
         cache.RecordUse(prefix);
@@ -65,6 +61,13 @@ internal sealed class ApiKeyAuthenticationHandler(
         claims.AddRange(ApiScopeNames.Names(stored.Scopes).Select(scope => new Claim(ApiScopes.ScopeClaim, scope)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, ApiKeyDefaults.Scheme));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, ApiKeyDefaults.Scheme));
+    }
+
+    private AuthenticateResult Reject(string? prefix)
+    {
+        Context.Features.Set(InvalidKeyFeature.Instance);
+        rejected.Record(RequestRateLimiter.AddressOf(Context), prefix);
+        return AuthenticateResult.NoResult();
     }
 
     /// <summary>The key, from the first place that has one; an empty or non-bearer Authorization header counts as none there.</summary>

@@ -30,13 +30,12 @@ public sealed partial class ApiKeyCache(
 
     private long _evictions;
 
-    /// <summary>Whether this replica holds a fresh answer for the prefix (no query needed).</summary>
-    public bool Holds(string prefix)
-    {
-        var now = time.GetUtcNow();
-        return (_entries.TryGetValue(prefix, out var entry) && now < entry.FetchedAt + options.Value.CacheDuration)
-            || (_unknown.TryGetValue(prefix, out var at) && now < at + options.Value.CacheDuration);
-    }
+    /// <summary>
+    /// Whether this replica has read the key as stored and unrevoked, and the text hashes to it, fresh
+    /// or not: a prefix's hash never changes, so only a revocation elsewhere can make this stale.
+    /// </summary>
+    public bool IsKnown(string key, string prefix) =>
+        _entries.TryGetValue(prefix, out var entry) && entry.Credential is { Revoked: false } stored && ApiKeySecret.Matches(key, stored.Hash);
 
     /// <summary>The stored key with this prefix (null when none), from memory while fresh.</summary>
     public async ValueTask<ApiKeyCredential?> FindAsync(string prefix, CancellationToken cancellationToken)
@@ -91,6 +90,12 @@ public sealed partial class ApiKeyCache(
     /// <summary>As <see cref="VerifyAsync(string, CancellationToken)"/>, for a caller that already has the key's prefix.</summary>
     public async ValueTask<ApiKeyCredential?> VerifyAsync(string key, string prefix, CancellationToken cancellationToken)
     {
+        if (_entries.TryGetValue(prefix, out var known) && known.Credential is { } seen && (seen.Revoked || !ApiKeySecret.Matches(key, seen.Hash)))
+        {
+            // A prefix's hash never changes and a revocation is for good: no lookup can make this key valid.
+            return null;
+        }
+
         var stored = await FindAsync(prefix, cancellationToken).ConfigureAwait(false);
         return stored is { Revoked: false } && ApiKeySecret.Matches(key, stored.Hash) ? stored : null;
     }

@@ -46,7 +46,13 @@ public sealed class AuthOptions : IServiceSettings
         {
             // The value itself is a secret: never repeated in the message.
             throw new InvalidConfigurationException(
-                $"{BootstrapKeyKey} is not a KubeAgents key (ka_ + 8 characters a-z/2-7 + _ + 43 base64url characters); make one with: dotnet KubeAgents.Api.dll keys generate");
+                $"{BootstrapKeyKey} is not a KubeAgents key (ka_ + 8 characters a-z/2-7 + _ + 43 base64url characters); make one with: {ApiKeyBootstrap.KeysCommandLine} generate");
+        }
+
+        if (BootstrapAdminKey is not null && ApiKeySecret.DistinctSecretCharacters(BootstrapAdminKey) < ApiKeySecret.MinDistinctSecretCharacters)
+        {
+            throw new InvalidConfigurationException(
+                $"{BootstrapKeyKey} has too little entropy to be a secret (fewer than {ApiKeySecret.MinDistinctSecretCharacters} different characters in its last 43); make one with: {ApiKeyBootstrap.KeysCommandLine} generate");
         }
 
         MetricsPublic = configuration.GetSetting(MetricsPublicKey)?.ToUpperInvariant() switch

@@ -18,6 +18,7 @@ internal static partial class AuthSetup
         services.AddSettings<AuthOptions>(builder.Configuration);
         var settings = builder.Configuration.ReadSettings<AuthOptions>();
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<RejectedKeyLog>();
         // Authentication brings Data Protection, which would write a key ring to the home directory at
         // start-up (a read-only root in Kubernetes). Nothing here encrypts with it: keys are hashed, and
         // the dashboard's cookie carries the key itself.
@@ -86,6 +87,6 @@ internal static partial class AuthSetup
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "{Setting}=open: anyone who can reach {Addresses} can report for any agent and read everything; set {Setting}=keys (see README, API keys)")]
+        Message = "{Setting}=open: anyone who can reach {Addresses} can report for any agent and read everything; set {Setting}=keys (see docs/security.md)")]
     private static partial void LogOpen(ILogger logger, string setting, string addresses);
 }

@@ -1,26 +1,38 @@
 using KubeAgents.Api.Dashboard;
 using KubeAgents.Api.Errors;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace KubeAgents.Api.Authentication;
 
 /// <summary>
 /// A refused request answers in the contract's error shape: 401 <c>unauthorized</c> with
-/// <c>WWW-Authenticate: Bearer</c> (no key, or a key that is not valid), 403 <c>forbidden</c> naming
-/// the scope the key lacks.
+/// <c>WWW-Authenticate: Bearer</c> (no key) or <c>Bearer error="invalid_token"</c> (a key that is not
+/// valid), 403 <c>forbidden</c> naming the scope the key lacks. In open mode the only refusal is an
+/// admin endpoint's (<see cref="ScopeRequirementHandler"/>): 403 naming <c>AUTH_MODE=keys</c>, for
+/// every admin endpoint alike, whatever controller declares it.
 /// </summary>
-internal sealed class AuthorizationAnswers : IAuthorizationMiddlewareResultHandler
+internal sealed class AuthorizationAnswers(IOptions<AuthOptions> options) : IAuthorizationMiddlewareResultHandler
 {
     public const string MissingKeyMessage = "an API key is required: send Authorization: Bearer <key> or X-API-Key: <key>";
+
+    public const string OpenModeAdminMessage =
+        "administration needs AUTH_MODE=keys and a key with the 'admin' scope: in open mode nobody administers; see docs/security.md";
 
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        if (options.Value.Mode == AuthMode.Open && (authorizeResult.Challenged || authorizeResult.Forbidden))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsJsonAsync(new ErrorResponse(ErrorResponse.Forbidden, OpenModeAdminMessage)).ConfigureAwait(false);
+            return;
+        }
+
         if ((authorizeResult.Challenged || authorizeResult.Forbidden)
             && context.GetEndpoint()?.Metadata.GetMetadata<DashboardPagesAttribute>() is not null)
         {
@@ -33,11 +45,11 @@ internal sealed class AuthorizationAnswers : IAuthorizationMiddlewareResultHandl
 
         if (authorizeResult.Challenged)
         {
-            var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+            var invalid = InvalidKeyFeature.IsSetOn(context);
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.Headers[HeaderNames.WWWAuthenticate] = failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+            context.Response.Headers[HeaderNames.WWWAuthenticate] = invalid ? "Bearer error=\"invalid_token\"" : "Bearer";
             await context.Response.WriteAsJsonAsync(new ErrorResponse(ErrorResponse.Unauthorized,
-                failure is null ? MissingKeyMessage : ApiKeyAuthenticationHandler.InvalidKeyMessage)).ConfigureAwait(false);
+                invalid ? ApiKeyAuthenticationHandler.InvalidKeyMessage : MissingKeyMessage)).ConfigureAwait(false);
             return;
         }
 

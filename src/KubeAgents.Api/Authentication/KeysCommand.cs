@@ -13,7 +13,8 @@ using Microsoft.Extensions.Options;
 namespace KubeAgents.Api.Authentication;
 
 /// <summary>
-/// <c>dotnet KubeAgents.Api.dll keys ...</c>: key management against the configured store (the same
+/// <c>dotnet run --project src/KubeAgents.Api -- keys ...</c> from the repository root (in the image:
+/// <c>dotnet KubeAgents.Api.dll keys ...</c>): key management against the configured store (the same
 /// settings as the service: <c>DB_NAME</c>/<c>DB_*</c> or <c>DB_FILE</c>), with no server running.
 /// Output is for scripts: results on stdout (one key's text; or one tab-separated line per key),
 /// everything else on stderr. Exit codes: 0 done, 1 no such key, 2 usage or configuration.
@@ -23,7 +24,7 @@ internal static class KeysCommand
     public const string Verb = "keys";
 
     private const string Usage = """
-        usage: dotnet KubeAgents.Api.dll keys <command>
+        usage: dotnet run --project src/KubeAgents.Api -- keys <command>   (from the repository root; in the image: dotnet KubeAgents.Api.dll keys <command>)
           keys create --name <name> --scope <report|read|admin> [--scope ...]   prints the new key (shown once)
           keys list                                                        prefix, name, scopes, created_at, last_used_at, revoked_at (tab-separated; - when none)
           keys revoke <prefix>                                             revokes the key ka_<prefix>_...

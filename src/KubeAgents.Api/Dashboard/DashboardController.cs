@@ -1,4 +1,5 @@
 using KubeAgents.Api.Authentication;
+using KubeAgents.Api.RateLimiting;
 using KubeAgents.Api.Routing;
 using KubeAgents.Application.Agents.Queries.GetAgent;
 using KubeAgents.Application.Agents.Queries.ListAgents;
@@ -74,12 +75,18 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
     [HttpPost("/login")]
     [AllowAnonymous]
     [IgnoreAntiforgeryToken] // SameSite=Strict; the form sets only the caller's own cookie, and only after the key is checked.
-    public async Task<IActionResult> Login([FromForm] string? key, [FromForm] string? returnUrl, [FromServices] ApiKeyCache keys, CancellationToken cancellationToken)
+    public async Task<IActionResult> Login([FromForm] LoginForm form, [FromServices] ApiKeyCache keys, CancellationToken cancellationToken)
     {
-        var text = key?.Trim();
+        var (text, returnUrl) = (form.Key?.Trim(), form.ReturnUrl);
         if (string.IsNullOrEmpty(text))
         {
             return View(new LoginPage(SafeReturn(returnUrl), "Enter a key."));
+        }
+
+        if (!HttpContext.RequestServices.GetRequiredService<RequestRateLimiter>().AdmitsKey(HttpContext, text))
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return View(new LoginPage(SafeReturn(returnUrl), "Too many keys tried from this address: wait a minute."));
         }
 
         var stored = await keys.VerifyAsync(text, cancellationToken);

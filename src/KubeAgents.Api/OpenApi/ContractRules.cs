@@ -154,7 +154,7 @@ internal static class ContractRules
     private static void DescribeResponses(OpenApiDocument document)
     {
         var error = document.Components.Schemas["ErrorResponse"];
-        foreach (var (path, item) in document.Paths)
+        foreach (var item in document.Paths.Values)
         {
             foreach (var operation in item.Values)
             {
@@ -167,10 +167,8 @@ internal static class ContractRules
                     AddError(operation, StatusCodes.Status403Forbidden, error);
                 }
 
-                if (!path.StartsWith("/health", StringComparison.Ordinal))
-                {
-                    AddError(operation, StatusCodes.Status429TooManyRequests, error);
-                }
+                // The probes too: a probe that sends a key is counted like any request (one that sends none never is).
+                AddError(operation, StatusCodes.Status429TooManyRequests, error);
 
                 DescribeEach(operation);
             }
@@ -218,9 +216,9 @@ internal static class ContractRules
         "400" => "bad_request: a parameter or the body breaks a rule; the message names it. Nothing changed.",
         "201" => "Created.",
         "401" => "unauthorized (AUTH_MODE=keys): no API key, or one that is unknown, malformed or revoked.",
-        "403" => "forbidden (AUTH_MODE=keys): the key lacks this endpoint's scope; the message names it.",
+        "403" => "forbidden: the key lacks this endpoint's scope (AUTH_MODE=keys; the message names it), or an admin endpoint was called in AUTH_MODE=open, where nobody administers.",
         "404" => "not_found: no such agent, session or key (or, for /status, no status yet).",
-        "429" => "rate_limited: more than RATE_LIMIT_PER_MINUTE requests from this key (or client address) in a minute; retry after Retry-After seconds.",
+        "429" => "rate_limited: more than RATE_LIMIT_PER_MINUTE requests from this key (or client address) in a minute, or more than RATE_LIMIT_UNVERIFIED_KEYS_PER_MINUTE keys this replica has not verified from this address; retry after Retry-After seconds.",
         "413" => "payload_too_large: the body is over 128 KiB. Nothing changed.",
         "500" => "internal_error: an unexpected failure; the message holds nothing internal.",
         "503" => "unavailable: the database cannot be reached or the write queue is full. Nothing changed; retry after Retry-After seconds.",

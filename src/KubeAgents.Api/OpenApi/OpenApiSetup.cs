@@ -27,7 +27,7 @@ internal static class OpenApiSetup
                 "not_found and a method a path does not take is a 405 method_not_allowed. With AUTH_MODE=keys " +
                 "every endpoint but the health probes needs an API key (Authorization: Bearer <key> or X-API-Key) " +
                 "holding the endpoint's scope (report, read or admin): 401 unauthorized without a valid key, 403 " +
-                "forbidden without the scope. Requests are rate limited per key (per client address in open mode): " +
+                "forbidden without the scope. In open mode nobody administers: admin endpoints answer 403. Requests are rate limited per key (per client address in open mode): " +
                 "429 rate_limited with Retry-After.";
             settings.SchemaSettings.SchemaProcessors.Add(new ContractSchemaProcessor());
             settings.OperationProcessors.Add(new SecurityRules());

@@ -3,19 +3,23 @@ using System.Globalization;
 using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Errors;
 using KubeAgents.Api.Mcp;
+using KubeAgents.Domain.ApiKeys;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Api.RateLimiting;
 
 /// <summary>
-/// A fixed one-minute window per client: the authenticated key (its prefix), else the client's address.
-/// Past <see cref="RateLimitOptions.PerMinute"/> a request answers 429 <c>rate_limited</c> with
-/// <c>Retry-After</c>: the whole seconds until the client's window ends, which is when it may send
-/// again. Time comes from the injected <see cref="TimeProvider"/>, so the answer is testable exactly
-/// (see ADR-008 on why not <c>Microsoft.AspNetCore.RateLimiting</c>). The probes are never limited.
+/// A fixed one-minute window per client, counted before anything is looked up: a key this replica
+/// vouches for from memory (<see cref="ApiKeyCache.IsKnown"/>) is its own client; any other key sent
+/// (unknown, made-up, malformed, revoked, or not seen here yet) counts against its address's
+/// unverified budget, apart from valid keys; a request with no key counts against its address. Past
+/// the budget a request answers 429 <c>rate_limited</c> with <c>Retry-After</c>: the whole seconds
+/// until the client's window ends. Time comes from the injected <see cref="TimeProvider"/>, so the
+/// answer is testable exactly (see ADR-008 on why not <c>Microsoft.AspNetCore.RateLimiting</c>). A
+/// probe that sends no key is never limited; one that sends a key is counted like any request.
 /// </summary>
-internal sealed class RequestRateLimiter(IOptions<RateLimitOptions> options, TimeProvider time)
+internal sealed class RequestRateLimiter(IOptions<RateLimitOptions> options, IOptions<AuthOptions> auth, ApiKeyCache keys, TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -33,8 +37,32 @@ internal sealed class RequestRateLimiter(IOptions<RateLimitOptions> options, Tim
 
     public int Limit => options.Value.PerMinute;
 
+    /// <summary>Who the request counts against, and that client's budget; null when it is not limited.</summary>
+    public (string Client, int Limit)? ClientOf(HttpContext context)
+    {
+        if (auth.Value.Mode == AuthMode.Keys && ApiKeyAuthenticationHandler.ReadKey(context.Request) is { } key)
+        {
+            return ApiKeySecret.TryGetPrefix(key, out var prefix) && keys.IsKnown(key, prefix)
+                ? Budget("key:" + prefix, Limit)
+                : ("unverified:" + AddressOf(context), options.Value.UnverifiedLimit);
+        }
+
+        return context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal) ? null : Budget(AddressOf(context), Limit);
+    }
+
+    /// <summary>
+    /// For a key that arrives in a body (the dashboard's login form): counts it on its address's
+    /// unverified budget unless this replica already vouches for it. False when that budget is spent:
+    /// then nothing may be looked up for it.
+    /// </summary>
+    public bool AdmitsKey(HttpContext context, string key) =>
+        (ApiKeySecret.TryGetPrefix(key, out var prefix) && keys.IsKnown(key, prefix))
+        || TryAcquire("unverified:" + AddressOf(context), options.Value.UnverifiedLimit) is null;
+
+    private static (string, int)? Budget(string client, int limit) => limit == 0 ? null : (client, limit);
+
     /// <returns>null when the request may go on, else how long until it may.</returns>
-    public TimeSpan? TryAcquire(string client)
+    public TimeSpan? TryAcquire(string client, int limit)
     {
         var now = time.GetUtcNow().UtcTicks;
         var counter = CounterOf(client, now);
@@ -47,28 +75,13 @@ internal sealed class RequestRateLimiter(IOptions<RateLimitOptions> options, Tim
                 counter.Count = 0;
             }
 
-            if (counter.Count < Limit)
+            if (counter.Count < limit)
             {
                 counter.Count++;
                 return null;
             }
 
             return TimeSpan.FromTicks(counter.WindowStart + Window.Ticks - now);
-        }
-    }
-
-    /// <summary>Whether the client has used its whole window (nothing counted).</summary>
-    public bool IsExhausted(string client)
-    {
-        if (Limit == 0 || !_counters.TryGetValue(client, out var counter))
-        {
-            return false;
-        }
-
-        var now = time.GetUtcNow().UtcTicks;
-        lock (counter)
-        {
-            return now < counter.WindowStart + Window.Ticks && counter.Count >= Limit;
         }
     }
 
@@ -117,11 +130,6 @@ internal sealed class RequestRateLimiter(IOptions<RateLimitOptions> options, Tim
         }
     }
 
-    internal static string ClientOf(HttpContext context) =>
-        context.User.FindFirst(ApiScopes.KeyPrefixClaim)?.Value is { } prefix
-            ? "key:" + prefix
-            : AddressOf(context);
-
     /// <summary>The client's address; IPv6 by its /64, the block one host is usually given.</summary>
     internal static string AddressOf(HttpContext context)
     {
@@ -155,26 +163,20 @@ internal static class RateLimitSetup
         services.AddSingleton<RequestRateLimiter>();
     }
 
-    /// <summary>After authentication (the key is the client), before authorization.</summary>
+    /// <summary>Before authentication: a key is counted before anything is looked up for it.</summary>
     public static void UseKubeAgentsRateLimit(this WebApplication app)
     {
         var limiter = app.Services.GetRequiredService<RequestRateLimiter>();
         app.Use(async (context, next) =>
         {
-            if (limiter.Limit == 0 || context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
-            {
-                await next(context).ConfigureAwait(false);
-                return;
-            }
-
-            if (limiter.TryAcquire(RequestRateLimiter.ClientOf(context)) is not { } wait)
+            if (limiter.ClientOf(context) is not (string client, int limit) || limiter.TryAcquire(client, limit) is not { } wait)
             {
                 await next(context).ConfigureAwait(false);
                 return;
             }
 
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            var refusal = new ErrorResponse(ErrorResponse.RateLimited, $"more than {limiter.Limit} requests in a minute; retry after {seconds} s");
+            var refusal = new ErrorResponse(ErrorResponse.RateLimited, $"more than {limit} requests in a minute; retry after {seconds} s");
             if (await McpAnswers.TryRefuseAsync(context, refusal, seconds).ConfigureAwait(false))
             {
                 return; // an MCP call: answered in-protocol (a tool error naming the wait), so the client's session goes on

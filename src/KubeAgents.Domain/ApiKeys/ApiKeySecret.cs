@@ -53,6 +53,19 @@ public static class ApiKeySecret
         return true;
     }
 
+    /// <summary>
+    /// A key typed by hand (<c>ka_aaaaaaaa_AAAA...</c>) is well-formed but guessable. 43 random base64url
+    /// characters hold about 31 different ones; fewer than 20 happens to one generated key in 50 million.
+    /// </summary>
+    public const int MinDistinctSecretCharacters = 20;
+
+    /// <summary>How many different characters the secret part (after the prefix) of a well-formed key holds.</summary>
+    public static int DistinctSecretCharacters(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Length == KeyLength ? key[(4 + PrefixLength)..].Distinct().Count() : 0;
+    }
+
     public static bool IsPrefix(string? text) =>
         text is { Length: PrefixLength } && !text.AsSpan().ContainsAnyExcept(PrefixAlphabet);
 

@@ -29,10 +29,16 @@ public class ScopePolicyTests
     [Theory]
     [InlineData(ApiScopes.Report)]
     [InlineData(ApiScopes.Read)]
-    [InlineData(ApiScopes.Admin)]
     [InlineData(null)]
-    public async Task Open_mode_meets_every_policy_without_a_key(string? policy) =>
+    public async Task Open_mode_meets_every_policy_but_admin_without_a_key(string? policy) =>
         (await AllowedAsync("open", Anonymous, policy)).Should().BeTrue();
+
+    [Fact]
+    public async Task Open_mode_never_meets_the_admin_policy_not_even_with_an_admin_claim()
+    {
+        (await AllowedAsync("open", Anonymous, ApiScopes.Admin)).Should().BeFalse("open mode administers nothing");
+        (await AllowedAsync("open", KeyWith("admin"), ApiScopes.Admin)).Should().BeFalse();
+    }
 
     [Fact]
     public async Task Keys_mode_needs_the_policys_scope()

@@ -43,6 +43,19 @@ public class AuthOptionsTests
         act.Should().Throw<InvalidConfigurationException>().WithMessage($"{key}*").Which.Message.Should().NotContain(value == "password123" ? value : "\u0000");
     }
 
+    [Theory]
+    [InlineData("ka_aaaaaaaa_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("ka_abcdefgh_abababababababababababababababababababababa")]
+    [InlineData("ka_abcdefgh_0123456789012345678901234567890123456789012")]
+    public void A_well_formed_bootstrap_key_with_too_little_entropy_is_refused_pointing_to_a_command_that_runs(string weak)
+    {
+        var act = () => Settings(("BOOTSTRAP_ADMIN_KEY", weak)).ReadSettings<AuthOptions>();
+
+        act.Should().Throw<InvalidConfigurationException>()
+            .WithMessage("BOOTSTRAP_ADMIN_KEY has too little entropy*dotnet run --project src/KubeAgents.Api -- keys generate*")
+            .Which.Message.Should().NotContain(weak);
+    }
+
     [Fact]
     public void A_generated_key_is_a_valid_bootstrap_key() =>
         Settings(("BOOTSTRAP_ADMIN_KEY", ApiKeySecret.Generate())).ReadSettings<AuthOptions>().BootstrapAdminKey.Should().NotBeNull();
