@@ -14,6 +14,7 @@ public class ProcessTests
     [InlineData("PORT", "70000")]
     [InlineData("CORS_ALLOWED_ORIGINS", "not an origin")]
     [InlineData("SESSION_SWEEP_INTERVAL_SECONDS", "0")]
+    [InlineData("DB_STARTUP_TIMEOUT", "5")]
     [InlineData("DB_PORT", "five")]
     [InlineData("DB_CONN_MAX_LIFETIME", "5 minutes")]
     [InlineData("DB_SSLMODE", "maybe")]
@@ -36,7 +37,70 @@ public class ProcessTests
         (await service.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue(service.Output);
 
         service.ExitCode.Should().Be(2);
-        service.Output.Should().Contain($"Invalid configuration: {key}");
+        // One line, no stack trace: the line is all an operator needs.
+        service.Output.Trim().Split('\n').Should().ContainSingle(service.Output)
+            .Which.Should().StartWith($"Invalid configuration: {key}");
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_prints_usage_and_exits_without_starting_the_server(string flag)
+    {
+        var result = await ServiceProcess.RunCommandAsync(new Dictionary<string, string?>(), flag);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Output.Should().Contain("usage:").And.Contain("keys <command>").And.Contain("PORT=").And.Contain("docs/configuration.md");
+        (result.Output + result.Errors).Should().NotContain("Now listening").And.NotContain("Store:");
+    }
+
+    [Fact]
+    public async Task Port_in_use_stops_start_up_in_one_line_naming_PORT()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.IPv6Any, 0);
+        taken.Server.DualMode = true;
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>(), port);
+
+        (await service.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(service.Output);
+        service.ExitCode.Should().Be(1);
+        service.Output.Should().Contain($"KubeAgents stopped: port {port} is already in use by another process; set PORT to a free port")
+            .And.NotContain("   at ", "no stack trace")
+            .And.NotContain("Exception");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Start_names_the_store_and_access_mode_first_then_the_urls(bool onFile)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"kubeagents-banner-{Guid.NewGuid():N}.db");
+        var environment = onFile
+            ? new Dictionary<string, string?> { ["DB_FILE"] = file, ["AUTH_MODE"] = "keys" }
+            : new Dictionary<string, string?>();
+        try
+        {
+            await using var service = ServiceProcess.Start(environment);
+            await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+            await Eventually.TrueAsync(() => service.Output.Contains("Dashboard:", StringComparison.Ordinal), "the line with the URLs");
+
+            var messages = service.Output.Split('\n').Where(l => !l.StartsWith("info:", StringComparison.Ordinal) && !l.StartsWith("warn:", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+            messages[0].Should().Be(onFile
+                ? $"Store: embedded SQLite file {file} (DB_FILE)"
+                : "Store: embedded SQLite in memory (data lives and dies with the process; DB_FILE or DB_NAME keeps it)", service.Output);
+            messages[1].Should().StartWith(onFile ? "Access: keys" : "Access: open", service.Output);
+            var root = $"http://localhost:{service.Port}";
+            service.Output.Should().Contain($"Dashboard: {root}/  API: {root}/api/agents  Docs: {root}/swagger");
+        }
+        finally
+        {
+            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(path);
+            }
+        }
     }
 
     [Fact]
