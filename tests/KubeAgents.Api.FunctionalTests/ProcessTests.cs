@@ -50,7 +50,7 @@ public class ProcessTests
         var result = await ServiceProcess.RunCommandAsync(new Dictionary<string, string?>(), flag);
 
         result.ExitCode.Should().Be(0, result.ToString());
-        result.Output.Should().Contain("usage:").And.Contain("keys <command>").And.Contain("PORT=").And.Contain("docs/configuration.md");
+        result.Output.Should().Contain("usage").And.Contain("keys <command>").And.Contain("PORT=").And.Contain("docs/configuration.md");
         (result.Output + result.Errors).Should().NotContain("Now listening").And.NotContain("Store:");
     }
 

@@ -8,11 +8,10 @@ internal static class Usage
     public const string Text = """
         KubeAgents: a status hub for AI agents (REST API, dashboard, MCP endpoint, live events).
 
-        usage:
-          dotnet run --project src/KubeAgents.Api [-- --urls http://localhost:9090]
-          dotnet KubeAgents.Api.dll                  start the service (port 8080, or PORT)
-          dotnet KubeAgents.Api.dll keys <command>   manage API keys without a server: keys create|list|revoke|generate
-          dotnet KubeAgents.Api.dll --help           this text
+        usage (from the repository root; in a published folder, `dotnet KubeAgents.Api.dll` instead of `dotnet run --project src/KubeAgents.Api --`):
+          dotnet run --project src/KubeAgents.Api                          start the service (port 8080, or PORT)
+          dotnet run --project src/KubeAgents.Api -- keys <command>        manage API keys without a server: keys create|list|revoke|generate
+          dotnet run --project src/KubeAgents.Api -- --help                this text
 
         Settings are environment variables (or any ASP.NET configuration source), for example:
           PORT=9090                 listen on another port (default 8080)
