@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace KubeAgents.UnitTests.Build;
 
-/// <summary>The README's MCP client configurations and hook settings are valid JSON in each client's documented shape.</summary>
+/// <summary>The MCP client configurations (docs/mcp.md) and hook settings are valid JSON in each client's documented shape.</summary>
 public partial class ReadmeMcpSnippetTests
 {
     private static readonly string Section = ReadSection();
@@ -52,13 +52,8 @@ public partial class ReadmeMcpSnippetTests
         JsonBlock().Matches(Section).Select(m => JsonDocument.Parse(m.Groups[1].Value).RootElement)
             .Single(e => e.TryGetProperty(topLevelMember, out _));
 
-    private static string ReadSection()
-    {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        var start = readme.IndexOf("## MCP", StringComparison.Ordinal);
-        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        return readme[start..end];
-    }
+    /// <summary>docs/mcp.md, where the README's MCP section moved (issue 23: the README is a front page).</summary>
+    private static string ReadSection() => File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "mcp.md"));
 
     [GeneratedRegex("```json\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex JsonBlock();
