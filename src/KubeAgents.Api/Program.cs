@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 if (Usage.IsRequested(args))
 {
-    await Console.Out.WriteAsync(Usage.Text);
+    await Console.Out.WriteLineAsync(Usage.Text);
     return 0;
 }
 
