@@ -82,7 +82,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(MinimumStartUpWait);
         await process.WaitForExitAsync(timeout.Token);
         return new CommandResult(process.ExitCode, await stdout, await stderr);
     }
