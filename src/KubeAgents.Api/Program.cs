@@ -1,7 +1,13 @@
 using KubeAgents.Api;
 using KubeAgents.Api.Authentication;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Api.Startup;
 using Microsoft.Extensions.Options;
+
+if (Usage.IsRequested(args))
+{
+    await Console.Out.WriteLineAsync(Usage.Text);
+    return 0;
+}
 
 if (args is [KeysCommand.Verb, .. var keyArgs])
 {
@@ -11,13 +17,14 @@ if (args is [KeysCommand.Verb, .. var keyArgs])
 // The content root is the application's directory, not the working directory: the shipped
 // appsettings.json (log levels included) applies however the service is started.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var classify = StartupFailure.Classifier(builder.Configuration);
 try
 {
     builder.AddApiServices();
 }
-catch (InvalidConfigurationException ex)
+catch (Exception ex) when (classify(ex) is { } failure)
 {
-    return await RefuseAsync(ex);
+    return await RefuseAsync(failure);
 }
 
 var app = builder.Build();
@@ -25,13 +32,15 @@ app.UseApi();
 
 try
 {
+    // Every setting is checked before anything starts (the host would check them too, with a trace).
+    app.Services.GetService<IStartupValidator>()?.Validate();
+    StartupBanner.Log(app);
     await app.RunAsync();
     return 0;
 }
-catch (Exception ex) when (ex is InvalidConfigurationException or OptionsValidationException)
+catch (Exception ex) when (classify(ex) is { } failure)
 {
-    // Settings read when the host starts (ValidateOnStart) fail here, before anything listens.
-    return await RefuseAsync(ex);
+    return await RefuseAsync(failure);
 }
 catch (Exception ex) when (ex is not HostAbortedException)
 {
@@ -39,8 +48,8 @@ catch (Exception ex) when (ex is not HostAbortedException)
     return 1;
 }
 
-static async Task<int> RefuseAsync(Exception invalid)
+static async Task<int> RefuseAsync(StartupFailure failure)
 {
-    await Console.Error.WriteLineAsync($"Invalid configuration: {invalid.Message}");
-    return 2;
+    await Console.Error.WriteLineAsync(failure.Line);
+    return failure.ExitCode;
 }

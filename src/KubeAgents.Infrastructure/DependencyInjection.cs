@@ -34,6 +34,11 @@ public static class DependencyInjection
         services.AddMetrics();
         services.AddSingleton<KubeAgentsMetrics>();
 
+        // First of the hosted services (they start one after the other): nothing that talks to the store,
+        // such as PostgreSQL's LISTEN connection, starts before the schema (and the database) exist.
+        services.AddSettings<DatabaseStartupOptions>(configuration);
+        services.AddHostedService<DatabaseInitializer>();
+
         var sqliteFile = DatabaseSettings.GetSqliteFile(configuration);
         if (DatabaseSettings.GetPostgresConnectionString(configuration) is { } connectionString)
         {
@@ -46,8 +51,6 @@ public static class DependencyInjection
 
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
         services.AddSingleton<IStoreFailureClassifier, DatabaseFailureClassifier>();
-        services.AddSettings<DatabaseStartupOptions>(configuration);
-        services.AddHostedService<DatabaseInitializer>();
         // Readiness (/health/ready): a probe waits a few seconds at most, whatever the connection timeout.
         services.AddHealthChecks().AddCheck<StoreReadinessCheck>(StoreReadinessCheck.Name, timeout: TimeSpan.FromSeconds(3));
 

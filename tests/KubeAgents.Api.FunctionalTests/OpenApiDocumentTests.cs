@@ -56,6 +56,38 @@ public class OpenApiDocumentTests
         (await response.Content.ReadAsStringAsync()).Should().Contain("swagger-ui");
     }
 
+    [Fact]
+    public async Task Swagger_ui_tries_requests_on_the_host_that_served_it()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
+        var client = api.CreateClient();
+
+        var page = await client.GetStringAsync("/swagger/index.html");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/swagger/v1/try-it-out.json");
+        request.Headers.Host = "kubeagents.example.com:8443";
+        using var response = await client.SendAsync(request);
+        var forTheUi = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        var forGenerators = JsonNode.Parse(await client.GetStringAsync("/swagger/v1/swagger.json"))!.AsObject();
+
+        page.Should().Contain("/swagger/v1/try-it-out.json", "Swagger UI loads the document without a servers entry");
+        // No servers entry: OpenAPI resolves requests against the document's own location, the host the browser used.
+        (forTheUi["servers"] is null || forTheUi["servers"]!.AsArray().Count == 0).Should().BeTrue(forTheUi["servers"]?.ToJsonString());
+        forTheUi.Remove("servers");
+        forGenerators.Remove("servers");
+        Normalize(forTheUi.ToJsonString()).Should().Be(Normalize(forGenerators.ToJsonString()), "it is the same API");
+    }
+
+    [Fact]
+    public async Task Description_keeps_angle_brackets_in_code_spans_so_swagger_ui_shows_them()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
+        var description = JsonNode.Parse(await api.CreateClient().GetStringAsync("/swagger/v1/swagger.json"))!["info"]!["description"]!.GetValue<string>();
+
+        description.Should().Contain("`{\"error\":\"<code>\",\"message\":\"<what is wrong>\"}`").And.Contain("`Authorization: Bearer <key>`");
+        var outsideCodeSpans = System.Text.RegularExpressions.Regex.Replace(description, "`[^`]*`", string.Empty);
+        outsideCodeSpans.Should().NotContainAny("<", ">", "&");
+    }
+
     private static string Normalize(string json) =>
         JsonNode.Parse(json)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 

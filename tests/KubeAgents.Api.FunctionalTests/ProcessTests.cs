@@ -9,11 +9,18 @@ namespace KubeAgents.Api.FunctionalTests;
 /// <summary>The service as a process: start-up refuses bad settings by name, and SIGTERM ends it promptly.</summary>
 public class ProcessTests
 {
+    /// <summary>
+    /// How long a process may take to start or to refuse to: about 2 s on a quiet 2-core machine, far
+    /// more beside other builds. A wait, not a performance bound: only a failing test waits it out.
+    /// </summary>
+    private static readonly TimeSpan StartUp = TimeSpan.FromMinutes(2);
+
     [Theory]
     [InlineData("PORT", "abc")]
     [InlineData("PORT", "70000")]
     [InlineData("CORS_ALLOWED_ORIGINS", "not an origin")]
     [InlineData("SESSION_SWEEP_INTERVAL_SECONDS", "0")]
+    [InlineData("DB_STARTUP_TIMEOUT", "5")]
     [InlineData("DB_PORT", "five")]
     [InlineData("DB_CONN_MAX_LIFETIME", "5 minutes")]
     [InlineData("DB_SSLMODE", "maybe")]
@@ -33,10 +40,73 @@ public class ProcessTests
         // The test's PORT, when given, replaces the free port Start() picks.
         await using var service = ServiceProcess.Start(environment);
 
-        (await service.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue(service.Output);
+        (await service.WaitForExitAsync(StartUp)).Should().BeTrue(service.Output);
 
         service.ExitCode.Should().Be(2);
-        service.Output.Should().Contain($"Invalid configuration: {key}");
+        // One line, no stack trace: the line is all an operator needs.
+        service.Output.Trim().Split('\n').Should().ContainSingle(service.Output)
+            .Which.Should().StartWith($"Invalid configuration: {key}");
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_prints_usage_and_exits_without_starting_the_server(string flag)
+    {
+        var result = await ServiceProcess.RunCommandAsync(new Dictionary<string, string?>(), flag);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Output.Should().Contain("usage").And.Contain("keys <command>").And.Contain("PORT=").And.Contain("docs/configuration.md");
+        (result.Output + result.Errors).Should().NotContain("Now listening").And.NotContain("Store:");
+    }
+
+    [Fact]
+    public async Task Port_in_use_stops_start_up_in_one_line_naming_PORT()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.IPv6Any, 0);
+        taken.Server.DualMode = true;
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>(), port);
+
+        (await service.WaitForExitAsync(StartUp)).Should().BeTrue(service.Output);
+        service.ExitCode.Should().Be(1);
+        service.Output.Should().Contain($"KubeAgents stopped: port {port} is already in use by another process; set PORT to a free port")
+            .And.NotContain("   at ", "no stack trace")
+            .And.NotContain("Exception");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Start_names_the_store_and_access_mode_first_then_the_urls(bool onFile)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"kubeagents-banner-{Guid.NewGuid():N}.db");
+        var environment = onFile
+            ? new Dictionary<string, string?> { ["DB_FILE"] = file, ["AUTH_MODE"] = "keys" }
+            : new Dictionary<string, string?>();
+        try
+        {
+            await using var service = ServiceProcess.Start(environment);
+            await service.WaitUntilHealthyAsync(StartUp);
+            await Eventually.TrueAsync(() => service.Output.Contains("Dashboard:", StringComparison.Ordinal), "the line with the URLs");
+
+            var messages = service.Output.Split('\n').Where(l => !l.StartsWith("info:", StringComparison.Ordinal) && !l.StartsWith("warn:", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+            messages[0].Should().Be(onFile
+                ? $"Store: embedded SQLite file {file} (DB_FILE)"
+                : "Store: embedded SQLite in memory (data lives and dies with the process; DB_FILE or DB_NAME keeps it)", service.Output);
+            messages[1].Should().StartWith(onFile ? "Access: keys" : "Access: open", service.Output);
+            var root = $"http://localhost:{service.Port}";
+            service.Output.Should().Contain($"Dashboard: {root}/  API: {root}/api/agents  Docs: {root}/swagger");
+        }
+        finally
+        {
+            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(path);
+            }
+        }
     }
 
     [Fact]
@@ -48,7 +118,7 @@ public class ProcessTests
             ["DB_NAME"] = "kubeagents",
         });
 
-        (await service.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue(service.Output);
+        (await service.WaitForExitAsync(StartUp)).Should().BeTrue(service.Output);
 
         service.ExitCode.Should().Be(2);
         service.Output.Should().Contain("Invalid configuration: DB_FILE and DB_NAME");
@@ -63,7 +133,7 @@ public class ProcessTests
         try
         {
             await using var service = ServiceProcess.Start(new Dictionary<string, string?>(), workingDirectory: elsewhere.FullName);
-            await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+            await service.WaitUntilHealthyAsync(StartUp);
             using var client = service.CreateClient();
 
             using var response = await client.PostAsJsonAsync("/webhook/status", new
@@ -88,7 +158,7 @@ public class ProcessTests
     public async Task Sigterm_shuts_down_within_a_few_seconds()
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string?>());
-        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        await service.WaitUntilHealthyAsync(StartUp);
 
         var stopwatch = Stopwatch.StartNew();
         service.Terminate();
@@ -104,7 +174,7 @@ public class ProcessTests
     public async Task Sigterm_fails_readiness_while_still_serving_then_exits_after_the_drain()
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["SHUTDOWN_DRAIN_SECONDS"] = "2" });
-        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        await service.WaitUntilHealthyAsync(StartUp);
         using var client = service.CreateClient();
         (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
 
@@ -130,7 +200,7 @@ public class ProcessTests
     public async Task Sigterm_ends_open_event_streams_after_the_retry_hint_and_exits_within_the_timeout()
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["SHUTDOWN_DRAIN_SECONDS"] = "1" });
-        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        await service.WaitUntilHealthyAsync(StartUp);
         using var http = service.CreateClient();
         http.Timeout = Timeout.InfiniteTimeSpan;
         await using var stream = await EventStreamClient.ConnectAsync(http);
@@ -160,7 +230,7 @@ public class ProcessTests
             // Request lines carry the request's scope, trace id included.
             ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
         });
-        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        await service.WaitUntilHealthyAsync(StartUp);
         using var client = service.CreateClient();
         using (var response = await client.PostAsJsonAsync("/webhook/status", new { agent_id = "json-logs", session_topic = "t", status = "running", timestamp = "2026-11-27T10:00:00Z" }))
         {
@@ -189,7 +259,7 @@ public class ProcessTests
     public async Task Default_log_format_stays_human_readable()
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string?>());
-        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        await service.WaitUntilHealthyAsync(StartUp);
 
         service.Output.Should().Contain("info: Microsoft.Hosting.Lifetime").And.NotContain("\"LogLevel\"");
     }

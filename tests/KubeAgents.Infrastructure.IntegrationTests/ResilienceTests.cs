@@ -80,33 +80,55 @@ public class ResilienceTests
             ["DB_PORT"] = ServiceProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DB_NAME"] = "nowhere",
             ["DB_USER"] = "postgres",
-            ["DB_STARTUP_TIMEOUT"] = "3s",
+            // Long enough for the first attempt to fail by itself on a loaded machine, not be cut by the deadline.
+            ["DB_STARTUP_TIMEOUT"] = "8s",
         });
 
         (await service.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(service.Output);
 
         service.ExitCode.Should().NotBe(0);
         service.Output.Should().Contain("Waiting for PostgreSQL (attempt 1");
-        service.Output.Should().Contain("PostgreSQL was not reachable within 3s (DB_STARTUP_TIMEOUT)");
+        service.Output.Should().Contain("PostgreSQL was not reachable within 8s (DB_STARTUP_TIMEOUT)");
     }
 
     [Fact]
-    public async Task Start_up_waiting_lines_name_the_cause()
+    public async Task Start_up_against_an_unreachable_database_says_so_once_per_attempt_and_ends_in_one_line()
     {
+        var port = ServiceProcess.FreePort();
         await using var service = ServiceProcess.Start(new Dictionary<string, string?>
         {
             ["DB_HOST"] = "127.0.0.1",
-            ["DB_PORT"] = ServiceProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DB_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DB_NAME"] = "nowhere",
-            ["DB_STARTUP_TIMEOUT"] = "3s",
+            // Long enough for a first attempt on a loaded machine (the process's own start, EF's model) to fail by itself.
+            ["DB_STARTUP_TIMEOUT"] = "8s",
         });
 
         (await service.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(service.Output);
 
-        var waiting = service.Output.Split('\n').Where(l => l.Contains("Waiting for PostgreSQL", StringComparison.Ordinal)).ToList();
+        service.ExitCode.Should().Be(1);
+        var lines = service.Output.Split('\n');
+        lines.Should().Contain(l => l.Trim() == $"Store: PostgreSQL 127.0.0.1:{port}/nowhere", service.Output);
+        var waiting = lines.Where(l => l.Contains("Waiting for PostgreSQL", StringComparison.Ordinal)).ToList();
         waiting.Should().NotBeEmpty(service.Output);
         waiting.Should().AllSatisfy(line => line.Should().Contain("Connection refused").And.NotContain("likely due to a transient failure"));
-        service.Output.Should().Contain("giving up: Failed to connect to 127.0.0.1");
+        waiting.Select(l => l[(l.IndexOf("(attempt ", StringComparison.Ordinal) + 9)..].Split(':')[0]).Should().OnlyHaveUniqueItems("one line per attempt");
+        lines.Where(l => l.StartsWith("KubeAgents stopped:", StringComparison.Ordinal)).Should().ContainSingle(service.Output)
+            .Which.Should().Contain("PostgreSQL was not reachable within 8s (DB_STARTUP_TIMEOUT); giving up: Failed to connect to 127.0.0.1");
+        service.Output.Should().NotContain("   at ", "no stack trace").And.NotContain("Exception").And.NotContain("Listening for other replicas");
+    }
+
+    [SkippableFact]
+    public async Task First_start_creates_the_database_before_the_event_listener_connects()
+    {
+        var server = await PostgresServer.GetOrSkipAsync();
+        var connection = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Database = $"fresh_{Guid.NewGuid():N}" };
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["ConnectionStrings__KubeAgents"] = connection.ConnectionString });
+
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+
+        // The LISTEN connection starts after the migrations: it never finds the database missing (3D000).
+        service.Output.Should().NotContain("3D000").And.NotContain("Listening for other replicas' events failed");
     }
 
     [Fact]
@@ -125,11 +147,10 @@ public class ResilienceTests
             }
         });
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        // Npgsql's own connect timeout is set far beyond the bound below: only DB_STARTUP_TIMEOUT can end the wait in time.
         await using var service = ServiceProcess.Start(new Dictionary<string, string?>
         {
-            ["DB_HOST"] = "127.0.0.1",
-            ["DB_PORT"] = ((IPEndPoint)silent.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["DB_NAME"] = "silent",
+            ["ConnectionStrings__KubeAgents"] = $"Host=127.0.0.1;Port={((IPEndPoint)silent.LocalEndpoint).Port};Database=silent;Timeout=300",
             ["DB_STARTUP_TIMEOUT"] = "5s",
         });
 
@@ -142,8 +163,9 @@ public class ResilienceTests
         exited.Should().BeTrue(service.Output);
         service.ExitCode.Should().NotBe(0);
         service.Output.Should().Contain("PostgreSQL was not reachable within 5s (DB_STARTUP_TIMEOUT)");
-        // 5 s, about 1 s over it, and the process's own start (a couple of seconds on a busy 2-core machine).
-        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(9), service.Output);
+        // Quiet: 5 s, plus the process's start (about 1.5 s). The bound is 3x that, and still far below
+        // the 300 s one connect attempt would wait if the deadline did not cut it.
+        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20), service.Output);
     }
 
     [SkippableFact]

@@ -82,7 +82,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(MinimumStartUpWait);
         await process.WaitForExitAsync(timeout.Token);
         return new CommandResult(process.ExitCode, await stdout, await stderr);
     }
@@ -90,10 +90,17 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>A client whose exchanges are checked against the committed OpenAPI document.</summary>
     public HttpClient CreateClient() => new(new ContractValidatingHandler { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(10) };
 
-    /// <summary>Waits until /health answers; fails with the process output if it exits or never answers.</summary>
+    /// <summary>
+    /// The least a start is waited for, whatever the caller asks: about 2 s on a quiet 2-core machine,
+    /// over a minute beside other builds. A wait, not a performance bound: only a failing test waits it out.
+    /// </summary>
+    public static readonly TimeSpan MinimumStartUpWait = TimeSpan.FromMinutes(2);
+
+    /// <summary>Waits until /health answers; fails with the process output if it exits or never answers (within <see cref="MinimumStartUpWait"/> at least).</summary>
     public async Task WaitUntilHealthyAsync(TimeSpan timeout)
     {
         using var client = CreateClient();
+        timeout = timeout < MinimumStartUpWait ? MinimumStartUpWait : timeout;
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {

@@ -12,6 +12,8 @@ internal sealed class LogOptions : IServiceSettings
 {
     public const string FormatKey = "LOG_FORMAT";
 
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     public bool Json { get; set; }
 
     public void Read(IConfiguration configuration) => Json = configuration.GetSetting(FormatKey)?.ToUpperInvariant() switch
@@ -25,6 +27,10 @@ internal sealed class LogOptions : IServiceSettings
     public static void Configure(WebApplicationBuilder builder)
     {
         builder.Services.AddSettings<LogOptions>(builder.Configuration);
+        // The host logs a failed start (event 11, with its stack trace) before Program sees it; Program
+        // writes one line for the failures an operator can fix and keeps the trace of any other. A
+        // failing background service still shows: the host logs it again as Critical, exception included.
+        builder.Logging.AddFilter(HostCategory, LogLevel.Critical);
         if (!builder.Configuration.ReadSettings<LogOptions>().Json)
         {
             return;

@@ -13,22 +13,30 @@ internal static class OpenApiSetup
     /// <summary>Where the service listens by default (<c>PORT</c> 8080); clients set their own base URL.</summary>
     public const string DefaultServerUrl = "http://localhost:8080";
 
+    /// <summary>The document Swagger UI loads: the same API, with no servers entry (see <see cref="UseKubeAgentsOpenApi"/>).</summary>
+    public const string TryItOutPath = "/swagger/{documentName}/try-it-out.json";
+
+    /// <summary>
+    /// CommonMark, as OpenAPI and Swagger UI read it: anything with angle brackets (<c>&lt;code&gt;</c>,
+    /// <c>&lt;key&gt;</c>) sits in a code span, or Swagger UI takes it for an HTML tag and drops it.
+    /// </summary>
+    public const string Description = """
+        Status hub for AI agents: agents report task status to a webhook; the API answers queries about agents, sessions and their history.
+
+        JSON is snake_case; times are RFC 3339, written in UTC. Members without a value are left out of responses, never written as null. Lists are paged: `limit` and `cursor` (`next_cursor` in the answer), and a session's history with `history_limit` and `history_cursor`.
+
+        Every error has the body `{"error":"<code>","message":"<what is wrong>"}`: an unknown path is a 404 `not_found` and a method a path does not take is a 405 `method_not_allowed`.
+
+        With `AUTH_MODE=keys` every endpoint but the health probes needs an API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`) holding the endpoint's scope (`report`, `read` or `admin`): 401 `unauthorized` without a valid key, 403 `forbidden` without the scope. In open mode nobody administers: admin endpoints answer 403 `forbidden`. Requests are rate limited per key (per client address in open mode): 429 `rate_limited` with `Retry-After`.
+        """;
+
     public static IServiceCollection AddKubeAgentsOpenApi(this IServiceCollection services) =>
         services.AddOpenApiDocument(settings =>
         {
             settings.DocumentName = DocumentName;
             settings.Title = "KubeAgents";
             settings.Version = "1.0";
-            settings.Description =
-                "Status hub for AI agents: agents report task status to a webhook; the API answers " +
-                "queries about agents, sessions and their history. JSON is snake_case; times are RFC 3339, " +
-                "written in UTC. Members without a value are left out of responses, never written as null. " +
-                "Every error has the body {\"error\":\"<code>\",\"message\":\"...\"}: an unknown path is a 404 " +
-                "not_found and a method a path does not take is a 405 method_not_allowed. With AUTH_MODE=keys " +
-                "every endpoint but the health probes needs an API key (Authorization: Bearer <key> or X-API-Key) " +
-                "holding the endpoint's scope (report, read or admin): 401 unauthorized without a valid key, 403 " +
-                "forbidden without the scope. In open mode nobody administers: admin endpoints answer 403. Requests are rate limited per key (per client address in open mode): " +
-                "429 rate_limited with Retry-After.";
+            settings.Description = Description;
             settings.SchemaSettings.SchemaProcessors.Add(new ContractSchemaProcessor());
             settings.OperationProcessors.Add(new SecurityRules());
             settings.DocumentProcessors.Add(new EventStreamDocumentation());
@@ -51,11 +59,21 @@ internal static class OpenApiSetup
         });
     }
 
+    /// <summary>
+    /// Two views of one document. <c>/swagger/v1/swagger.json</c> (the committed one, for generators) names
+    /// the default local server, whatever host serves it. Swagger UI loads <see cref="TryItOutPath"/>, which
+    /// names no server: OpenAPI then means the document's own location, so "Try it out" sends to the host
+    /// (and scheme, behind any proxy) the browser used to open the page.
+    /// </summary>
     public static WebApplication UseKubeAgentsOpenApi(this WebApplication app)
     {
-        // The same document whatever host serves it: not a servers entry taken from the request.
         app.UseOpenApi(settings => settings.PostProcess = (document, _) => SetServers(document));
-        app.UseSwaggerUi();
+        app.UseOpenApi(settings =>
+        {
+            settings.Path = TryItOutPath;
+            settings.PostProcess = (document, _) => document.Servers.Clear();
+        });
+        app.UseSwaggerUi(settings => settings.DocumentPath = TryItOutPath);
         return app;
     }
 }

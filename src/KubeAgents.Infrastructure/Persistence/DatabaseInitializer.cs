@@ -45,7 +45,7 @@ internal sealed partial class DatabaseInitializer(
                     var elapsed = Stopwatch.GetElapsedTime(started);
                     if (deadline.IsCancellationRequested || elapsed >= options.StartupTimeout)
                     {
-                        throw new InvalidOperationException(
+                        throw new StoreUnavailableException(
                             $"{migrator.StoreName} was not reachable within {options.StartupTimeout.TotalSeconds:0}s ({DatabaseStartupOptions.StartupTimeoutKey}); giving up: {DatabaseFailures.Describe(lastFailure)}", lastFailure);
                     }
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace KubeAgents.UnitTests.Build;
 
-/// <summary>docs/mcp.md's client configurations, hook settings and examples are valid JSON, the configurations in each client's documented shape.</summary>
+/// <summary>The MCP client configurations (docs/mcp.md) and hook settings are valid JSON in each client's documented shape.</summary>
 public partial class ReadmeMcpSnippetTests
 {
     private static readonly string Section = ReadSection();
@@ -52,11 +52,8 @@ public partial class ReadmeMcpSnippetTests
         JsonBlock().Matches(Section).Select(m => JsonDocument.Parse(m.Groups[1].Value).RootElement)
             .Single(e => e.TryGetProperty(topLevelMember, out _));
 
-    private static string ReadSection()
-    {
-        // The README's MCP section moved to docs/mcp.md (the README is a front page that links it).
-        return File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "mcp.md"));
-    }
+    /// <summary>docs/mcp.md, where the README's MCP section moved (issue 23: the README is a front page).</summary>
+    private static string ReadSection() => File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "mcp.md"));
 
     [GeneratedRegex("```json\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex JsonBlock();
