@@ -30,6 +30,7 @@ internal sealed partial class EventFeed(
     TimeProvider time,
     IOptions<EventStreamOptions> options,
     KubeAgentsMetrics metrics,
+    IStoreFailureClassifier storeFailures,
     ILogger<EventFeed> logger) : BackgroundService, IEventStream
 {
     /// <summary>Marks the feed's own statements in the SQL (logs, pg_stat_statements, tests that count a request's statements).</summary>
@@ -110,7 +111,7 @@ internal sealed partial class EventFeed(
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // The store is down, or a read failed: subscribers wait; the next wake-up retries.
-                    LogTailFailed(DatabaseFailures.Describe(ex));
+                    LogTailFailed(storeFailures.Describe(ex));
                 }
 
                 await signal.WaitAsync(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
@@ -143,7 +144,7 @@ internal sealed partial class EventFeed(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogTailFailed(DatabaseFailures.Describe(ex));
+                LogTailFailed(storeFailures.Describe(ex));
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken).ConfigureAwait(false);
             }
         }

@@ -1,19 +1,42 @@
+using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Infrastructure.Configuration;
 using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 
-internal static class SqliteStore
+/// <summary>The embedded store, the default: SQLite in memory, or on the file <c>DB_FILE</c> names.</summary>
+internal sealed class SqliteStore : StoreDefinition
 {
-    /// <summary>Everything the embedded store brings, registered once.</summary>
-    /// <param name="file">The <c>DB_FILE</c> path, or null for a database that lives and dies with the process.</param>
-    public static IServiceCollection AddSqliteStore(this IServiceCollection services, string? file)
+    public override string Name => "SQLite";
+
+    public override string SelectedBy => DatabaseSettings.FileKey;
+
+    /// <summary>Always: the default when no other store is selected (it comes last in <see cref="Stores.All"/>).</summary>
+    public override bool IsSelected(IConfiguration configuration)
     {
+        // Refuses DB_FILE beside PostgreSQL's settings, naming both.
+        DatabaseSettings.GetSqliteFile(configuration);
+        return true;
+    }
+
+    public override bool IsDurable(IConfiguration configuration) => DatabaseSettings.GetSqliteFile(configuration) is not null;
+
+    /// <summary>Everything the embedded store brings, registered once.</summary>
+    public override void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        var file = DatabaseSettings.GetSqliteFile(configuration);
+        if (file is not null)
+        {
+            SqliteDatabase.Probe(file);
+        }
+
         // Owned by the container: disposing it (host shutdown) removes a temporary database.
         services.AddSingleton(_ => SqliteDatabase.Open(file));
         services.AddDbContextPool<SqliteDbContext>((provider, options) =>
@@ -26,10 +49,10 @@ internal static class SqliteStore
         });
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<SqliteDbContext>());
         services.AddScoped<IStoreMigrator, SqliteMigrator>();
+        services.AddSingleton<IStoreFailureClassifier, SqliteFailures>();
         services.AddSingleton<INotificationClaims, SqliteNotificationClaims>();
         services.AddScoped<IRetentionStore, SqliteRetentionStore>();
         // One writer at a time is SQLite's model: one writer loop, batches as large as the load makes them.
         services.Configure<WritePipelineOptions>(options => options.Writers = 1);
-        return services;
     }
 }
