@@ -33,8 +33,17 @@ internal static class StoreSeams
             if (!services.Any(d => d.ServiceType == service))
             {
                 throw new InvalidOperationException(
-                    $"The {store.Name} store registers no {service.Name}: {purpose}. See docs/architecture-stores.md.");
+                    $"The {store.Name} store registers no {NameOf(service)}: {purpose}. See docs/architecture-stores.md.");
             }
         }
+    }
+
+    /// <summary>A seam's name as C# spells it (<c>IConfigureOptions&lt;WritePipelineOptions&gt;</c>).</summary>
+    public static string NameOf(Type service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return service.IsGenericType
+            ? $"{service.Name[..service.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", service.GetGenericArguments().Select(NameOf))}>"
+            : service.Name;
     }
 }
