@@ -10,8 +10,8 @@ namespace KubeAgents.Infrastructure.IntegrationTests;
 
 /// <summary>
 /// Rules of the PostgreSQL store that no compiler checks, checked on a migrated database: the event
-/// inbox has the columns of the event log (it is created outside the EF model), and no session is
-/// written without its agent held (the sweeper's race rests on it).
+/// inbox has the columns of the event log (it is created outside the EF model), and no stored session
+/// is updated without its agent held (the sweeper's race rests on it).
 /// </summary>
 public class PostgresStoreRuleTests
 {
@@ -33,7 +33,7 @@ public class PostgresStoreRuleTests
     }
 
     [SkippableFact]
-    public async Task A_session_written_without_holding_its_agent_is_refused()
+    public async Task A_stored_session_updated_without_holding_its_agent_is_refused()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
         await api.CreateWireClient().ReportAsync("unheld", "t", "running", KubeAgentsApi.Epoch);
@@ -46,12 +46,12 @@ public class PostgresStoreRuleTests
             return await db.SaveChangesAsync();
         });
 
-        (await refused.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*agent 'unheld'*without holding its agent*LockAgentsAsync*");
+        (await refused.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*agent 'unheld'*updated without holding its agent*LockAgentsAsync*");
         (await api.InDatabaseAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.AgentId == "unheld"))).TtlMinutes.Should().Be(Session.DefaultTtlMinutes);
     }
 
     [SkippableFact]
-    public async Task A_session_written_while_its_agent_is_held_is_saved()
+    public async Task A_stored_session_updated_while_its_agent_is_held_is_saved()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
         await api.CreateWireClient().ReportAsync("held", "t", "running", KubeAgentsApi.Epoch);

@@ -57,7 +57,7 @@ internal static class KeysCommand
             if (!store.IsDurable(builder.Configuration))
             {
                 throw new InvalidConfigurationException(
-                    $"the keys command needs the service's store: set {string.Join(" or ", Stores.All.Select(s => $"{s.SelectedBy} ({s.Name})"))}; the in-memory store lives only inside a running service.");
+                    $"the keys command needs the service's store: set {Stores.DurableChoices()}; the in-memory store lives only inside a running service.");
             }
 
             builder.AddApiServices();

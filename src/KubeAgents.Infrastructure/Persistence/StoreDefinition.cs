@@ -17,8 +17,11 @@ public abstract class StoreDefinition
     /// <summary>The settings that select it, for messages that list the ways to choose a store ("DB_NAME").</summary>
     public abstract string SelectedBy { get; }
 
-    /// <summary>True when <paramref name="configuration"/> asks for this store; an invalid value throws, naming it.</summary>
+    /// <summary>True when <paramref name="configuration"/> carries this store's settings; an invalid value throws, naming it.</summary>
     public abstract bool IsSelected(IConfiguration configuration);
+
+    /// <summary>The store used when no store's settings are present (one store says so: the embedded one).</summary>
+    public virtual bool IsDefault => false;
 
     /// <summary>True when what the store holds outlives the process (the <c>keys</c> command needs such a store).</summary>
     public abstract bool IsDurable(IConfiguration configuration);

@@ -9,17 +9,27 @@ namespace KubeAgents.Infrastructure.Persistence;
 public static class Stores
 {
     /// <summary>
-    /// Every store, in order of precedence: the first one the settings select is used. A new store is
-    /// one line here (before the embedded store, which is the default and selects itself).
+    /// Every store, one line each. The one whose settings are present is used; with none, the
+    /// <see cref="StoreDefinition.IsDefault"/> one (the embedded store, in memory).
     /// </summary>
     public static IReadOnlyList<StoreDefinition> All { get; } = [new PostgresStore(), new SqliteStore()];
 
     /// <param name="stores">The candidates; <see cref="All"/> when null (tests pass a store of their own).</param>
+    /// <exception cref="InvalidConfigurationException">Two stores' settings are present, or a store's setting is invalid.</exception>
     public static StoreDefinition Select(IConfiguration configuration, IReadOnlyList<StoreDefinition>? stores = null)
     {
         var candidates = stores ?? All;
-        return candidates.FirstOrDefault(store => store.IsSelected(configuration))
-            ?? throw new InvalidConfigurationException(
-                $"no store is selected; set one of: {string.Join(", ", candidates.Select(s => $"{s.SelectedBy} ({s.Name})"))}.");
+        // Every store reads its settings, so an invalid one is refused whichever store wins.
+        var selected = candidates.Where(store => store.IsSelected(configuration)).ToList();
+        return selected switch
+        {
+            [var only] => only,
+            [] => candidates.Single(store => store.IsDefault),
+            [var first, var second, ..] => throw new InvalidConfigurationException(
+                $"{first.SelectedBy} and {second.SelectedBy} are both set: {first.SelectedBy} selects {first.Name}, {second.SelectedBy} selects {second.Name}; set one."),
+        };
     }
+
+    /// <summary>How to choose a store that outlives the process, for messages ("DB_NAME or ... (PostgreSQL) or DB_FILE (SQLite)").</summary>
+    public static string DurableChoices() => string.Join(" or ", All.Select(s => $"{s.SelectedBy} ({s.Name})"));
 }

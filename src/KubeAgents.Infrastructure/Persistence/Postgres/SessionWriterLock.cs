@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace KubeAgents.Infrastructure.Persistence.Postgres;
 
 /// <summary>
-/// The rule the sweeper's race rests on, enforced: on PostgreSQL a session is written (inserted or
-/// updated, through the row writer or <c>SaveChanges</c>) only by a transaction that holds its agent
+/// The rule the sweeper's race rests on, enforced: on PostgreSQL a stored session is updated (through
+/// the row writer or <c>SaveChanges</c>) only by a transaction that holds its agent
 /// (<see cref="PostgresDbContext.LockAgentsAsync"/>). The row writer then writes every column of the
 /// session, so a report that read a session before the sweeper marked it expired overwrites the mark
 /// (a revival), and the sweeper's conditional update, which re-checks its condition on a row a
@@ -38,12 +38,13 @@ internal sealed class SessionWriterLock
         _agents.UnionWith(agentIds);
     }
 
-    /// <summary>Throws if a session about to be written belongs to an agent the current transaction does not hold.</summary>
+    /// <summary>Throws if a stored session about to be updated belongs to an agent the current transaction does not hold.</summary>
     public void EnsureHeld(IDbContextTransaction? transaction, IEnumerable<EntityEntry> entries)
     {
         foreach (var entry in entries)
         {
-            if (entry.Entity is not Session session || entry.State is not (EntityState.Added or EntityState.Modified))
+            // A new session has no row the sweeper could mark (two inserts of one meet on the unique key).
+            if (entry.Entity is not Session session || entry.State != EntityState.Modified)
             {
                 continue;
             }
@@ -51,8 +52,8 @@ internal sealed class SessionWriterLock
             if (transaction is null || !ReferenceEquals(transaction, _transaction) || !_agents.Contains(session.AgentId))
             {
                 throw new InvalidOperationException(
-                    $"A session of agent '{session.AgentId}' was about to be written without holding its agent: every writer of a session " +
-                    "holds it for its whole transaction (LockAgentsAsync), or a report could lose its race with the sweeper. See docs/architecture-stores.md.");
+                    $"A stored session of agent '{session.AgentId}' was about to be updated without holding its agent: every writer of a " +
+                    "session holds it for its whole transaction (LockAgentsAsync), or a report could lose its race with the sweeper. See docs/architecture-stores.md.");
             }
         }
     }

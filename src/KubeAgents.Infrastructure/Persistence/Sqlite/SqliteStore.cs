@@ -1,6 +1,5 @@
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Infrastructure.Configuration;
-using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
@@ -18,13 +17,11 @@ internal sealed class SqliteStore : StoreDefinition
 
     public override string SelectedBy => DatabaseSettings.FileKey;
 
-    /// <summary>Always: the default when no other store is selected (it comes last in <see cref="Stores.All"/>).</summary>
-    public override bool IsSelected(IConfiguration configuration)
-    {
-        // Refuses DB_FILE beside PostgreSQL's settings, naming both.
-        DatabaseSettings.GetSqliteFile(configuration);
-        return true;
-    }
+    /// <summary><c>DB_FILE</c> selects it; beside PostgreSQL's settings it is refused, naming both.</summary>
+    public override bool IsSelected(IConfiguration configuration) => DatabaseSettings.GetSqliteFile(configuration) is not null;
+
+    /// <summary>With no store's settings, the service runs on SQLite in memory.</summary>
+    public override bool IsDefault => true;
 
     public override bool IsDurable(IConfiguration configuration) => DatabaseSettings.GetSqliteFile(configuration) is not null;
 
