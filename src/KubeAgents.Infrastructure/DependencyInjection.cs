@@ -6,8 +6,6 @@ using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Health;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Persistence;
-using KubeAgents.Infrastructure.Persistence.Postgres;
-using KubeAgents.Infrastructure.Persistence.Sqlite;
 using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
 using KubeAgents.Infrastructure.Sessions;
@@ -21,14 +19,17 @@ namespace KubeAgents.Infrastructure;
 public static class DependencyInjection
 {
     /// <summary>
-    /// The store (PostgreSQL when configured, else SQLite: in memory, or <c>DB_FILE</c>), the write
-    /// pipeline, schema set-up at start-up, the session sweeper and the notification dispatcher.
-    /// Settings are typed options (<see cref="SettingsRegistration.AddSettings{T}"/>) read when the host
-    /// starts; those that decide what is registered (the store, notifications) are read here too. An
-    /// invalid value throws <see cref="InvalidConfigurationException"/> naming it, before anything listens. Interceptors registered as <see cref="IInterceptor"/> services (diagnostics, tests)
-    /// join every DbContext.
+    /// The store (<see cref="Stores.Select"/>: PostgreSQL when configured, else SQLite: in memory, or
+    /// <c>DB_FILE</c>), the write pipeline, schema set-up at start-up, the session sweeper and the
+    /// notification dispatcher. Settings are typed options (<see cref="SettingsRegistration.AddSettings{T}"/>)
+    /// read when the host starts; those that decide what is registered (the store, notifications) are
+    /// read here too. An invalid value throws <see cref="InvalidConfigurationException"/> naming it,
+    /// before anything listens. Interceptors registered as <see cref="IInterceptor"/> services
+    /// (diagnostics, tests) join every DbContext.
     /// </summary>
-    public static IServiceCollection AddInfrastructureServices(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="stores">The stores to choose from; <see cref="Stores.All"/> when null.</param>
+    public static IServiceCollection AddInfrastructureServices(
+        this IServiceCollection services, IConfiguration configuration, IReadOnlyList<StoreDefinition>? stores = null)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -39,18 +40,11 @@ public static class DependencyInjection
         services.AddSettings<DatabaseStartupOptions>(configuration);
         services.AddHostedService<DatabaseInitializer>();
 
-        var sqliteFile = DatabaseSettings.GetSqliteFile(configuration);
-        if (DatabaseSettings.GetPostgresConnectionString(configuration) is { } connectionString)
-        {
-            services.AddPostgresStore(connectionString);
-        }
-        else
-        {
-            services.AddSqliteStore(sqliteFile);
-        }
+        var store = Stores.Select(configuration, stores);
+        store.AddServices(services, configuration);
+        StoreSeams.Verify(store, services);
 
         services.AddScoped<IApplicationDbContext>(provider => provider.GetRequiredService<KubeAgentsDbContext>());
-        services.AddSingleton<IStoreFailureClassifier, DatabaseFailureClassifier>();
         // Readiness (/health/ready): a probe waits a few seconds at most, whatever the connection timeout.
         services.AddHealthChecks().AddCheck<StoreReadinessCheck>(StoreReadinessCheck.Name, timeout: TimeSpan.FromSeconds(3));
 

@@ -21,12 +21,17 @@ public class NotificationClaimTests
         await client.ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
         await api.InDatabaseAsync(async db =>
         {
+            // As every writer of a stored session does: hold its agent for the transaction.
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.LockAgentsAsync(["agent"], CancellationToken.None);
             var session = await db.Sessions.Include(s => s.Agent).SingleAsync();
             db.Notifications.Add(Notification.SessionFinished(
                 session.Agent!, session,
                 session.Record(new Domain.Sessions.StatusReport(Domain.Sessions.SessionStatus.Success, KubeAgentsApi.Epoch.AddMinutes(1), null, null, 0), KubeAgentsApi.Epoch),
                 KubeAgentsApi.Epoch));
-            return await db.SaveChangesAsync();
+            var saved = await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+            return saved;
         });
         var claims = new PostgresNotificationClaims();
         var now = KubeAgentsApi.Epoch;

@@ -4,9 +4,11 @@ using KubeAgents.Application.ApiKeys.Commands.CreateApiKey;
 using KubeAgents.Application.ApiKeys.Commands.RevokeApiKey;
 using KubeAgents.Application.ApiKeys.Queries.ListApiKeys;
 using KubeAgents.Application.Common.Exceptions;
+using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Domain.ApiKeys;
 using KubeAgents.Infrastructure;
 using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Infrastructure.Persistence;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +19,8 @@ namespace KubeAgents.Api.Authentication;
 /// <c>dotnet KubeAgents.Api.dll keys ...</c>): key management against the configured store (the same
 /// settings as the service: <c>DB_NAME</c>/<c>DB_*</c> or <c>DB_FILE</c>), with no server running.
 /// Output is for scripts: results on stdout (one key's text; or one tab-separated line per key),
-/// everything else on stderr. Exit codes: 0 done, 1 no such key, 2 usage or configuration.
+/// everything else on stderr. Exit codes: 0 done, 1 failed (no such key, the store unreachable), 2 usage or configuration;
+/// a failure is one line on stderr.
 /// </summary>
 internal static class KeysCommand
 {
@@ -51,22 +54,23 @@ internal static class KeysCommand
         WebApplication app;
         try
         {
-            if (DatabaseSettings.GetPostgresConnectionString(builder.Configuration) is null && DatabaseSettings.GetSqliteFile(builder.Configuration) is null)
+            var store = Stores.Select(builder.Configuration);
+            if (!store.IsDurable(builder.Configuration))
             {
                 throw new InvalidConfigurationException(
-                    $"the keys command needs the service's store: set {DatabaseSettings.NameKey} (PostgreSQL) or {DatabaseSettings.FileKey} (the embedded store on a file); the in-memory store lives only inside a running service.");
+                    $"the keys command needs the service's store: set {Stores.DurableChoices()}; the in-memory store lives only inside a running service.");
             }
 
             builder.AddApiServices();
             builder.Logging.ClearProviders();
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            // The command's own line says what went wrong; a store it waits for is not worth a line a try.
+            builder.Logging.SetMinimumLevel(LogLevel.Error);
             app = builder.Build();
         }
-        catch (InvalidConfigurationException ex)
+        catch (Exception ex)
         {
-            await Console.Error.WriteLineAsync($"Invalid configuration: {ex.Message}").ConfigureAwait(false);
-            return 2;
+            return await FailAsync(args[0], ex, describe: null).ConfigureAwait(false);
         }
 
         await using (app.ConfigureAwait(false))
@@ -83,22 +87,29 @@ internal static class KeysCommand
                     _ => await CreateAsync(sender, create!).ConfigureAwait(false),
                 };
             }
-            catch (Exception ex) when (ex is InvalidConfigurationException or OptionsValidationException)
+            catch (Exception ex)
             {
-                await Console.Error.WriteLineAsync($"Invalid configuration: {ex.Message}").ConfigureAwait(false);
-                return 2;
-            }
-            catch (RequestValidationException invalid)
-            {
-                await Console.Error.WriteLineAsync(invalid.Message).ConfigureAwait(false);
-                return 2;
-            }
-            catch (NotFoundException notFound)
-            {
-                await Console.Error.WriteLineAsync(notFound.Message).ConfigureAwait(false);
-                return 1;
+                return await FailAsync(args[0], ex, app.Services.GetRequiredService<IStoreFailureClassifier>()).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// One line on stderr, never a stack trace, and an exit code a script can act on: 2 when the
+    /// request or the settings are wrong (a retry will not help), 1 when it failed (no such key, the
+    /// store unreachable or broken).
+    /// </summary>
+    private static async Task<int> FailAsync(string command, Exception failure, IStoreFailureClassifier? describe)
+    {
+        var (code, line) = failure switch
+        {
+            InvalidConfigurationException or OptionsValidationException => (2, $"Invalid configuration: {failure.Message}"),
+            RequestValidationException => (2, failure.Message),
+            NotFoundException => (1, failure.Message),
+            _ => (1, $"keys {command} failed: {describe?.Describe(failure) ?? failure.Message}"),
+        };
+        await Console.Error.WriteLineAsync(line.ReplaceLineEndings(" ")).ConfigureAwait(false);
+        return code;
     }
 
     /// <returns>The command, or null when the options are not <c>--name N --scope S [...]</c>.</returns>

@@ -132,17 +132,4 @@ public sealed class Session
 
         return new RecordOutcome(entry, becameCurrent, previous);
     }
-
-    /// <summary>Persists the expiry once the TTL has passed. Returns false when the session is still alive or already marked.</summary>
-    public bool MarkExpired(DateTimeOffset now)
-    {
-        if (Expired || !IsExpiredAt(now))
-        {
-            return false;
-        }
-
-        Expired = true;
-        ExpiredAt = ExpiresAt;
-        return true;
-    }
 }

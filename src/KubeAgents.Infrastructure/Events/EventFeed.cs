@@ -22,6 +22,7 @@ internal sealed partial class EventFeed(
     EventLogSignal signal,
     TimeProvider time,
     IOptions<EventStreamOptions> options,
+    IStoreFailureClassifier storeFailures,
     ILogger<EventFeed> logger) : BackgroundService
 {
     /// <summary>Marks the feed's own statements in the SQL (logs, pg_stat_statements, tests that count a request's statements).</summary>
@@ -53,7 +54,7 @@ internal sealed partial class EventFeed(
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // The store is down, or a read failed: subscribers wait; the next wake-up retries.
-                    LogTailFailed(DatabaseFailures.Describe(ex));
+                    LogTailFailed(storeFailures.Describe(ex));
                 }
 
                 await signal.WaitAsync(_options.PollInterval, time, stoppingToken).ConfigureAwait(false);
@@ -80,7 +81,7 @@ internal sealed partial class EventFeed(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogTailFailed(DatabaseFailures.Describe(ex));
+                LogTailFailed(storeFailures.Describe(ex));
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken).ConfigureAwait(false);
             }
         }

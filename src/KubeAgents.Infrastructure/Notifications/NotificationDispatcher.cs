@@ -1,3 +1,4 @@
+using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Notifications;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Infrastructure.Diagnostics;
@@ -30,6 +31,7 @@ internal sealed partial class NotificationDispatcher(
     IOptions<NotificationOptions> options,
     TimeProvider time,
     KubeAgentsMetrics metrics,
+    IStoreFailureClassifier storeFailures,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
     // Only this service's own loop reads and writes it.
@@ -87,13 +89,13 @@ internal sealed partial class NotificationDispatcher(
                     LogStoreBack();
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && DatabaseFailures.IsUnavailable(ex))
+            catch (Exception ex) when (ex is not OperationCanceledException && storeFailures.IsUnavailable(ex))
             {
                 // One line when an outage starts, with its cause; not one stack trace per poll.
                 if (!_storeDown)
                 {
                     _storeDown = true;
-                    LogStoreDown(DatabaseFailures.Describe(ex));
+                    LogStoreDown(storeFailures.Describe(ex));
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -164,11 +166,11 @@ internal sealed partial class NotificationDispatcher(
                 db.Entry(notification).State = EntityState.Detached;
                 return;
             }
-            catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+            catch (Exception ex) when (storeFailures.IsUnavailable(ex))
             {
                 if (failures == 0)
                 {
-                    LogResultPending(notification.Id, DatabaseFailures.Describe(ex));
+                    LogResultPending(notification.Id, storeFailures.Describe(ex));
                 }
 
                 if (stoppingToken.IsCancellationRequested)

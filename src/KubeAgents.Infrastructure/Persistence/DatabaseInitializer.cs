@@ -1,3 +1,4 @@
+using KubeAgents.Application.Common.Interfaces;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +15,7 @@ namespace KubeAgents.Infrastructure.Persistence;
 internal sealed partial class DatabaseInitializer(
     IServiceScopeFactory scopeFactory,
     IOptions<DatabaseStartupOptions> startupOptions,
+    IStoreFailureClassifier storeFailures,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -39,17 +41,17 @@ internal sealed partial class DatabaseInitializer(
                     await migrator.MigrateAsync(options.StartupTimeout - Stopwatch.GetElapsedTime(started), deadline.Token).ConfigureAwait(false);
                     return;
                 }
-                catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex) || IsDeadline(ex))
+                catch (Exception ex) when (storeFailures.IsUnavailable(ex) || IsDeadline(ex))
                 {
                     lastFailure = IsDeadline(ex) ? lastFailure ?? ex : ex;
                     var elapsed = Stopwatch.GetElapsedTime(started);
                     if (deadline.IsCancellationRequested || elapsed >= options.StartupTimeout)
                     {
                         throw new StoreUnavailableException(
-                            $"{migrator.StoreName} was not reachable within {options.StartupTimeout.TotalSeconds:0}s ({DatabaseStartupOptions.StartupTimeoutKey}); giving up: {DatabaseFailures.Describe(lastFailure)}", lastFailure);
+                            $"{migrator.StoreName} was not reachable within {options.StartupTimeout.TotalSeconds:0}s ({DatabaseStartupOptions.StartupTimeoutKey}); giving up: {storeFailures.Describe(lastFailure)}", lastFailure);
                     }
 
-                    LogWaiting(migrator.StoreName, attempt, DatabaseFailures.Describe(ex), elapsed.TotalSeconds, options.StartupTimeout.TotalSeconds);
+                    LogWaiting(migrator.StoreName, attempt, storeFailures.Describe(ex), elapsed.TotalSeconds, options.StartupTimeout.TotalSeconds);
                     try
                     {
                         await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), deadline.Token).ConfigureAwait(false);

@@ -38,27 +38,22 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     internal abstract Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Saves what a batch of reports changed and its <paramref name="events"/>, inside the writer's
-    /// transaction. By default one <c>SaveChanges</c>; a store may write the same rows its own faster way.
+    /// Saves what a batch of reports changed (tracked by the write pipeline) and appends its
+    /// <paramref name="events"/> to the log, inside the writer's transaction. How events get their
+    /// numbers is the store's to decide: the numbering must stay gap-free and in commit order under as
+    /// many concurrent writers as the store runs (<c>WritePipelineOptions.Writers</c>).
     /// </summary>
-    internal virtual async Task SaveReportBatchAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
-    {
-        await NumberEventsAsync(events, cancellationToken).ConfigureAwait(false);
-        await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-    }
+    internal abstract Task SaveReportBatchAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken);
 
-    /// <summary>Appends <paramref name="events"/> to the log inside the current transaction (the sweeper's).</summary>
-    internal virtual async Task AppendEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
-    {
-        await NumberEventsAsync(events, cancellationToken).ConfigureAwait(false);
-        await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Appends <paramref name="events"/> to the log inside the current transaction (the sweeper's), numbered as <see cref="SaveReportBatchAsync"/> numbers them.</summary>
+    internal abstract Task AppendEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Gives committed events their place in the log, where a store writes them unnumbered first
-    /// (PostgreSQL); returns how many. The embedded store numbers them as it writes them: nothing to do.
+    /// Gives committed events their place in the log, for a store that writes them unnumbered first;
+    /// returns how many. The event feed calls it before each read of the log; a store that numbers
+    /// events as it writes them returns 0.
     /// </summary>
-    internal virtual Task<int> PublishPendingEventsAsync(CancellationToken cancellationToken) => Task.FromResult(0);
+    internal abstract Task<int> PublishPendingEventsAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks expired every live session whose TTL has passed at <paramref name="now"/>, inside the
@@ -67,28 +62,10 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     internal abstract Task<List<ExpiredSession>> MarkExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Numbers events after the last one in the log and tracks them. Correct only where write
-    /// transactions are serialised, as SQLite's are (one writer at a time): nothing can commit a
-    /// number between this read and this transaction's commit.
+    /// True when the failure came from another transaction of the same rows (a replica, another
+    /// writer): the write pipeline retries the batch. A store whose writers never meet says false.
     /// </summary>
-    private async Task NumberEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
-    {
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        var last = await Events.MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false) ?? 0;
-        foreach (var record in events)
-        {
-            record.Id = ++last;
-        }
-
-        Events.AddRange(events);
-    }
-
-    /// <summary>True when the failure came from another transaction of the same rows (a replica): retrying succeeds.</summary>
-    internal virtual bool IsWriteConflict(Exception exception) => false;
+    internal abstract bool IsWriteConflict(Exception exception);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -46,6 +46,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
     private readonly TimeProvider _time;
     private readonly ILogger<ReportWritePipeline> _logger;
     private readonly KubeAgentsMetrics _metrics;
+    private readonly IStoreFailureClassifier _storeFailures;
     private readonly Channel<PendingReport>[] _queues;
 
     public ReportWritePipeline(
@@ -56,6 +57,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         EventLogSignal eventSignal,
         TimeProvider time,
         KubeAgentsMetrics metrics,
+        IStoreFailureClassifier storeFailures,
         ILogger<ReportWritePipeline> logger)
     {
         _scopes = scopes;
@@ -66,6 +68,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         _time = time;
         _logger = logger;
         _metrics = metrics;
+        _storeFailures = storeFailures;
         var capacity = Math.Max(1, _options.QueueCapacity / _options.Writers);
         _queues = [.. Enumerable.Range(0, _options.Writers).Select(_ => Channel.CreateBounded<PendingReport>(
             new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];
@@ -167,7 +170,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         {
             notified = await ApplyWithRetriesAsync(batch).ConfigureAwait(false);
         }
-        catch (Exception ex) when (batch.Count > 1 && !DatabaseFailures.IsUnavailable(ex))
+        catch (Exception ex) when (batch.Count > 1 && !_storeFailures.IsUnavailable(ex))
         {
             LogBatchSplit(batch.Count, ex.GetType().Name);
             await ApplyOneByOneAsync(batch).ConfigureAwait(false);
@@ -217,7 +220,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
             }
             catch (Exception ex)
             {
-                unavailable = DatabaseFailures.IsUnavailable(ex) ? ex : null;
+                unavailable = _storeFailures.IsUnavailable(ex) ? ex : null;
                 pending.Fail(ex);
             }
         }

@@ -1,4 +1,4 @@
-using KubeAgents.Infrastructure.Persistence;
+using KubeAgents.Application.Common.Interfaces;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +11,7 @@ namespace KubeAgents.Infrastructure.Retention;
 public sealed partial class HistoryRetentionSchedule(
     HistoryRetention retention,
     TimeProvider time,
+    IStoreFailureClassifier storeFailures,
     ILogger<HistoryRetentionSchedule> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,9 +38,9 @@ public sealed partial class HistoryRetentionSchedule(
         {
             await retention.RunOnceAsync(stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && DatabaseFailures.IsUnavailable(ex))
+        catch (Exception ex) when (ex is not OperationCanceledException && storeFailures.IsUnavailable(ex))
         {
-            LogDeferred(DatabaseFailures.Describe(ex));
+            LogDeferred(storeFailures.Describe(ex));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

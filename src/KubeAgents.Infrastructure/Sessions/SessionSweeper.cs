@@ -1,5 +1,5 @@
+using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Infrastructure.Diagnostics;
-using KubeAgents.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +19,7 @@ public sealed partial class SessionSweeper : BackgroundService
     private readonly TimeProvider _time;
     private readonly IOptions<SessionSweepOptions> _options;
     private readonly ILogger<SessionSweeper> _logger;
+    private readonly IStoreFailureClassifier _storeFailures;
     private long _activeSessions = -1;
 
     public SessionSweeper(
@@ -26,6 +27,7 @@ public sealed partial class SessionSweeper : BackgroundService
         TimeProvider time,
         IOptions<SessionSweepOptions> options,
         KubeAgentsMetrics metrics,
+        IStoreFailureClassifier storeFailures,
         ILogger<SessionSweeper> logger)
     {
         ArgumentNullException.ThrowIfNull(metrics);
@@ -33,6 +35,7 @@ public sealed partial class SessionSweeper : BackgroundService
         _time = time;
         _options = options;
         _logger = logger;
+        _storeFailures = storeFailures;
         metrics.ObserveActiveSessions(() => Interlocked.Read(ref _activeSessions) is var count and >= 0 ? count : null);
     }
 
@@ -68,10 +71,10 @@ public sealed partial class SessionSweeper : BackgroundService
                 {
                     await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException && DatabaseFailures.IsUnavailable(ex))
+                catch (Exception ex) when (ex is not OperationCanceledException && _storeFailures.IsUnavailable(ex))
                 {
                     // The database is down: retried at the next tick; reads stay exact meanwhile. No stack trace for an outage.
-                    LogSweepDeferred(DatabaseFailures.Describe(ex));
+                    LogSweepDeferred(_storeFailures.Describe(ex));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -36,15 +36,36 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     /// <summary>In foreign-key order: agents before their sessions, sessions before their entries.</summary>
     private static readonly Type[] RowTypes = [typeof(Agent), typeof(Session), typeof(StatusEntry)];
 
+    /// <summary>Which agents this context holds, and in which transaction: every writer of a session must hold its agent.</summary>
+    private readonly SessionWriterLock _sessionWriters = new();
+
     internal override string LengthFunction => "char_length";
+
+    /// <summary>Refuses a session written without its agent held (<see cref="SessionWriterLock"/>), whatever saves it.</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        _sessionWriters.EnsureHeld(Database.CurrentTransaction, ChangeTracker.Entries<Session>());
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <inheritdoc cref="SaveChanges(bool)"/>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        _sessionWriters.EnsureHeld(Database.CurrentTransaction, ChangeTracker.Entries<Session>());
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     /// <summary>
     /// The batch's agents, locked <c>FOR UPDATE</c> in id order: every writer of an agent's sessions
     /// holds it, and two replicas locking overlapping batches in one order cannot deadlock.
     /// </summary>
-    internal override Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken) =>
-        Agents.FromSql($"SELECT * FROM agents WHERE agent_id = ANY({sortedAgentIds}) ORDER BY agent_id FOR UPDATE")
-            .ToListAsync(cancellationToken);
+    internal override async Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken)
+    {
+        var agents = await Agents.FromSql($"SELECT * FROM agents WHERE agent_id = ANY({sortedAgentIds}) ORDER BY agent_id FOR UPDATE")
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        _sessionWriters.Held(Database.CurrentTransaction, sortedAgentIds);
+        return agents;
+    }
 
     /// <summary>
     /// Agents, sessions and status entries as one INSERT/UPDATE per table (<see cref="PostgresRowWriter"/>),
@@ -58,6 +79,7 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
         foreach (var type in RowTypes)
         {
             var entries = ChangeTracker.Entries().Where(e => e.Metadata.ClrType == type && e.State is EntityState.Added or EntityState.Modified).ToList();
+            _sessionWriters.EnsureHeld(Database.CurrentTransaction, entries);
             PostgresRowWriter.AddStatements(batch, Model.FindEntityType(type)!, entries);
             written.AddRange(entries);
         }

@@ -1,3 +1,4 @@
+using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Infrastructure.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,8 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres;
 /// wakes this instance's event feed whenever any replica commits events, so a client of one replica
 /// sees another's reports at once. Reconnects after a failure; the feed's poll covers the gap.
 /// </summary>
-internal sealed partial class PostgresEventListener(string connectionString, EventLogSignal signal, ILogger<PostgresEventListener> logger) : BackgroundService
+internal sealed partial class PostgresEventListener(
+    string connectionString, EventLogSignal signal, IStoreFailureClassifier storeFailures, ILogger<PostgresEventListener> logger) : BackgroundService
 {
     /// <summary>Names the listening connection in <c>pg_stat_activity</c>: one per replica, beside the pool.</summary>
     public const string ApplicationName = "kubeagents-events-listener";
@@ -49,7 +51,7 @@ internal sealed partial class PostgresEventListener(string connectionString, Eve
             }
             catch (Exception ex)
             {
-                LogListenFailed(DatabaseFailures.Describe(ex));
+                LogListenFailed(storeFailures.Describe(ex));
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(Math.Max(attempt, 1), 5)), stoppingToken).ConfigureAwait(false);
             }
         }

@@ -1,22 +1,36 @@
+using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Infrastructure.Configuration;
 using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace KubeAgents.Infrastructure.Persistence.Postgres;
 
-internal static class PostgresStore
+/// <summary>PostgreSQL, selected by <c>DB_NAME</c> or <c>ConnectionStrings:KubeAgents</c>: production, several replicas on one database.</summary>
+internal sealed class PostgresStore : StoreDefinition
 {
     /// <summary>Writers per process: one batch's round trips overlap another's; agents are locked in id order, so they never deadlock.</summary>
     public const int Writers = 4;
 
+    public override string Name => "PostgreSQL";
+
+    public override string SelectedBy => $"{DatabaseSettings.NameKey} or ConnectionStrings:{DatabaseSettings.ConnectionStringName}";
+
+    public override bool IsSelected(IConfiguration configuration) => DatabaseSettings.GetPostgresConnectionString(configuration) is not null;
+
+    public override bool IsDurable(IConfiguration configuration) => true;
+
     /// <summary>Everything the PostgreSQL store brings, registered once.</summary>
-    public static IServiceCollection AddPostgresStore(this IServiceCollection services, string connectionString)
+    public override void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        var connectionString = DatabaseSettings.GetPostgresConnectionString(configuration)
+            ?? throw new InvalidOperationException("PostgreSQL was registered without being selected.");
         // Pooled: a context per request is otherwise rebuilt from scratch on every read.
         services.AddDbContextPool<PostgresDbContext>((provider, options) => options
             .UseNpgsql(connectionString)
@@ -24,13 +38,14 @@ internal static class PostgresStore
             .ConfigureWarnings(StoreLogLevels.Configure));
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<PostgresDbContext>());
         services.AddScoped<IStoreMigrator, PostgresMigrator>();
+        services.AddSingleton<IStoreFailureClassifier, PostgresFailures>();
         services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();
         services.AddScoped<IRetentionStore, PostgresRetentionStore>();
         services.Configure<WritePipelineOptions>(options => options.Writers = Writers);
         services.AddHostedService(provider => new PostgresEventListener(
             connectionString,
             provider.GetRequiredService<EventLogSignal>(),
+            provider.GetRequiredService<IStoreFailureClassifier>(),
             provider.GetRequiredService<ILogger<PostgresEventListener>>()));
-        return services;
     }
 }

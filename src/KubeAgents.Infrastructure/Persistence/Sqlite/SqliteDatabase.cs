@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -61,6 +62,45 @@ public sealed class SqliteDatabase : IDisposable
         RemoveOrphans(directory);
         return new SqliteDatabase(System.IO.Path.Combine(directory, $"{TemporaryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.db"), temporary: true);
     }
+
+    /// <summary>
+    /// Refuses, before anything starts, a <c>DB_FILE</c> the store could not use: a directory, a file
+    /// that is not a SQLite database, a place it cannot create, lock or write (read-only, full). One
+    /// line naming the setting and the cause, as for any invalid setting, instead of a failure of
+    /// the first migration with SQLite's stack trace. What fails later (the disk fills up while the
+    /// service runs) is an outage: 503 and retry (<see cref="SqliteFailures"/>).
+    /// </summary>
+    public static void Probe(string file)
+    {
+        var path = System.IO.Path.GetFullPath(file);
+        if (Directory.Exists(path))
+        {
+            throw Unusable(path, "it is a directory");
+        }
+
+        try
+        {
+            if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } directory)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // Reads the header (a file that is not a database fails here), writes it when new, and
+            // takes the write lock once, as the writer will.
+            command.CommandText = "PRAGMA journal_mode = WAL; BEGIN IMMEDIATE; ROLLBACK;";
+            command.ExecuteNonQuery();
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw Unusable(path, ex.Message.TrimEnd('.'));
+        }
+    }
+
+    private static InvalidConfigurationException Unusable(string path, string cause) =>
+        new($"{DatabaseSettings.FileKey} ({path}) cannot be used: {cause}.");
 
     /// <summary>
     /// A process killed outright (kill -9, an OOM kill) cannot remove its temporary database: the next

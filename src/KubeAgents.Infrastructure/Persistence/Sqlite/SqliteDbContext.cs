@@ -1,5 +1,6 @@
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
+using KubeAgents.Infrastructure.Events;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -41,6 +42,40 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.Expired, true).SetProperty(s => s.ExpiredAt, s => s.ExpiresAt), cancellationToken)
             .ConfigureAwait(false);
         return [.. due.Select(s => new ExpiredSession(s.AgentId, s.Topic, s.ExpiresAt))];
+    }
+
+    internal override async Task SaveReportBatchAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    {
+        NumberEvents(await LastEventIdAsync(events, cancellationToken).ConfigureAwait(false), events);
+        await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The sweeper's events, numbered and saved under the same write lock as a batch's.</summary>
+    internal override Task AppendEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken) =>
+        SaveReportBatchAsync(events, cancellationToken);
+
+    /// <summary>Events are numbered as they are written: none wait.</summary>
+    internal override Task<int> PublishPendingEventsAsync(CancellationToken cancellationToken) => Task.FromResult(0);
+
+    /// <summary>One writer at a time: no other transaction touches the same rows meanwhile.</summary>
+    internal override bool IsWriteConflict(Exception exception) => false;
+
+    /// <summary>
+    /// The log's greatest id, read inside the write transaction. Numbering after it is exact here
+    /// because SQLite serialises write transactions (<c>BEGIN IMMEDIATE</c>, and one writer loop):
+    /// nothing can commit a number between this read and this transaction's commit.
+    /// </summary>
+    private async Task<long> LastEventIdAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken) =>
+        events.Count == 0 ? 0 : await Events.MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false) ?? 0;
+
+    private void NumberEvents(long last, IReadOnlyList<EventRecord> events)
+    {
+        foreach (var record in events)
+        {
+            record.Id = ++last;
+        }
+
+        Events.AddRange(events);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -1,3 +1,6 @@
+using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Infrastructure.Configuration;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace KubeAgents.Infrastructure.Persistence.Sqlite;
@@ -6,11 +9,29 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 /// Puts the database in WAL mode (readers see a snapshot while the writer commits; the setting is
 /// stored in the file) and applies the SQLite migrations. One process owns a SQLite file.
 /// </summary>
-internal sealed class SqliteMigrator(SqliteDbContext db, SqliteDatabase database) : IStoreMigrator
+/// <remarks>
+/// A file that cannot be used at start-up (a directory, not a database, an unwritable or full
+/// place) is a setting to fix, not an outage to wait out: it stops start-up (exit 2) with one line
+/// naming <c>DB_FILE</c> and SQLite's cause, as any invalid setting does.
+/// </remarks>
+internal sealed class SqliteMigrator(SqliteDbContext db, SqliteDatabase database, IStoreFailureClassifier failures) : IStoreMigrator
 {
     public string StoreName => database.IsTemporary ? "SQLite (in memory)" : $"SQLite ({database.Path})";
 
     public async Task MigrateAsync(TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await MigrateFileAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            var what = database.IsTemporary ? $"the in-memory store's temporary file ({database.Path})" : $"{DatabaseSettings.FileKey} ({database.Path})";
+            throw new InvalidConfigurationException($"{what} cannot be used: {failures.Describe(ex)}", ex);
+        }
+    }
+
+    private async Task MigrateFileAsync(CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(database.Path);
         if (!string.IsNullOrEmpty(directory))

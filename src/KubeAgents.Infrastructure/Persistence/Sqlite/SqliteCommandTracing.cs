@@ -3,7 +3,7 @@ using System.Diagnostics;
 using KubeAgents.Application.Common.Diagnostics;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace KubeAgents.Infrastructure.Diagnostics;
+namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 
 /// <summary>
 /// A client span per SQL command of the embedded store (Microsoft.Data.Sqlite emits none; PostgreSQL's
