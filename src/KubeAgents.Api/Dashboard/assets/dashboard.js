@@ -44,7 +44,7 @@
   // MIN_GAP after the last swap, so a burst of reports costs a few re-renders, not one per report.
   var MIN_GAP = 400;
   var inFlight = false, wanted = false, timer = 0, lastSwap = 0;
-  window.__dashboard = { swaps: 0, events: 0 };
+  window.__dashboard = { swaps: 0, events: 0, restored: false };
 
   function requestReload() {
     wanted = true;
@@ -123,6 +123,7 @@
 
   window.addEventListener("pagehide", function () { close(); stale = true; mark("stopped"); });
   window.addEventListener("pageshow", function (e) {
+    window.__dashboard.restored = e.persisted;
     if (e.persisted) { refreshTimes(); open(); }
   });
   open();
