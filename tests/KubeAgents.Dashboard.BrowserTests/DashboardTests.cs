@@ -113,8 +113,16 @@ public sealed class DashboardTests : IAsyncLifetime
 
         for (var i = 0; i < topics.Length; i++)
         {
-            var link = browser.Driver.FindElements(By.CssSelector("tr.session th a")).Single(a => a.Text == topics[i].Replace("  ", " ", StringComparison.Ordinal) || a.GetAttribute("textContent") == topics[i]);
-            link.Click();
+            // Back restores the page from the back-forward cache, which then fetches its view again: a link found a moment before may be replaced.
+            var topic = topics[i];
+            await browser.WaitUntilAsync(
+                () =>
+                {
+                    browser.Driver.FindElements(By.CssSelector("tr.session th a")).Single(a => a.GetAttribute("textContent") == topic).Click();
+                    return true;
+                },
+                $"the link to {topic}",
+                TimeSpan.FromSeconds(5));
             browser.Driver.FindElement(By.CssSelector("h1 .topic")).GetAttribute("textContent").Should().Be(topics[i]);
             browser.Driver.FindElement(By.CssSelector(".timeline .message")).GetAttribute("textContent").Should().Be($"on {topics[i]}");
             if (i == 3)
