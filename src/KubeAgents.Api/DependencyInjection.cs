@@ -55,6 +55,7 @@ internal static class DependencyInjection
         builder.Services.AddKubeAgentsMetrics();
         builder.Services.AddKubeAgentsMcp();
         builder.Services.AddKubeAgentsTracing(builder.Configuration);
+        builder.Services.AddDashboard();
         ShutdownOptions.Configure(builder);
         return builder;
     }

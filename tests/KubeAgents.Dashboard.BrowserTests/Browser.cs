@@ -104,6 +104,16 @@ public sealed class Browser : IDisposable
 
     public object? Script(string script, params object[] args) => Driver.ExecuteScript(script, args);
 
+    /// <summary>Emulates the system's colour scheme (<c>prefers-color-scheme</c>) through the DevTools protocol.</summary>
+    public void ColorScheme(string scheme) =>
+        Driver.ExecuteCdpCommand("Emulation.setEmulatedMedia", new Dictionary<string, object?>
+        {
+            ["features"] = new[] { new Dictionary<string, object> { ["name"] = "prefers-color-scheme", ["value"] = scheme } },
+        });
+
+    /// <summary>The live marker's state: connecting, live, reconnecting or stopped.</summary>
+    public string LiveState() => Driver.FindElement(OpenQA.Selenium.By.Id("live-state")).GetAttribute("data-state") ?? string.Empty;
+
     public void Dispose()
     {
         Driver.Quit();

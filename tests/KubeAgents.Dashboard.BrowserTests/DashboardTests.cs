@@ -16,7 +16,7 @@ public sealed class DashboardTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400" });
+        _api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400" }, StrictPages.Add);
         _client = _api.CreateWireClient();
     }
 
@@ -38,10 +38,11 @@ public sealed class DashboardTests : IAsyncLifetime
 
         browser.Driver.Navigate().GoToUrl(Url("/"));
 
-        var cards = browser.Driver.FindElements(By.CssSelector("li.agent"));
+        var cards = browser.Driver.FindElements(By.CssSelector("li.card.agent"));
         cards.Select(c => c.GetAttribute("data-agent-id")).Should().BeEquivalentTo("cursor-1", "ci-bot", "claude-7");
-        browser.Driver.FindElement(By.CssSelector("li[data-agent-id='ci-bot'] .badge")).Text.Should().BeEquivalentTo("success");
-        browser.Driver.FindElement(By.CssSelector("li[data-agent-id='cursor-1'] time")).Text.Should().Be("just now");
+        browser.Driver.FindElement(By.CssSelector("li.agent[data-agent-id='ci-bot'] .badge")).Text.Should().BeEquivalentTo("idle", "its only session succeeded");
+        browser.Driver.FindElement(By.CssSelector("li.agent[data-agent-id='claude-7'] .badge")).Text.Should().BeEquivalentTo("failed");
+        browser.Driver.FindElement(By.CssSelector("li.agent[data-agent-id='cursor-1'] time")).Text.Should().Be("just now");
         browser.Screenshot("agents-list");
     }
 
@@ -89,9 +90,9 @@ public sealed class DashboardTests : IAsyncLifetime
         _api.Clock.Advance(TimeSpan.FromMinutes(3));
         await _client.ReportAsync("newcomer", "deploy", "running", _api.Clock.GetUtcNow(), message: "rolling out", agentName: "Newcomer");
 
-        await browser.WaitUntilAsync(() => browser.Driver.FindElements(By.CssSelector("li[data-agent-id='newcomer']")).Count == 1, "the new agent's card", Live);
+        await browser.WaitUntilAsync(() => browser.Driver.FindElements(By.CssSelector("li.agent[data-agent-id='newcomer']")).Count == 1, "the new agent's card", Live);
         browser.Script("return window.__sameDocument === true;").Should().Be(true, "the page was updated in place, not reloaded");
-        browser.Driver.FindElement(By.CssSelector("li[data-agent-id='first'] time")).Text.Should().Be("3 min ago", "relative times follow the service's clock");
+        browser.Driver.FindElement(By.CssSelector("li.agent[data-agent-id='first'] time")).Text.Should().Be("3 min ago", "relative times follow the service's clock");
         browser.Screenshot("agents-live-update");
     }
 
@@ -106,14 +107,22 @@ public sealed class DashboardTests : IAsyncLifetime
 
         using var browser = Browser.StartOrSkip();
         browser.Driver.Navigate().GoToUrl(Url("/"));
-        browser.Driver.FindElement(By.CssSelector("li[data-agent-id='odd'] h2 a")).Click();
+        browser.Driver.FindElement(By.CssSelector("li.agent[data-agent-id='odd'] h3 a")).Click();
         browser.Driver.FindElements(By.CssSelector("tr.session")).Should().HaveCount(topics.Length);
         browser.Screenshot("agent-odd-topics");
 
         for (var i = 0; i < topics.Length; i++)
         {
-            var link = browser.Driver.FindElements(By.CssSelector("tr.session th a")).Single(a => a.Text == topics[i].Replace("  ", " ", StringComparison.Ordinal) || a.GetAttribute("textContent") == topics[i]);
-            link.Click();
+            // Back restores the page from the back-forward cache, which then fetches its view again: a link found a moment before may be replaced.
+            var topic = topics[i];
+            await browser.WaitUntilAsync(
+                () =>
+                {
+                    browser.Driver.FindElements(By.CssSelector("tr.session th a")).Single(a => a.GetAttribute("textContent") == topic).Click();
+                    return true;
+                },
+                $"the link to {topic}",
+                TimeSpan.FromSeconds(5));
             browser.Driver.FindElement(By.CssSelector("h1 .topic")).GetAttribute("textContent").Should().Be(topics[i]);
             browser.Driver.FindElement(By.CssSelector(".timeline .message")).GetAttribute("textContent").Should().Be($"on {topics[i]}");
             if (i == 3)
@@ -126,7 +135,7 @@ public sealed class DashboardTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task An_expired_session_is_greyed_after_the_clock_moves_and_a_finished_one_shows_its_duration()
+    public async Task A_session_that_expires_while_running_turns_silent_after_the_clock_moves_and_a_finished_one_shows_its_duration()
     {
         var start = _api.Clock.GetUtcNow();
         await _client.ReportAsync("agent", "short", "running", start, ttlMinutes: 5);
@@ -138,9 +147,11 @@ public sealed class DashboardTests : IAsyncLifetime
 
         _api.Clock.Advance(TimeSpan.FromMinutes(6));
         await _api.Services.GetRequiredService<SessionSweeper>().SweepOnceAsync(CancellationToken.None);
-        await browser.WaitUntilAsync(() => Row(browser, "short").GetAttribute("class")!.Contains("expired", StringComparison.Ordinal), "the expired styling", Live);
-        Row(browser, "long").GetAttribute("class").Should().Contain("active");
-        double.Parse(Row(browser, "short").GetCssValue("opacity"), System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThan(1);
+        await browser.WaitUntilAsync(() => Row(browser, "short").GetAttribute("data-word") == "silent", "the silent styling", Live);
+        Row(browser, "long").GetAttribute("data-word").Should().Be("live");
+        Row(browser, "short").FindElement(By.CssSelector(".badge")).Text.Should().BeEquivalentTo("silent", "silent never looks like running");
+        Row(browser, "short").GetCssValue("background-color").Should().NotBe(Row(browser, "long").GetCssValue("background-color"), "a silent row stands out");
+        browser.Driver.FindElement(By.CssSelector("h1 .badge")).Text.Should().BeEquivalentTo("silent", "the agent shows its most urgent session's word");
         browser.Screenshot("agent-expired-session");
 
         browser.Driver.FindElement(By.LinkText("long")).Click();

@@ -1,11 +1,13 @@
+using System.Globalization;
 using KubeAgents.Api.Authentication;
 using KubeAgents.Api.RateLimiting;
 using KubeAgents.Api.Routing;
 using KubeAgents.Application.Agents.Queries.GetAgent;
-using KubeAgents.Application.Agents.Queries.ListAgents;
+using KubeAgents.Application.Dashboard;
+using KubeAgents.Application.Dashboard.Queries.GetAgentActivity;
+using KubeAgents.Application.Dashboard.Queries.GetAgentsBoard;
 using KubeAgents.Application.Sessions.Queries.GetSession;
 using KubeAgents.Application.Sessions.Queries.ListSessions;
-using KubeAgents.Domain.Sessions;
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Domain.ApiKeys;
 using Mediator;
@@ -28,24 +30,30 @@ namespace KubeAgents.Api.Dashboard;
 [DashboardPages]
 public sealed class DashboardController(ISender sender, TimeProvider time) : Controller
 {
+    /// <summary>Agents per page of the home page: the first screen of 5,000 worst-case agents stays under 150 KB.</summary>
+    public const int HomePageSize = 50;
     public const int PageSize = 100;
     public const int HistoryPageSize = 50;
+    public const int AttentionShown = 10;
 
     [HttpGet("/")]
-    public async Task<IActionResult> Agents(string? search, string? status, string? cursor, CancellationToken cancellationToken)
+    public async Task<IActionResult> Agents(string? search, string? state, string? sort, string? page, CancellationToken cancellationToken)
     {
-        SessionStatus? filter = SessionStatusExtensions.TryParseWireName(status, out var parsed) ? parsed : null;
-        var search2 = string.IsNullOrWhiteSpace(search) ? null : search.Trim();
-        var page = await sender.Send(new ListAgentsQuery(filter, search2, PageSize, string.IsNullOrEmpty(cursor) ? null : cursor), cancellationToken);
-        return View(new AgentsPage(page.Agents, page.NextCursor, search2, filter, !string.IsNullOrEmpty(cursor), time.GetUtcNow()));
+        AgentState? filter = SessionWords.StateNames.TryParse(state, out var parsed) ? parsed : null;
+        var order = Show.Sorts.TryParse(sort, out var sorted) ? sorted : AgentSort.Attention;
+        var number = int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100_000 ? n : 1;
+        var text = string.IsNullOrWhiteSpace(search) ? null : search.Trim();
+        var board = await sender.Send(new GetAgentsBoardQuery(text, filter, order, number, HomePageSize, AttentionShown), cancellationToken);
+        return View(new AgentsPage(board, text, filter, order, number, time.GetUtcNow()));
     }
 
     [HttpGet("/agents/{agent_id}")]
     public async Task<IActionResult> Agent([FromPathSegment("agent_id")] string agentId, string? cursor, CancellationToken cancellationToken)
     {
         var agent = await sender.Send(new GetAgentQuery(agentId), cancellationToken);
+        var activity = await sender.Send(new GetAgentActivityQuery(agentId), cancellationToken);
         var sessions = await sender.Send(new ListSessionsQuery(agentId, IncludeExpired: true, PageSize, string.IsNullOrEmpty(cursor) ? null : cursor), cancellationToken);
-        return View(new AgentPage(agent, sessions.Sessions, sessions.NextCursor, !string.IsNullOrEmpty(cursor), time.GetUtcNow()));
+        return View(new AgentPage(agent, activity, sessions.Sessions, sessions.NextCursor, !string.IsNullOrEmpty(cursor), time.GetUtcNow()));
     }
 
     [HttpGet("/agents/{agent_id}/sessions/{session_topic}")]

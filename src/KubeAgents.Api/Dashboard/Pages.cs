@@ -1,14 +1,46 @@
 using System.Globalization;
 using KubeAgents.Application.Agents.Queries;
+using KubeAgents.Application.Dashboard;
+using KubeAgents.Application.Dashboard.Queries.GetAgentActivity;
+using KubeAgents.Application.Dashboard.Queries.GetAgentsBoard;
 using KubeAgents.Application.History;
 using KubeAgents.Application.Sessions.Queries;
 using KubeAgents.Domain.Sessions;
 
 namespace KubeAgents.Api.Dashboard;
 
-public sealed record AgentsPage(IReadOnlyList<AgentDto> Agents, string? NextCursor, string? Search, SessionStatus? Status, bool NotFirst, DateTimeOffset Now);
+public sealed record AgentsPage(AgentsBoardDto Board, string? Search, AgentState? State, AgentSort Sort, int Page, DateTimeOffset Now)
+{
+    /// <summary>This list with one thing changed (null keeps it): the links of the overview, the sort and the pager.</summary>
+    public string Link(string? state = null, AgentSort? sort = null, int? page = null, bool clearState = false)
+    {
+        var parts = new List<string>();
+        if (Search is not null)
+        {
+            parts.Add("search=" + Uri.EscapeDataString(Search));
+        }
 
-public sealed record AgentPage(AgentDto Agent, IReadOnlyList<SessionDto> Sessions, string? NextCursor, bool NotFirst, DateTimeOffset Now);
+        var s = clearState ? null : state ?? (State is { } current ? current.Name() : null);
+        if (s is not null)
+        {
+            parts.Add("state=" + s);
+        }
+
+        if ((sort ?? Sort) is var order && order != AgentSort.Attention)
+        {
+            parts.Add("sort=" + Show.Sorts.Of(order));
+        }
+
+        if ((page ?? 1) > 1)
+        {
+            parts.Add("page=" + page!.Value.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return parts.Count == 0 ? "/" : "/?" + string.Join("&", parts);
+    }
+}
+
+public sealed record AgentPage(AgentDto Agent, AgentActivityDto Activity, IReadOnlyList<SessionDto> Sessions, string? NextCursor, bool NotFirst, DateTimeOffset Now);
 
 public sealed record SessionPage(SessionDto Session, IReadOnlyList<StatusDto> History, string? NextCursor, bool NotFirst, DateTimeOffset Now)
 {
@@ -23,37 +55,3 @@ public sealed record LoginPage(string ReturnUrl, string? Error);
 
 public sealed record ProblemPage(string Title, string Message);
 
-/// <summary>What the views write: links, times, badges.</summary>
-public static class Show
-{
-    public static string AgentUrl(string agentId) => "/agents/" + Uri.EscapeDataString(agentId);
-
-    public static string SessionUrl(string agentId, string topic) => AgentUrl(agentId) + "/sessions/" + Uri.EscapeDataString(topic);
-
-    public static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    public static string Absolute(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
-
-    public static string Status(SessionStatus? status) => status?.ToWireName() ?? "none";
-
-    public static string Relative(DateTimeOffset t, DateTimeOffset now)
-    {
-        var d = now - t;
-        var future = d < TimeSpan.Zero;
-        d = d.Duration();
-        var text = d.TotalSeconds < 45 ? "just now"
-            : d.TotalMinutes < 60 ? $"{(int)Math.Round(d.TotalMinutes)} min"
-            : d.TotalHours < 24 ? $"{(int)Math.Round(d.TotalHours)} h"
-            : $"{(int)Math.Round(d.TotalDays)} d";
-        return text == "just now" ? text : future ? "in " + text : text + " ago";
-    }
-
-    public static string Duration(TimeSpan d)
-    {
-        d = d.Duration();
-        return d.TotalSeconds < 60 ? $"{d.TotalSeconds:0.#} s"
-            : d.TotalMinutes < 60 ? $"{(int)d.TotalMinutes} min {d.Seconds} s"
-            : d.TotalHours < 24 ? $"{(int)d.TotalHours} h {d.Minutes} min"
-            : $"{(int)d.TotalDays} d {d.Hours} h";
-    }
-}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using KubeAgents.TestSupport;
+using OpenQA.Selenium;
+
+namespace KubeAgents.Dashboard.BrowserTests;
+
+/// <summary>The pages' event streams: a burst does not freeze the page, and streams never pile up across navigations.</summary>
+public sealed class StreamTests
+{
+    [SkippableFact]
+    public async Task A_burst_of_1000_reports_leaves_no_long_task_over_200_ms_and_ends_on_the_right_counts()
+    {
+        await using var api = await GlanceTests.StartAsync();
+        await GlanceTests.SeedAsync(api);
+        using var browser = Browser.StartOrSkip();
+        browser.Driver.Navigate().GoToUrl(GlanceTests.Url(api, "/"));
+        await GlanceTests.WaitLiveAsync(browser);
+        browser.Script("""
+            window.__longTasks = [];
+            new PerformanceObserver(function (list) { list.getEntries().forEach(function (e) { window.__longTasks.push(e.duration); }); })
+              .observe({ type: "longtask", buffered: false });
+            """);
+
+        using var http = api.CreateUncheckedClient();
+        var now = api.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, 1000, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+        {
+            var json = $$"""{"agent_id":"burst-{{i % 200:000}}","session_topic":"task-{{i / 200}}","status":"{{(i % 5 == 0 ? "failed" : "running")}}","timestamp":"{{now}}","message":"report {{i}}"}""";
+            using var response = await http.PostAsync("/webhook/status", new StringContent(json, Encoding.UTF8, "application/json"), ct);
+            response.EnsureSuccessStatusCode();
+        });
+        var posting = watch.Elapsed;
+
+        // 200 new agents, 40 of them failed (i % 5 == 0 lands on agents 0, 5, 10...).
+        await browser.WaitUntilAsync(() => GlanceTests.Shown(browser)["all"] == 206, "the burst's agents on the page", TimeSpan.FromSeconds(20));
+        var settled = watch.Elapsed;
+        await browser.WaitUntilAsync(() => GlanceTests.Shown(browser)["failed"] == 41, "the burst's failures on the page", TimeSpan.FromSeconds(20));
+        var tasks = ((IEnumerable<object>)browser.Script("return window.__longTasks;")!).Select(d => Convert.ToDouble(d, CultureInfo.InvariantCulture)).ToList();
+        var events = Convert.ToInt64(browser.Script("return window.__dashboard.events;"), CultureInfo.InvariantCulture);
+        var swaps = Convert.ToInt64(browser.Script("return window.__dashboard.swaps;"), CultureInfo.InvariantCulture);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"burst: 1000 reports posted in {posting.TotalMilliseconds:0} ms; page settled after {settled.TotalMilliseconds:0} ms; {events} events, {swaps} re-renders; long tasks: {tasks.Count}, longest {(tasks.Count == 0 ? 0 : tasks.Max()):0} ms"));
+
+        events.Should().BeGreaterThanOrEqualTo(1000, "every report reached the page as an event");
+        swaps.Should().BeLessThan(events / 10, "updates are coalesced, not one re-render per report");
+        tasks.Where(d => d > 200).Should().BeEmpty("no long task over 200 ms: the page never freezes");
+        browser.Screenshot("dashboard-after-burst");
+    }
+
+    [SkippableFact]
+    public async Task Twenty_navigations_with_the_back_forward_cache_on_each_load_under_a_second_and_stay_live()
+    {
+        await using var api = await GlanceTests.StartAsync();
+        await GlanceTests.SeedAsync(api);
+        var client = api.CreateWireClient();
+        using var browser = Browser.StartOrSkip();
+        browser.Driver.Navigate().GoToUrl(GlanceTests.Url(api, "/"));
+        await GlanceTests.WaitLiveAsync(browser);
+        var loads = new List<double>();
+        var step = 0;
+
+        async Task CheckLiveAsync(string where)
+        {
+            await GlanceTests.WaitLiveAsync(browser);
+            step++;
+            var topic = $"step {step}";
+            await client.ReportAsync("cursor-1", topic, "running", api.Clock.GetUtcNow(), message: topic);
+            var path = new Uri(browser.Driver.Url).AbsolutePath;
+            await browser.WaitUntilAsync(
+                () => path == "/"
+                    ? browser.Driver.FindElement(By.CssSelector("li.agent[data-agent-id='cursor-1'] .live-count")).Text == (step + 1).ToString(CultureInfo.InvariantCulture)
+                    : browser.Driver.FindElements(By.CssSelector("tr.session")).Any(r => r.GetAttribute("data-topic") == topic),
+                $"a live update after {where}", TimeSpan.FromSeconds(2));
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            var target = i % 2 == 0 ? "/agents/cursor-1" : "/";
+            var watch = Stopwatch.StartNew();
+            browser.Driver.Navigate().GoToUrl(GlanceTests.Url(api, target));
+            loads.Add(watch.Elapsed.TotalMilliseconds);
+            await CheckLiveAsync($"navigation {i + 1} to {target}");
+        }
+
+        var restored = 0L;
+        for (var i = 0; i < 10; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            if (i < 5)
+            {
+                browser.Driver.Navigate().Back();
+            }
+            else
+            {
+                browser.Driver.Navigate().Forward();
+            }
+
+            loads.Add(watch.Elapsed.TotalMilliseconds);
+            await CheckLiveAsync(i < 5 ? $"back {i + 1}" : $"forward {i - 4}");
+            restored += browser.Script("return window.__dashboard.restored === true;") is true ? 1 : 0;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"navigations: {loads.Count}, slowest {loads.Max():0} ms, median {loads.Order().ElementAt(loads.Count / 2):0} ms; back/forward restored from the cache: {restored} of 10"));
+        loads.Should().OnlyContain(ms => ms < 1000, "every page loads in under a second: no stream is left holding a connection");
+    }
+}
