@@ -1,3 +1,4 @@
+using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
