@@ -84,7 +84,14 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
             record.Id = ++last;
         }
 
+        await InsertEventsAsync(events, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes numbered events in the current transaction; by default tracked, for the next <c>SaveChanges</c>.</summary>
+    private protected virtual Task InsertEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    {
         Events.AddRange(events);
+        return Task.CompletedTask;
     }
 
     /// <summary>True when the failure came from another transaction of the same rows (a replica): retrying succeeds.</summary>

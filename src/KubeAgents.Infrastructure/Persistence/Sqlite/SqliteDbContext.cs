@@ -1,5 +1,6 @@
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
+using KubeAgents.Infrastructure.Events;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -42,6 +43,10 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
             .ConfigureAwait(false);
         return [.. due.Select(s => new ExpiredSession(s.AgentId, s.Topic, s.ExpiresAt))];
     }
+
+    /// <summary>Set-based (<see cref="SqliteEventInsert"/>), not one tracked row and statement per event.</summary>
+    private protected override Task InsertEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken) =>
+        SqliteEventInsert.InsertAsync(this, events, cancellationToken);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
