@@ -18,8 +18,8 @@ namespace KubeAgents.Infrastructure.Reports;
 /// refuses) is rolled back and its reports applied one by one, so the bad one fails alone with its
 /// own error. A batch that met another replica's transaction (a unique key both inserted, a
 /// deadlock) is retried whole.</para>
-/// <para>In doubt: a commit that throws is treated as not committed and the batch is split or failed;
-/// docs/decisions/ADR-005-group-commit.md says why no report is lost or applied twice.</para>
+/// <para>In doubt: a commit that throws may have committed. Such a batch is never retried, split or
+/// re-applied here; its reports fail with 503 (docs/decisions/ADR-005-group-commit.md).</para>
 /// </remarks>
 internal sealed partial class ReportBatchApplier(
     IServiceScopeFactory scopes,
@@ -48,7 +48,7 @@ internal sealed partial class ReportBatchApplier(
         {
             notified = await ApplyWithRetriesAsync(batch).ConfigureAwait(false);
         }
-        catch (Exception ex) when (batch.Count > 1 && !DatabaseFailures.IsUnavailable(ex))
+        catch (Exception ex) when (batch.Count > 1 && !DatabaseFailures.IsUnavailable(ex) && ex is not CommitInDoubtException)
         {
             LogBatchSplit(batch.Count, ex.GetType().Name);
             await ApplyOneByOneAsync(batch).ConfigureAwait(false);
@@ -56,7 +56,7 @@ internal sealed partial class ReportBatchApplier(
         }
         catch (Exception ex)
         {
-            PendingReport.Settle(batch, ex);
+            PendingReport.Settle(batch, ex is CommitInDoubtException doubt ? doubt.ToUnavailable() : ex);
             return;
         }
 
@@ -102,6 +102,11 @@ internal sealed partial class ReportBatchApplier(
             try
             {
                 notified = await ApplyWithRetriesAsync([pending]).ConfigureAwait(false);
+            }
+            catch (CommitInDoubtException ex)
+            {
+                PendingReport.Settle([pending], ex.ToUnavailable());
+                continue;
             }
             catch (Exception ex)
             {
@@ -187,7 +192,16 @@ internal sealed partial class ReportBatchApplier(
             }
 
             await db.SaveReportBatchAsync(events, CancellationToken.None).ConfigureAwait(false);
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The store may have committed (an answer lost on the way back): never apply these again.
+                throw new CommitInDoubtException(ex);
+            }
+
             committed = true;
             return notified;
         }
