@@ -162,7 +162,8 @@ get_p50() { # PORT PATH -> RESULT line
 runs() { for _ in $(seq 1 "$RUNS"); do "$@"; done; }
 
 echo "== building (Release)" >&2
-dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -o "$WORK/api" --nologo -v q >/dev/null
+# As the Dockerfile ships it: for linux-x64, framework-dependent, ReadyToRun (the Api project turns it on with a RID).
+dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -r linux-x64 --self-contained false -o "$WORK/api" --nologo -v q >/dev/null
 if [ "$STORE" = postgres ]; then
   start_postgres
   # A cluster seconds old is not what a service meets in production: its first minutes of writes
