@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# KubeAgents benchmark: starts the service itself (Release build) on the chosen store, preloads data,
-# drives load with wrk and prints a Markdown table of medians over RUNS runs.
+# KubeAgents benchmark: starts the service itself (Release build) on the chosen store beside the
+# original Go service (../shared/original/run.sh, or ORIGINAL=/path/to/run.sh), drives both with the
+# same wrk script in alternating runs and prints a Markdown table of medians with a ratio column
+# (bench/side-by-side.sh). EXTENDED=1 then adds this service's other measures (one session, reads,
+# logging, a large store, the event stream).
 #
 #   bench/run.sh memory            # the default embedded store: SQLite on a temporary file, not flushed
+#   RUNS=2 DURATION=15 bench/run.sh memory   # the quick side-by-side run (about 4 minutes)
+#   STARTS=5 ...                   # timed cold starts per side (exec -> first 200 on /health; default 3)
+#   EXTENDED=1 ...                 # also the measures below (ours only); SKIP_SIDE_BY_SIDE=1 leaves out the comparison
 #   bench/run.sh file              # the embedded store on DB_FILE (WAL, synchronous=FULL: a 200 is on disk)
 #   bench/run.sh postgres          # a throwaway local PostgreSQL cluster (default settings: fsync and
 #                                  # synchronous_commit on, so a 200 is durable)
@@ -156,7 +162,8 @@ get_p50() { # PORT PATH -> RESULT line
 runs() { for _ in $(seq 1 "$RUNS"); do "$@"; done; }
 
 echo "== building (Release)" >&2
-dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -o "$WORK/api" --nologo -v q >/dev/null
+# As the Dockerfile ships it: for linux-x64, framework-dependent, ReadyToRun (the Api project turns it on with a RID).
+dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -r linux-x64 --self-contained false -o "$WORK/api" --nologo -v q >/dev/null
 if [ "$STORE" = postgres ]; then
   start_postgres
   # A cluster seconds old is not what a service meets in production: its first minutes of writes
@@ -238,6 +245,14 @@ run_baseline() {
     "$( [ "$STORE" = postgres ] && echo ", PostgreSQL $(echo "$this" | grep RESULT | field pg_cpu_ms | median) vs $(echo "$base" | grep RESULT | field pg_cpu_ms | median) ms" )")
   kill "$PID_H" "$PID_I" 2>/dev/null || true
 }
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ -z "${EVENTS_ONLY:-}" ] && [ -z "${SKIP_SIDE_BY_SIDE:-}" ]; then
+  # shellcheck source=bench/side-by-side.sh
+  . "$BENCH/side-by-side.sh"
+  side_by_side
+  [ -n "${EXTENDED:-}" ] || exit 0
+fi
 
 events_rows=""
 if [ -n "${EVENTS_ONLY:-}" ]; then

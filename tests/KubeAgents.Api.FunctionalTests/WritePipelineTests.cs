@@ -5,7 +5,9 @@ using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Persistence;
 using KubeAgents.Infrastructure.Reports;
 using KubeAgents.TestSupport;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using static KubeAgents.TestSupport.WireClient;
@@ -109,6 +111,40 @@ public class WritePipelineTests
 
     [SkippableTheory]
     [BothStores]
+    public async Task A_batch_whose_commit_is_in_doubt_fails_with_503_and_is_never_applied_twice(StoreKind store)
+    {
+        var doubt = new CommitInDoubt();
+        await using var api = await KubeAgentsApi.StartAsync(store, configureServices: s => s.AddSingleton<IInterceptor>(doubt));
+        var pipeline = api.Services.GetRequiredService<ReportWritePipeline>();
+        await pipeline.WriteAsync(Report(api, "doubt", "t", "r0"), CancellationToken.None);
+
+        Task first;
+        Task[] batch;
+        await using (await WriteLock.HoldAsync(api, null))
+        {
+            // r1 in the writer's hands, r2 and r3 queued behind it: the next batch holds both.
+            first = pipeline.WriteAsync(Report(api, "doubt", "t", "r1"), CancellationToken.None);
+            await Eventually.TrueAsync(() => pipeline.QueueDepth == 0, "the writer to take r1");
+            batch = [pipeline.WriteAsync(Report(api, "doubt", "t", "r2"), CancellationToken.None),
+                pipeline.WriteAsync(Report(api, "doubt", "t", "r3"), CancellationToken.None)];
+            // r1's commit goes through; the one after it (r2 and r3) commits, then throws.
+            doubt.ThrowAfterCommit(skip: 1);
+        }
+
+        await first;
+        foreach (var write in batch)
+        {
+            (await FluentActions.Awaiting(() => write).Should().ThrowAsync<Application.Common.Exceptions.ServiceUnavailableException>())
+                .WithMessage("*may be stored*");
+        }
+
+        doubt.Fired.Should().BeTrue();
+        var messages = await api.InDatabaseAsync(db => db.StatusEntries.Where(e => e.AgentId == "doubt").Select(e => e.Message).ToListAsync());
+        messages.Should().BeEquivalentTo(["r0", "r1", "r2", "r3"], "a committed batch is not split and applied again");
+    }
+
+    [SkippableTheory]
+    [BothStores]
     public async Task The_503_carries_an_honest_retry_after(StoreKind store)
     {
         await using var api = await KubeAgentsApi.StartAsync(store, configureServices: services =>
@@ -128,6 +164,27 @@ public class WritePipelineTests
     {
         public Task WriteAsync(IncomingReport report, CancellationToken cancellationToken) =>
             throw new Application.Common.Exceptions.ServiceUnavailableException("queue full") { RetryAfter = TimeSpan.FromSeconds(2.5) };
+    }
+
+    /// <summary>Once armed, lets <c>skip</c> commits through, then throws after the next one committed: a commit in doubt.</summary>
+    private sealed class CommitInDoubt : DbTransactionInterceptor
+    {
+        private int _skip = -1;
+
+        public bool Fired { get; private set; }
+
+        public void ThrowAfterCommit(int skip) => Volatile.Write(ref _skip, skip);
+
+        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            if (Volatile.Read(ref _skip) >= 0 && Interlocked.Decrement(ref _skip) == -1)
+            {
+                Fired = true;
+                throw new IOException("connection lost while the commit was answered");
+            }
+
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>

@@ -47,6 +47,8 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
     internal override async Task SaveReportBatchAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
         NumberEvents(await LastEventIdAsync(events, cancellationToken).ConfigureAwait(false), events);
+        // Set-based (SqliteEventInsert), not one tracked row and statement per event.
+        await SqliteEventInsert.InsertAsync(this, events, cancellationToken).ConfigureAwait(false);
         await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -68,14 +70,12 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
     private async Task<long> LastEventIdAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken) =>
         events.Count == 0 ? 0 : await Events.MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false) ?? 0;
 
-    private void NumberEvents(long last, IReadOnlyList<EventRecord> events)
+    private static void NumberEvents(long last, IReadOnlyList<EventRecord> events)
     {
         foreach (var record in events)
         {
             record.Id = ++last;
         }
-
-        Events.AddRange(events);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
