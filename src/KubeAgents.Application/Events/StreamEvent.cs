@@ -8,6 +8,7 @@ public sealed record StreamEvent(long Id, string Type, IEventData Data)
     public const string Status = "status";
     public const string SessionExpired = "session_expired";
     public const string AgentRegistered = "agent_registered";
+    public const string SessionSilent = "session_silent";
 }
 
 /// <summary>The JSON of an event, in the API's wire format. Every event names its agent.</summary>
@@ -38,6 +39,15 @@ public sealed record StatusEventData(
 /// <param name="ExpiredAt">last_updated + ttl_minutes: when it expired.</param>
 public sealed record SessionExpiredEventData(string AgentId, string SessionTopic, DateTimeOffset ExpiredAt) : IEventData;
 
+/// <summary>A live session (running or pending) expired: its agent stopped reporting mid-task. Follows its session_expired event.</summary>
+/// <param name="AgentName">Absent while the agent has none.</param>
+/// <param name="LastStatus">The session's status when it went quiet: running or pending.</param>
+/// <param name="LastStatusAt">That status's reported timestamp.</param>
+/// <param name="Message">That status's message; absent when it had none.</param>
+/// <param name="ExpiredAt">last_updated + ttl_minutes: when it expired.</param>
+public sealed record SessionSilentEventData(
+    string AgentId, string? AgentName, string SessionTopic, SessionStatus LastStatus, DateTimeOffset LastStatusAt, string? Message, DateTimeOffset ExpiredAt) : IEventData;
+
 /// <summary>An agent's first report was accepted.</summary>
 /// <param name="AgentName">Absent when the first report had none.</param>
 public sealed record AgentRegisteredEventData(string AgentId, string? AgentName, DateTimeOffset Registered) : IEventData;
@@ -57,6 +67,7 @@ public sealed record EventFilter(string? AgentId, string? SessionTopic)
         {
             StatusEventData s => s.SessionTopic == SessionTopic,
             SessionExpiredEventData s => s.SessionTopic == SessionTopic,
+            SessionSilentEventData s => s.SessionTopic == SessionTopic,
             _ => false,
         };
     }

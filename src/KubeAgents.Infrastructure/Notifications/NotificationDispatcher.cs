@@ -1,4 +1,3 @@
-using KubeAgents.Application.Notifications;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Persistence;
@@ -12,7 +11,8 @@ namespace KubeAgents.Infrastructure.Notifications;
 
 /// <summary>
 /// Delivers the notification outbox: claims due notifications (one dispatcher per notification, even
-/// across replicas), sends them concurrently, and records each result under its claim. Polls every
+/// across replicas), sends each to its route concurrently, and records each result under its claim
+/// as soon as it is known, so a slow route does not hold back the others' results. Polls every
 /// <see cref="PollInterval"/> and wakes at once for notifications this instance committed.
 /// </summary>
 /// <remarks>
@@ -25,7 +25,7 @@ namespace KubeAgents.Infrastructure.Notifications;
 internal sealed partial class NotificationDispatcher(
     IServiceScopeFactory scopeFactory,
     INotificationClaims claims,
-    INotificationChannel channel,
+    NotificationDelivery delivery,
     NotificationSignal signal,
     IOptions<NotificationOptions> options,
     TimeProvider time,
@@ -59,14 +59,14 @@ internal sealed partial class NotificationDispatcher(
                 return 0;
             }
 
+            var routes = await NotificationDelivery.RoutesOfAsync(db, batch, stoppingToken).ConfigureAwait(false);
             using var inFlight = new CancellationTokenSource();
             using var graceOnStop = stoppingToken.Register(() => inFlight.CancelAfter(ShutdownGrace));
-            var errors = await Task.WhenAll(batch.Select(n => channel.SendAsync(n, inFlight.Token))).ConfigureAwait(false);
-
-            var now = time.GetUtcNow();
-            for (var i = 0; i < batch.Count; i++)
+            var attempts = batch.Select(async n => (Notification: n, Result: await delivery.SendAsync(n, routes, inFlight.Token).ConfigureAwait(false)));
+            await foreach (var attempt in Task.WhenEach(attempts).ConfigureAwait(false))
             {
-                await RecordAsync(db, batch[i], errors[i], inFlight.IsCancellationRequested, now, stoppingToken).ConfigureAwait(false);
+                var (notification, result) = await attempt.ConfigureAwait(false);
+                await RecordAsync(db, notification, result, inFlight.IsCancellationRequested, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
             }
 
             return batch.Count;
@@ -113,13 +113,20 @@ internal sealed partial class NotificationDispatcher(
     }
 
     private async Task RecordAsync(
-        KubeAgentsDbContext db, Notification notification, string? error, bool stopping, DateTimeOffset now, CancellationToken stoppingToken)
+        KubeAgentsDbContext db, Notification notification, SendResult result, bool stopping, DateTimeOffset now, CancellationToken stoppingToken)
     {
+        var error = result.Error;
         if (error is null)
         {
             notification.MarkDelivered(now);
             metrics.NotificationAttempt(KubeAgentsMetrics.Outcome.Delivered);
             LogDelivered(notification.Id, notification.AgentId, notification.SessionTopic);
+        }
+        else if (result.Final)
+        {
+            notification.Abandon(error, now);
+            metrics.NotificationAttempt(KubeAgentsMetrics.Outcome.Failed);
+            LogGaveUp(notification.Id, error);
         }
         else if (stopping)
         {
@@ -206,6 +213,9 @@ internal sealed partial class NotificationDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id} delivered ({AgentId}, {SessionTopic})")]
     private partial void LogDelivered(Guid id, string agentId, string sessionTopic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} cannot be delivered: {Reason}")]
+    private partial void LogGaveUp(Guid id, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} attempt {Attempt} of {MaxAttempts} failed: {Error}")]
     private partial void LogAttemptFailed(Guid id, int attempt, int maxAttempts, string error);

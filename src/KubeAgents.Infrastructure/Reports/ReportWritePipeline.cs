@@ -3,12 +3,12 @@ using System.Threading.Channels;
 using KubeAgents.Application.Common.Diagnostics;
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
-using KubeAgents.Application.Notifications;
 using KubeAgents.Application.Reports;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Events;
+using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,8 +40,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
 
     private readonly IServiceScopeFactory _scopes;
     private readonly WritePipelineOptions _options;
-    private readonly bool _notificationsEnabled;
-    private readonly INotificationSignal _notificationSignal;
+    private readonly NotificationOutbox _outbox;
     private readonly EventLogSignal _eventSignal;
     private readonly TimeProvider _time;
     private readonly ILogger<ReportWritePipeline> _logger;
@@ -51,8 +50,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
     public ReportWritePipeline(
         IServiceScopeFactory scopes,
         IOptions<WritePipelineOptions> options,
-        IOptions<NotificationOutboxOptions> notifications,
-        INotificationSignal notificationSignal,
+        NotificationOutbox outbox,
         EventLogSignal eventSignal,
         TimeProvider time,
         KubeAgentsMetrics metrics,
@@ -60,8 +58,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
     {
         _scopes = scopes;
         _options = options.Value;
-        _notificationsEnabled = notifications.Value.Enabled;
-        _notificationSignal = notificationSignal;
+        _outbox = outbox;
         _eventSignal = eventSignal;
         _time = time;
         _logger = logger;
@@ -185,7 +182,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         batch.ForEach(Complete);
         if (notified)
         {
-            _notificationSignal.Notify();
+            _outbox.Wake();
         }
     }
 
@@ -212,7 +209,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
                 Complete(pending);
                 if (notified)
                 {
-                    _notificationSignal.Notify();
+                    _outbox.Wake();
                 }
             }
             catch (Exception ex)
@@ -280,18 +277,14 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
             // A failed save rolls the whole transaction back: a savepoint around it protects nothing.
             db.Database.AutoSavepointsEnabled = false;
             var targets = await BatchTargets.LoadAsync(db, batch.Select(p => p.Report)).ConfigureAwait(false);
-            var notified = false;
+            var outbox = _outbox.Begin(db);
             // The events commit with the rows they describe, in the order the reports were applied.
             var events = new List<EventRecord>(batch.Count + 1);
             foreach (var pending in batch)
             {
                 var report = pending.Report;
                 var (agent, session, registered) = targets.For(report);
-                if (report.ApplyTo(agent, session, _notificationsEnabled) is { } notification)
-                {
-                    db.Notifications.Add(notification);
-                    notified = true;
-                }
+                await outbox.QueueFinishedAsync(agent, session, report.ApplyTo(agent, session), report.ReceivedAt).ConfigureAwait(false);
 
                 if (registered)
                 {
@@ -304,7 +297,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
             await db.SaveReportBatchAsync(events, CancellationToken.None).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             committed = true;
-            return notified;
+            return outbox.Queued > 0;
         }
         finally
         {
