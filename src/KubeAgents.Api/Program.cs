@@ -1,11 +1,17 @@
 using KubeAgents.Api;
 using KubeAgents.Api.Authentication;
+using KubeAgents.Api.Notifications;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 if (args is [KeysCommand.Verb, .. var keyArgs])
 {
     return await KeysCommand.RunAsync(keyArgs);
+}
+
+if (args is [RoutesCommand.Verb, .. var routeArgs])
+{
+    return await RoutesCommand.RunAsync(routeArgs);
 }
 
 // The content root is the application's directory, not the working directory: the shipped

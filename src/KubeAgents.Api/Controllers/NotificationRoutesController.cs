@@ -46,13 +46,13 @@ public sealed class NotificationRoutesController(ISender sender) : ControllerBas
 
     /// <summary>Changes a route's fields given in the body; an empty secret, agent_filter or topic_filter removes it.</summary>
     /// <param name="id">The route's id.</param>
-    /// <param name="request">The fields to change.</param>
+    /// <param name="command">The fields to change.</param>
     /// <param name="cancellationToken">Aborts the request.</param>
     [HttpPatch("{id}")]
     [ProducesResponseType<NotificationRouteDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorResponse>(StatusCodes.Status404NotFound)]
-    public async Task<NotificationRouteDto> Update(Guid id, [FromBody] UpdateRouteRequest request, CancellationToken cancellationToken) =>
-        await sender.Send(request.For(id), cancellationToken);
+    public async Task<NotificationRouteDto> Update(Guid id, [FromBody] UpdateRouteCommand command, CancellationToken cancellationToken) =>
+        await sender.Send(command with { Id = id }, cancellationToken);
 
     /// <summary>Deletes a route; its pending notifications give up, its history stays listed.</summary>
     /// <param name="id">The route's id.</param>

@@ -15,6 +15,9 @@ namespace KubeAgents.Infrastructure.Notifications;
 /// </summary>
 internal sealed class LarkChannel : INotificationChannel
 {
+    /// <summary>Lark refuses a request body over 20 KB; a longer text is cut (and marked) to fit.</summary>
+    public const int MaxBodyBytes = 20 * 1024;
+
     public WebhookMessage Render(Notification notification, ChannelContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -24,24 +27,39 @@ internal sealed class LarkChannel : INotificationChannel
         }
 
         var timestamp = context.Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        return WebhookMessage.Json(JsonSerializer.Serialize(new Dictionary<string, object>
+        var sign = Sign(secret, timestamp);
+        return WebhookMessage.Json(Fit(notification.LegacyText ?? Text(notification), text => JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["timestamp"] = timestamp,
-            ["sign"] = Sign(secret, timestamp),
+            ["sign"] = sign,
             ["msg_type"] = "text",
-            ["content"] = new Dictionary<string, string> { ["text"] = notification.LegacyText ?? Text(notification) },
-        }));
+            ["content"] = new Dictionary<string, string> { ["text"] = text },
+        })));
     }
 
     /// <summary><c>{"msg_type":"text","content":{"text":"..."}}</c>.</summary>
     public static string Payload(Notification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        return JsonSerializer.Serialize(new Dictionary<string, object>
+        return Fit(notification.LegacyText ?? Text(notification), text => JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["msg_type"] = "text",
-            ["content"] = new Dictionary<string, string> { ["text"] = notification.LegacyText ?? Text(notification) },
-        });
+            ["content"] = new Dictionary<string, string> { ["text"] = text },
+        }));
+    }
+
+    /// <summary>The body of <paramref name="text"/>, or of as much of it as fits in <see cref="MaxBodyBytes"/> (unchanged when it fits).</summary>
+    private static string Fit(string text, Func<string, string> body)
+    {
+        var payload = body(text);
+        for (var length = text.Length; Encoding.UTF8.GetByteCount(payload) > MaxBodyBytes && length > 0;)
+        {
+            // Escaped JSON may take up to 6 bytes a character: shrink in proportion, with room to spare.
+            length = (int)(length * (MaxBodyBytes / (double)Encoding.UTF8.GetByteCount(payload)) * 0.95);
+            payload = body(NotificationText.Truncate(text, Math.Max(length, NotificationText.TruncationMark.Length)));
+        }
+
+        return payload;
     }
 
     /// <summary>Lark's signature: base64 of HMAC-SHA256 keyed with <c>"{timestamp}\n{secret}"</c> over nothing.</summary>
