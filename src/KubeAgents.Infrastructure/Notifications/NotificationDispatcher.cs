@@ -32,10 +32,14 @@ internal sealed partial class NotificationDispatcher(
     KubeAgentsMetrics metrics,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
-    // Only this service's own loop reads and writes it.
+    // Only this service's own loop reads and writes them.
     private bool _storeDown;
+    private bool _active;
 
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a dispatcher with nothing to do (no route, no implicit route, nothing pending) looks again, besides being woken.</summary>
+    public static readonly TimeSpan IdleInterval = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
     private const int BatchSize = 16;
 
@@ -75,12 +79,15 @@ internal sealed partial class NotificationDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A service with no route polls nothing: it looks once a minute, or when woken by its own outbox.
+        _active = options.Value.Enabled;
         while (!stoppingToken.IsCancellationRequested)
         {
             var attempted = 0;
             try
             {
-                attempted = await DispatchOnceAsync(stoppingToken).ConfigureAwait(false);
+                _active = _active || await HasWorkAsync(stoppingToken).ConfigureAwait(false);
+                attempted = _active ? await DispatchOnceAsync(stoppingToken).ConfigureAwait(false) : 0;
                 if (_storeDown)
                 {
                     _storeDown = false;
@@ -107,7 +114,7 @@ internal sealed partial class NotificationDispatcher(
 
             if (attempted < BatchSize)
             {
-                await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                await WaitForWorkAsync(_active ? PollInterval : IdleInterval, stoppingToken).ConfigureAwait(false);
             }
         }
     }
@@ -198,12 +205,23 @@ internal sealed partial class NotificationDispatcher(
         }
     }
 
-    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    private async Task<bool> HasWorkAsync(CancellationToken stoppingToken)
+    {
+        var scope = scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>();
+            return await db.NotificationRoutes.AnyAsync(stoppingToken).ConfigureAwait(false)
+                || await db.Notifications.AnyAsync(n => n.State == NotificationState.Pending, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitForWorkAsync(TimeSpan interval, CancellationToken stoppingToken)
     {
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         try
         {
-            await Task.WhenAny(signal.WaitAsync(wake.Token), Task.Delay(PollInterval, time, wake.Token)).ConfigureAwait(false);
+            await Task.WhenAny(signal.WaitAsync(wake.Token), Task.Delay(interval, time, wake.Token)).ConfigureAwait(false);
         }
         finally
         {

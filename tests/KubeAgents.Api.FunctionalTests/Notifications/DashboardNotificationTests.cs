@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -31,7 +32,7 @@ public sealed class DashboardNotificationTests : IAsyncLifetime
         using var admin = Browser(service, service.Admin.DefaultRequestHeaders.Authorization!.Parameter!);
         using var reader = Browser(service, readKey);
         var session = await reader.GetStringAsync(WireClient.Path("agents", "dash", "sessions", "ship it"));
-        var adminHome = await admin.GetStringAsync("/");
+        var adminHome = WebUtility.HtmlDecode(await admin.GetStringAsync("/"));
         var readerHome = await reader.GetStringAsync("/");
 
         session.Should().Contain("<h2 id=\"notifications-title\">Notifications</h2>")

@@ -36,7 +36,7 @@ public class ChannelRenderingTests
     {
         var message = new LarkChannel().Render(Failed, new ChannelContext("s3cret", At));
 
-        message.Body.Should().StartWith("""{"timestamp":"1795773600","sign":"""" + LarkChannel.Sign("s3cret", "1795773600") + "\",\"msg_type\":\"text\"");
+        message.Body.Should().StartWith("{\"timestamp\":\"1795773600\",\"sign\":\"" + LarkChannel.Sign("s3cret", "1795773600") + "\",\"msg_type\":\"text\"");
         message.Headers.Should().BeEmpty();
     }
 

@@ -1,4 +1,4 @@
-﻿using System;
+using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -12,72 +12,120 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropCheckConstraint(
-                name: "ck_events_type",
-                table: "events");
-
-            migrationBuilder.AddColumn<string>(
-                name: "kind",
-                table: "notifications",
-                type: "TEXT",
-                maxLength: 32,
-                nullable: false,
-                defaultValue: "session.finished");
-
-            migrationBuilder.AddColumn<long>(
-                name: "quiet_since",
-                table: "notifications",
-                type: "INTEGER",
-                nullable: true);
-
-            migrationBuilder.AddColumn<Guid>(
-                name: "route_id",
-                table: "notifications",
-                type: "TEXT",
-                nullable: true);
-
-            migrationBuilder.CreateTable(
-                name: "notification_routes",
-                columns: table => new
-                {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    url = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
-                    secret = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    agent_filter = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    topic_filter = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    events = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_notification_routes", x => x.id);
-                    table.CheckConstraint("ck_notification_routes_events", "events <> ''");
-                    table.CheckConstraint("ck_notification_routes_name_length", "length(name) BETWEEN 1 AND 100");
-                });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_notifications_session",
-                table: "notifications",
-                columns: new[] { "agent_id", "session_topic" });
-
-            migrationBuilder.AddCheckConstraint(
-                name: "ck_notifications_kind",
-                table: "notifications",
-                sql: "kind IN ('session.finished', 'session.silent')");
-
-            migrationBuilder.AddCheckConstraint(
-                name: "ck_events_type",
-                table: "events",
-                sql: "type IN ('status', 'session_expired', 'agent_registered', 'session_silent')");
-
-            migrationBuilder.CreateIndex(
-                name: "ux_notification_routes_name",
-                table: "notification_routes",
-                column: "name",
-                unique: true);
+            // EF's script for this migration without its PRAGMA foreign_keys lines: no table references
+            // events or notifications, so their rebuilds (new check constraints) run inside the migration's
+            // transaction, and start-up logs no warning about a step outside it.
+            migrationBuilder.Sql("""
+                ALTER TABLE "notifications" ADD "kind" TEXT NOT NULL DEFAULT 'session.finished'
+                """);
+            migrationBuilder.Sql("""
+                ALTER TABLE "notifications" ADD "quiet_since" INTEGER NULL
+                """);
+            migrationBuilder.Sql("""
+                ALTER TABLE "notifications" ADD "route_id" TEXT NULL
+                """);
+            migrationBuilder.Sql("""
+                CREATE TABLE "notification_routes" (
+                    "id" TEXT NOT NULL CONSTRAINT "PK_notification_routes" PRIMARY KEY,
+                    "name" TEXT NOT NULL,
+                    "channel" TEXT NOT NULL,
+                    "url" TEXT NOT NULL,
+                    "secret" TEXT NULL,
+                    "agent_filter" TEXT NULL,
+                    "topic_filter" TEXT NULL,
+                    "events" TEXT NOT NULL,
+                    "created_at" INTEGER NOT NULL,
+                    "updated_at" INTEGER NOT NULL,
+                    CONSTRAINT "ck_notification_routes_events" CHECK (events <> ''),
+                    CONSTRAINT "ck_notification_routes_name_length" CHECK (length(name) BETWEEN 1 AND 100)
+                )
+                """);
+            migrationBuilder.Sql("""
+                CREATE INDEX "ix_notifications_session" ON "notifications" ("agent_id", "session_topic")
+                """);
+            migrationBuilder.Sql("""
+                CREATE UNIQUE INDEX "ux_notification_routes_name" ON "notification_routes" ("name")
+                """);
+            migrationBuilder.Sql("""
+                CREATE TABLE "ef_temp_events" (
+                    "id" INTEGER NOT NULL CONSTRAINT "PK_events" PRIMARY KEY,
+                    "agent_id" TEXT NOT NULL,
+                    "agent_name" TEXT NULL,
+                    "current_status" TEXT NULL,
+                    "message" TEXT NULL,
+                    "occurred_at" INTEGER NOT NULL,
+                    "session_topic" TEXT NULL,
+                    "status" TEXT NULL,
+                    "timestamp" INTEGER NULL,
+                    "ttl_minutes" INTEGER NULL,
+                    "type" TEXT NOT NULL,
+                    CONSTRAINT "ck_events_type" CHECK (type IN ('status', 'session_expired', 'agent_registered', 'session_silent'))
+                )
+                """);
+            migrationBuilder.Sql("""
+                INSERT INTO "ef_temp_events" ("id", "agent_id", "agent_name", "current_status", "message", "occurred_at", "session_topic", "status", "timestamp", "ttl_minutes", "type")
+                SELECT "id", "agent_id", "agent_name", "current_status", "message", "occurred_at", "session_topic", "status", "timestamp", "ttl_minutes", "type"
+                FROM "events"
+                """);
+            migrationBuilder.Sql("""
+                CREATE TABLE "ef_temp_notifications" (
+                    "id" TEXT NOT NULL CONSTRAINT "PK_notifications" PRIMARY KEY,
+                    "agent_id" TEXT NOT NULL,
+                    "agent_name" TEXT NULL,
+                    "attempts" INTEGER NOT NULL,
+                    "claim_token" TEXT NULL,
+                    "claimed_until" INTEGER NULL,
+                    "content" TEXT NULL,
+                    "created_at" INTEGER NOT NULL,
+                    "delivered_at" INTEGER NULL,
+                    "kind" TEXT NOT NULL,
+                    "last_attempt_at" INTEGER NULL,
+                    "last_error" TEXT NULL,
+                    "legacy_text" TEXT NULL,
+                    "message" TEXT NULL,
+                    "next_attempt_at" INTEGER NOT NULL,
+                    "occurred_at" INTEGER NOT NULL,
+                    "previous_status" TEXT NOT NULL,
+                    "quiet_since" INTEGER NULL,
+                    "route_id" TEXT NULL,
+                    "running_since" INTEGER NOT NULL,
+                    "session_topic" TEXT NOT NULL,
+                    "state" TEXT NOT NULL,
+                    "status" TEXT NOT NULL,
+                    CONSTRAINT "ck_notifications_attempts" CHECK (attempts >= 0),
+                    CONSTRAINT "ck_notifications_kind" CHECK (kind IN ('session.finished', 'session.silent')),
+                    CONSTRAINT "ck_notifications_state" CHECK (state IN ('pending', 'delivered', 'failed'))
+                )
+                """);
+            migrationBuilder.Sql("""
+                INSERT INTO "ef_temp_notifications" ("id", "agent_id", "agent_name", "attempts", "claim_token", "claimed_until", "content", "created_at", "delivered_at", "kind", "last_attempt_at", "last_error", "legacy_text", "message", "next_attempt_at", "occurred_at", "previous_status", "quiet_since", "route_id", "running_since", "session_topic", "state", "status")
+                SELECT "id", "agent_id", "agent_name", "attempts", "claim_token", "claimed_until", "content", "created_at", "delivered_at", "kind", "last_attempt_at", "last_error", "legacy_text", "message", "next_attempt_at", "occurred_at", "previous_status", "quiet_since", "route_id", "running_since", "session_topic", "state", "status"
+                FROM "notifications"
+                """);
+            migrationBuilder.Sql("""
+                DROP TABLE "events"
+                """);
+            migrationBuilder.Sql("""
+                ALTER TABLE "ef_temp_events" RENAME TO "events"
+                """);
+            migrationBuilder.Sql("""
+                DROP TABLE "notifications"
+                """);
+            migrationBuilder.Sql("""
+                ALTER TABLE "ef_temp_notifications" RENAME TO "notifications"
+                """);
+            migrationBuilder.Sql("""
+                CREATE INDEX "ix_notifications_created_at" ON "notifications" ("created_at" DESC)
+                """);
+            migrationBuilder.Sql("""
+                CREATE INDEX "ix_notifications_due" ON "notifications" ("next_attempt_at") WHERE state = 'pending'
+                """);
+            migrationBuilder.Sql("""
+                CREATE INDEX "ix_notifications_session" ON "notifications" ("agent_id", "session_topic")
+                """);
+            migrationBuilder.Sql("""
+                CREATE INDEX "ix_notifications_state_created_at" ON "notifications" ("state", "created_at" DESC)
+                """);
         }
 
         /// <inheritdoc />
