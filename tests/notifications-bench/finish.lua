@@ -13,7 +13,7 @@ request = function()
   local status = (counter % 2 == 1) and "running" or "success"
   local body = string.format(
     '{"agent_id":"bench-%d-%d","session_topic":"s-%d","status":"%s","timestamp":"2026-12-03T10:00:0%d.000Z"}',
-    tid, n % 50, n, status, counter % 2)
+    tid, n % 50, n, status, (counter + 1) % 2)
   return wrk.format("POST", "/webhook/status",
     { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY") }, body)
 end

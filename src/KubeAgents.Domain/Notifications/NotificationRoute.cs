@@ -90,7 +90,8 @@ public sealed class NotificationRoute
     public static string Mask(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        var tail = url.Length > 8 ? url[^4..] : string.Empty;
+        // A short URL would be half shown by its last 4 characters.
+        var tail = url.Length > 16 ? url[^4..] : string.Empty;
         var host = Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed.Host : string.Empty;
         return $"{host}…{tail}";
     }

@@ -54,6 +54,11 @@ internal static class NotificationText
         }
 
         var keep = max - TruncationMark.Length;
+        if (keep <= 0)
+        {
+            return TruncationMark[..Math.Max(max, 0)];
+        }
+
         // Never split a surrogate pair.
         if (keep > 0 && char.IsHighSurrogate(text[keep - 1]))
         {
