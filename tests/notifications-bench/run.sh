@@ -9,7 +9,8 @@ dll="$root/src/KubeAgents.Api/bin/Release/net10.0/KubeAgents.Api.dll"
 seconds=${1:-10}
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+# Services start in a subshell (process substitution): their ids go to a file, not to pids.
+cleanup() { for p in "${pids[@]}" $(cat "$work/services" 2>/dev/null); do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -20,7 +21,8 @@ start_service() { # $1: name; prints the port
   local port; port=$(free_port)
   local key; key=$(dotnet "$dll" keys generate)
   PORT=$port DB_FILE="$work/$1.db" AUTH_MODE=keys BOOTSTRAP_ADMIN_KEY=$key Logging__LogLevel__Default=Warning \
-    dotnet "$dll" > "$work/$1.log" 2>&1 & pids+=($!)
+    dotnet "$dll" > "$work/$1.log" 2>&1 &
+  echo $! >> "$work/services"
   for _ in $(seq 1 120); do curl -sf "localhost:$port/health" > /dev/null && break; sleep 0.5; done
   echo "$port $key"
 }
