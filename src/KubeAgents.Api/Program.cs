@@ -1,5 +1,6 @@
 using KubeAgents.Api;
 using KubeAgents.Api.Authentication;
+using KubeAgents.Api.Notifications;
 using KubeAgents.Api.Startup;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,11 @@ if (Usage.IsRequested(args))
 if (args is [KeysCommand.Verb, .. var keyArgs])
 {
     return await KeysCommand.RunAsync(keyArgs);
+}
+
+if (args is [RoutesCommand.Verb, .. var routeArgs])
+{
+    return await RoutesCommand.RunAsync(routeArgs);
 }
 
 // The content root is the application's directory, not the working directory: the shipped

@@ -98,31 +98,23 @@ public static class DependencyInjection
         services.AddHostedService<HistoryRetentionSchedule>();
     }
 
+    /// <summary>
+    /// The outbox, the channels and the dispatcher are always there: routes live in the database and
+    /// may be added at any time. <c>NOTIFICATION_WEBHOOK_URL</c> adds the implicit route.
+    /// </summary>
     private static void AddNotifications(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<NotificationOptions>(configuration);
-        // Whether (and through which channel) to deliver decides what is registered: read now.
-        var settings = configuration.ReadSettings<NotificationOptions>();
-        services.Configure<NotificationOutboxOptions>(o => o.Enabled = settings.Enabled);
         services.AddSingleton<NotificationSignal>();
-        services.AddSingleton<INotificationSignal>(provider => provider.GetRequiredService<NotificationSignal>());
-        if (!settings.Enabled)
-        {
-            return;
-        }
+        services.AddSingleton<NotificationOutbox>();
+        services.AddScoped<SilentAlerts>();
+        NotificationChannels.AddBuiltInChannels(services);
 
-        // Timeouts are per attempt, in the sender.
-        services.AddHttpClient(NotificationSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // Timeouts are per attempt, in the sender. No request logging: a route's URL is its credential.
+        services.AddHttpClient(NotificationSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.AddSingleton<NotificationSender>();
-        if (settings.Format == NotificationFormat.Json)
-        {
-            services.AddSingleton<INotificationChannel, JsonEventChannel>();
-        }
-        else
-        {
-            services.AddSingleton<INotificationChannel, LarkChannel>();
-        }
-
+        services.AddSingleton<NotificationDelivery>();
+        services.AddSingleton<INotificationRouteTester>(provider => provider.GetRequiredService<NotificationDelivery>());
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<NotificationDispatcher>());
     }

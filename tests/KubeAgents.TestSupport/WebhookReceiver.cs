@@ -33,7 +33,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
         var count = 0;
-        app.MapPost("/hook", async context =>
+        async Task Receive(HttpContext context)
         {
             Interlocked.Increment(ref receiver._inFlight);
             try
@@ -51,7 +51,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             {
                 Interlocked.Decrement(ref receiver._inFlight);
             }
-        });
+        }
+
+        // Chat platforms put the credential in the path: /hook/<token> reaches the same receiver.
+        app.MapPost("/hook", Receive);
+        app.MapPost("/hook/{**token}", Receive);
         await app.StartAsync();
         receiver.Url = app.Urls.Single() + "/hook";
         return receiver;

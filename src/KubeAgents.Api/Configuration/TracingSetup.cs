@@ -1,3 +1,4 @@
+using KubeAgents.Api.Notifications;
 using KubeAgents.Application.Common.Diagnostics;
 using KubeAgents.Infrastructure.Configuration;
 using Npgsql;
@@ -34,7 +35,8 @@ internal static class TracingSetup
             .AddSource(KubeAgentsActivitySource.Name)
             // /metrics and the probes would be most of the spans, and none of the interest.
             .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbeOrScrape(context.Request.Path))
-            .AddHttpClientInstrumentation()
+            // A route's URL is a credential (Slack, Discord, Teams): spans carry it masked, never whole.
+            .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = NotificationRouteUrls.MaskInSpan)
             .AddNpgsql()
             .AddOtlpExporter());
     }

@@ -17,9 +17,11 @@ public sealed class NotificationsController(ISender sender) : ControllerBase
 {
     /// <summary>Notifications, newest first.</summary>
     /// <remarks>
-    /// A notification is due when a session's current status moves from running to success or failed and
-    /// NOTIFICATION_WEBHOOK_URL is set. pending ones wait for their next attempt (exponential backoff),
-    /// delivered ones were accepted by the endpoint, failed ones gave up; last_error says why.
+    /// One row per route and event: session.finished when a session's current status moves from running
+    /// to success or failed, session.silent when a running or pending session expires; each route
+    /// (and NOTIFICATION_WEBHOOK_URL, the implicit route) gets those its filters accept. pending ones wait
+    /// for their next attempt (exponential backoff), delivered ones were accepted by the route's
+    /// receiver, failed ones gave up; last_error says why.
     /// </remarks>
     /// <param name="state">pending, delivered or failed.</param>
     /// <param name="limit">1 to 1000, default 100.</param>

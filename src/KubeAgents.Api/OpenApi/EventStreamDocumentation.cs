@@ -20,6 +20,7 @@ internal sealed class EventStreamDocumentation : IDocumentProcessor
     [
         (StreamEvent.Status, typeof(StatusEventData), "StatusEvent"),
         (StreamEvent.SessionExpired, typeof(SessionExpiredEventData), "SessionExpiredEvent"),
+        (StreamEvent.SessionSilent, typeof(SessionSilentEventData), "SessionSilentEvent"),
         (StreamEvent.AgentRegistered, typeof(AgentRegisteredEventData), "AgentRegisteredEvent"),
         (StreamEvent.Reset, typeof(ResetEventData), "ResetEvent"),
     ];

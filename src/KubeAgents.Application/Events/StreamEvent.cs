@@ -11,6 +11,9 @@ public sealed record StreamEvent(long Id, string Type, IEventData Data)
 
     /// <summary>Not in the log: sent first to a client whose <c>Last-Event-ID</c> the log cannot have issued.</summary>
     public const string Reset = "reset";
+
+    /// <summary>A session expired while running or pending: the agent stopped reporting mid-task.</summary>
+    public const string SessionSilent = "session_silent";
 }
 
 /// <summary>The JSON of an event, in the API's wire format.</summary>
@@ -43,6 +46,15 @@ public sealed record StatusEventData(
 /// <summary>The sweeper persisted a session's expiry.</summary>
 /// <param name="ExpiredAt">last_updated + ttl_minutes: when it expired.</param>
 public sealed record SessionExpiredEventData(string AgentId, string SessionTopic, DateTimeOffset ExpiredAt) : IAgentEventData;
+
+/// <summary>A live session (running or pending) expired: its agent stopped reporting mid-task. Follows its session_expired event.</summary>
+/// <param name="AgentName">Absent while the agent has none.</param>
+/// <param name="LastStatus">The session's status when it went quiet: running or pending.</param>
+/// <param name="LastStatusAt">That status's reported timestamp.</param>
+/// <param name="Message">That status's message; absent when it had none.</param>
+/// <param name="ExpiredAt">last_updated + ttl_minutes: when it expired.</param>
+public sealed record SessionSilentEventData(
+    string AgentId, string? AgentName, string SessionTopic, SessionStatus LastStatus, DateTimeOffset LastStatusAt, string? Message, DateTimeOffset ExpiredAt) : IEventData;
 
 /// <summary>An agent's first report was accepted.</summary>
 /// <param name="AgentName">Absent when the first report had none.</param>
@@ -77,6 +89,7 @@ public sealed record EventFilter(string? AgentId, string? SessionTopic)
         {
             StatusEventData s => s.SessionTopic == SessionTopic,
             SessionExpiredEventData s => s.SessionTopic == SessionTopic,
+            SessionSilentEventData s => s.SessionTopic == SessionTopic,
             _ => false,
         };
     }

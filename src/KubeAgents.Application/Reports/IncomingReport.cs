@@ -1,5 +1,4 @@
 using KubeAgents.Domain.Agents;
-using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 
 namespace KubeAgents.Application.Reports;
@@ -16,16 +15,14 @@ public sealed record IncomingReport(
 {
     /// <summary>
     /// Applies the report to its agent and session (the domain's rules) inside the writer's unit of
-    /// work; returns the notification that became due, which must commit with it (the outbox).
+    /// work; the outcome says whether it finished the session (notifications due, in the same unit of work).
     /// </summary>
-    public Notification? ApplyTo(Agent agent, Session session, bool notificationsEnabled)
+    public RecordOutcome ApplyTo(Agent agent, Session session)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(session);
         var outcome = session.Record(Report, ReceivedAt);
         agent.Record(AgentName, AgentSource, Report, ReceivedAt);
-        return outcome.Finished && notificationsEnabled
-            ? Notification.SessionFinished(agent, session, outcome, ReceivedAt)
-            : null;
+        return outcome;
     }
 }

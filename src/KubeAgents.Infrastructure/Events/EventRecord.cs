@@ -1,3 +1,4 @@
+using KubeAgents.Domain.Notifications;
 using KubeAgents.Application.Events;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
@@ -14,6 +15,7 @@ internal sealed class EventRecord
     public const string StatusType = "status";
     public const string SessionExpiredType = "session_expired";
     public const string AgentRegisteredType = "agent_registered";
+    public const string SessionSilentType = "session_silent";
 
     // For EF Core.
     private EventRecord()
@@ -80,11 +82,22 @@ internal sealed class EventRecord
     {
         StatusType => new StatusEventData(AgentId, AgentName, SessionTopic!, Status!.Value, Timestamp!.Value, Message, CurrentStatus, TtlMinutes ?? 0, OccurredAt),
         SessionExpiredType => new SessionExpiredEventData(AgentId, SessionTopic!, OccurredAt),
+        SessionSilentType => new SessionSilentEventData(AgentId, AgentName, SessionTopic!, Status!.Value, Timestamp!.Value, Message, OccurredAt),
         _ => new AgentRegisteredEventData(AgentId, AgentName, OccurredAt),
     });
 
     public static EventRecord SessionExpired(string agentId, string topic, DateTimeOffset expiredAt) => new(SessionExpiredType, agentId, expiredAt)
     {
         SessionTopic = topic,
+    };
+
+    /// <summary>A live session expired: its agent stopped reporting mid-task (see <see cref="SilentSession"/>).</summary>
+    public static EventRecord SessionSilent(SilentSession silent) => new(SessionSilentType, silent.AgentId, silent.ExpiredAt)
+    {
+        AgentName = silent.AgentName,
+        SessionTopic = silent.Topic,
+        Status = silent.LastStatus,
+        Timestamp = silent.LastStatusAt,
+        Message = silent.LastMessage,
     };
 }

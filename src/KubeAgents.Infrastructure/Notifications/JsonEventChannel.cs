@@ -1,17 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KubeAgents.Application.Common.Formatting;
-using KubeAgents.Application.Notifications;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 
 namespace KubeAgents.Infrastructure.Notifications;
 
 /// <summary>
-/// <c>NOTIFICATION_FORMAT=json</c>: a versioned event object in the API's wire format (snake_case,
-/// empty optionals omitted, UTC times), for receivers that are programs rather than chat rooms.
+/// <c>json</c>: a versioned event object in the API's wire format (snake_case, empty optionals omitted,
+/// UTC times), for receivers that are programs rather than chat rooms; with a secret, signed with the
+/// <c>X-KubeAgents-Timestamp</c> and <c>X-KubeAgents-Signature</c> headers.
 /// </summary>
-internal sealed class JsonEventChannel(NotificationSender sender) : INotificationChannel
+internal sealed class JsonEventChannel : INotificationChannel
 {
     public const string EventType = "session.finished";
 
@@ -24,25 +24,44 @@ internal sealed class JsonEventChannel(NotificationSender sender) : INotificatio
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public Task<string?> SendAsync(Notification notification, CancellationToken cancellationToken) =>
-        sender.PostAsync(notification.Id, Payload(notification), cancellationToken);
+    public WebhookMessage Render(Notification notification, ChannelContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var body = Payload(notification);
+        return new WebhookMessage(body, NotificationSender.SignatureHeaders(context.Secret, context.Now, body));
+    }
 
     public static string Payload(Notification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        return JsonSerializer.Serialize(
-            new SessionFinishedEvent(
-                EventType,
-                Version,
-                new EventAgent(notification.AgentId, notification.AgentName),
-                new EventSession(notification.SessionTopic),
-                notification.PreviousStatus.ToWireName(),
-                notification.Status.ToWireName(),
-                notification.Duration.TotalSeconds,
-                notification.OccurredAt.ToWireTime(),
-                Blank(notification.Message),
-                Blank(notification.Content)),
-            Options);
+        var agent = new EventAgent(notification.AgentId, notification.AgentName);
+        var session = new EventSession(notification.SessionTopic);
+        return notification.Kind == NotificationKind.Silent
+            ? JsonSerializer.Serialize(
+                new SessionSilentEvent(
+                    notification.Kind.ToWireName(),
+                    Version,
+                    agent,
+                    session,
+                    notification.Status.ToWireName(),
+                    notification.OccurredAt.ToWireTime(),
+                    notification.QuietSince?.ToWireTime(),
+                    notification.QuietFor.TotalSeconds,
+                    Blank(notification.Message)),
+                Options)
+            : JsonSerializer.Serialize(
+                new SessionFinishedEvent(
+                    EventType,
+                    Version,
+                    agent,
+                    session,
+                    notification.PreviousStatus.ToWireName(),
+                    notification.Status.ToWireName(),
+                    notification.Duration.TotalSeconds,
+                    notification.OccurredAt.ToWireTime(),
+                    Blank(notification.Message),
+                    Blank(notification.Content)),
+                Options);
     }
 
     private static string? Blank(string? text) => string.IsNullOrEmpty(text) ? null : text;
@@ -58,6 +77,17 @@ internal sealed class JsonEventChannel(NotificationSender sender) : INotificatio
         string OccurredAt,
         string? Message,
         string? Content);
+
+    private sealed record SessionSilentEvent(
+        string Type,
+        int Version,
+        EventAgent Agent,
+        EventSession Session,
+        string LastStatus,
+        string LastStatusAt,
+        string? LastReportAt,
+        double QuietSeconds,
+        string? Message);
 
     private sealed record EventAgent(string AgentId, string? Name);
 

@@ -1,5 +1,4 @@
 using KubeAgents.Application.Common.Interfaces;
-using KubeAgents.Application.Notifications;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Persistence;
@@ -13,7 +12,8 @@ namespace KubeAgents.Infrastructure.Notifications;
 
 /// <summary>
 /// Delivers the notification outbox: claims due notifications (one dispatcher per notification, even
-/// across replicas), sends them concurrently, and records each result under its claim. Polls every
+/// across replicas), sends each to its route concurrently, and records each result under its claim
+/// as soon as it is known, so a slow route does not hold back the others' results. Polls every
 /// <see cref="PollInterval"/> and wakes at once for notifications this instance committed.
 /// </summary>
 /// <remarks>
@@ -26,7 +26,7 @@ namespace KubeAgents.Infrastructure.Notifications;
 internal sealed partial class NotificationDispatcher(
     IServiceScopeFactory scopeFactory,
     INotificationClaims claims,
-    INotificationChannel channel,
+    NotificationDelivery delivery,
     NotificationSignal signal,
     IOptions<NotificationOptions> options,
     TimeProvider time,
@@ -34,10 +34,14 @@ internal sealed partial class NotificationDispatcher(
     IStoreFailureClassifier storeFailures,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
-    // Only this service's own loop reads and writes it.
+    // Only this service's own loop reads and writes them.
     private bool _storeDown;
+    private bool _active;
 
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a dispatcher with nothing to do (no route, no implicit route, nothing pending) looks again, besides being woken.</summary>
+    public static readonly TimeSpan IdleInterval = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
     private const int BatchSize = 16;
 
@@ -61,14 +65,14 @@ internal sealed partial class NotificationDispatcher(
                 return 0;
             }
 
+            var routes = await NotificationDelivery.RoutesOfAsync(db, batch, stoppingToken).ConfigureAwait(false);
             using var inFlight = new CancellationTokenSource();
             using var graceOnStop = stoppingToken.Register(() => inFlight.CancelAfter(ShutdownGrace));
-            var errors = await Task.WhenAll(batch.Select(n => channel.SendAsync(n, inFlight.Token))).ConfigureAwait(false);
-
-            var now = time.GetUtcNow();
-            for (var i = 0; i < batch.Count; i++)
+            var attempts = batch.Select(async n => (Notification: n, Result: await delivery.SendAsync(n, routes, inFlight.Token).ConfigureAwait(false)));
+            await foreach (var attempt in Task.WhenEach(attempts).ConfigureAwait(false))
             {
-                await RecordAsync(db, batch[i], errors[i], inFlight.IsCancellationRequested, now, stoppingToken).ConfigureAwait(false);
+                var (notification, result) = await attempt.ConfigureAwait(false);
+                await RecordAsync(db, notification, result, inFlight.IsCancellationRequested, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
             }
 
             return batch.Count;
@@ -77,12 +81,15 @@ internal sealed partial class NotificationDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A service with no route polls nothing: it looks once a minute, or when woken by its own outbox.
+        _active = options.Value.Enabled;
         while (!stoppingToken.IsCancellationRequested)
         {
             var attempted = 0;
             try
             {
-                attempted = await DispatchOnceAsync(stoppingToken).ConfigureAwait(false);
+                _active = _active || await HasWorkAsync(stoppingToken).ConfigureAwait(false);
+                attempted = _active ? await DispatchOnceAsync(stoppingToken).ConfigureAwait(false) : 0;
                 if (_storeDown)
                 {
                     _storeDown = false;
@@ -109,19 +116,26 @@ internal sealed partial class NotificationDispatcher(
 
             if (attempted < BatchSize)
             {
-                await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                await WaitForWorkAsync(_active ? PollInterval : IdleInterval, stoppingToken).ConfigureAwait(false);
             }
         }
     }
 
     private async Task RecordAsync(
-        KubeAgentsDbContext db, Notification notification, string? error, bool stopping, DateTimeOffset now, CancellationToken stoppingToken)
+        KubeAgentsDbContext db, Notification notification, SendResult result, bool stopping, DateTimeOffset now, CancellationToken stoppingToken)
     {
+        var error = result.Error;
         if (error is null)
         {
             notification.MarkDelivered(now);
             metrics.NotificationAttempt(KubeAgentsMetrics.Outcome.Delivered);
             LogDelivered(notification.Id, notification.AgentId, notification.SessionTopic);
+        }
+        else if (result.Final)
+        {
+            notification.Abandon(error, now);
+            metrics.NotificationAttempt(KubeAgentsMetrics.Outcome.Failed);
+            LogGaveUp(notification.Id, error);
         }
         else if (stopping)
         {
@@ -193,12 +207,23 @@ internal sealed partial class NotificationDispatcher(
         }
     }
 
-    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    private async Task<bool> HasWorkAsync(CancellationToken stoppingToken)
+    {
+        var scope = scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>();
+            return await db.NotificationRoutes.AnyAsync(stoppingToken).ConfigureAwait(false)
+                || await db.Notifications.AnyAsync(n => n.State == NotificationState.Pending, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitForWorkAsync(TimeSpan interval, CancellationToken stoppingToken)
     {
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         try
         {
-            await Task.WhenAny(signal.WaitAsync(wake.Token), Task.Delay(PollInterval, time, wake.Token)).ConfigureAwait(false);
+            await Task.WhenAny(signal.WaitAsync(wake.Token), Task.Delay(interval, time, wake.Token)).ConfigureAwait(false);
         }
         finally
         {
@@ -208,6 +233,9 @@ internal sealed partial class NotificationDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id} delivered ({AgentId}, {SessionTopic})")]
     private partial void LogDelivered(Guid id, string agentId, string sessionTopic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} cannot be delivered: {Reason}")]
+    private partial void LogGaveUp(Guid id, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} attempt {Attempt} of {MaxAttempts} failed: {Error}")]
     private partial void LogAttemptFailed(Guid id, int attempt, int maxAttempts, string error);

@@ -1,9 +1,13 @@
+using KubeAgents.Domain.Notifications;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace KubeAgents.Infrastructure.Notifications;
 
-/// <summary>Where and how finished sessions are announced. Disabled without <c>NOTIFICATION_WEBHOOK_URL</c>.</summary>
+/// <summary>
+/// Delivery settings for every route, and the implicit route of <c>NOTIFICATION_WEBHOOK_URL</c>
+/// (disabled without it): its format, secret and events.
+/// </summary>
 public sealed class NotificationOptions : IServiceSettings
 {
     public const string WebhookUrlKey = "NOTIFICATION_WEBHOOK_URL";
@@ -11,6 +15,7 @@ public sealed class NotificationOptions : IServiceSettings
     public const string MaxAttemptsKey = "NOTIFICATION_MAX_ATTEMPTS";
     public const string SecretKey = "NOTIFICATION_WEBHOOK_SECRET";
     public const string FormatKey = "NOTIFICATION_FORMAT";
+    public const string EventsKey = "NOTIFICATION_EVENTS";
 
     public Uri? WebhookUrl { get; set; }
 
@@ -24,7 +29,13 @@ public sealed class NotificationOptions : IServiceSettings
 
     public NotificationFormat Format { get; set; } = NotificationFormat.Lark;
 
+    /// <summary>What the implicit route announces: <c>finished</c> by default, as before routes existed.</summary>
+    public NotificationEvents Events { get; set; } = NotificationEvents.Finished;
+
     public bool Enabled => WebhookUrl is not null;
+
+    /// <summary>The channel the implicit route renders with.</summary>
+    public string ChannelName => Format == NotificationFormat.Json ? "json" : "lark";
 
     public void Read(IConfiguration configuration)
     {
@@ -46,6 +57,22 @@ public sealed class NotificationOptions : IServiceSettings
             "json" => NotificationFormat.Json,
             var other => throw new InvalidConfigurationException($"{FormatKey} must be lark or json, got '{other}'."),
         };
+        Events = NotificationEvents.Finished;
+        if (configuration.GetSetting(EventsKey) is { } events)
+        {
+            Events = NotificationEvents.None;
+            foreach (var name in events.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                Events |= NotificationEventNames.TryParse(name, out var e)
+                    ? e
+                    : throw new InvalidConfigurationException($"{EventsKey} must list one or more of {NotificationEventNames.List}, got '{events}'.");
+            }
+
+            if (Events == NotificationEvents.None)
+            {
+                throw new InvalidConfigurationException($"{EventsKey} must list one or more of {NotificationEventNames.List}, got '{events}'.");
+            }
+        }
     }
 }
 

@@ -7,8 +7,10 @@ using Microsoft.Extensions.Options;
 namespace KubeAgents.Infrastructure.Notifications;
 
 /// <summary>
-/// The webhook transport every channel shares: one POST of a JSON body, an idempotency header that is
-/// the same on every attempt, and, with a secret, an HMAC signature over <c>"{timestamp}.{body}"</c>.
+/// The webhook transport every channel shares: one POST of a JSON body with the channel's headers, an
+/// idempotency header that is the same on every attempt and, for a route that signs with headers (the
+/// implicit route, JSON routes), an HMAC signature over <c>"{timestamp}.{body}"</c>. It never logs
+/// or returns the URL: for Slack, Discord and Teams the URL is the credential.
 /// </summary>
 internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, IOptions<NotificationOptions> options, TimeProvider time)
 {
@@ -17,19 +19,19 @@ internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, I
     public const string TimestampHeader = "X-KubeAgents-Timestamp";
     public const string SignatureHeader = "X-KubeAgents-Signature";
 
-    /// <returns>null when delivered (2xx), else what went wrong.</returns>
-    public async Task<string?> PostAsync(Guid deliveryId, string body, CancellationToken cancellationToken)
+    /// <summary>Posts one attempt.</summary>
+    /// <returns>The receiver's status code (none when it never answered) and, unless 2xx, what went wrong.</returns>
+    public async Task<SendResult> PostAsync(Uri url, Guid deliveryId, WebhookMessage message, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, options.Value.WebhookUrl)
+        ArgumentNullException.ThrowIfNull(message);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            Content = new StringContent(message.Body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
         request.Headers.Add(DeliveryHeader, deliveryId.ToString());
-        if (options.Value.Secret is { } secret)
+        foreach (var (name, value) in message.Headers)
         {
-            var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-            request.Headers.Add(TimestampHeader, timestamp);
-            request.Headers.Add(SignatureHeader, Sign(secret, timestamp, body));
+            request.Headers.Add(name, value);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -38,19 +40,34 @@ internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, I
         {
             var client = httpClientFactory.CreateClient(ClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            return response.IsSuccessStatusCode
-                ? null
-                : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            var status = (int)response.StatusCode;
+            return new SendResult(status, response.IsSuccessStatusCode ? null : $"HTTP {status} {response.ReasonPhrase}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"timed out after {options.Value.Timeout.TotalSeconds:0.###}s";
+            return new SendResult(null, $"timed out after {options.Value.Timeout.TotalSeconds:0.###}s");
         }
         catch (HttpRequestException ex)
         {
-            return ex.Message;
+            // The message names the host and port at most (connection refused, name not resolved), never the path.
+            return new SendResult(null, ex.Message);
         }
     }
+
+    /// <summary>The <c>X-KubeAgents-Timestamp</c> and <c>X-KubeAgents-Signature</c> headers of <paramref name="body"/>, or none without a secret.</summary>
+    public static Dictionary<string, string> SignatureHeaders(string? secret, DateTimeOffset now, string body)
+    {
+        if (secret is null)
+        {
+            return [];
+        }
+
+        var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return new Dictionary<string, string> { [TimestampHeader] = timestamp, [SignatureHeader] = Sign(secret, timestamp, body) };
+    }
+
+    /// <summary>The clock the signatures use.</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
 
     /// <summary><c>sha256=</c> and the lower-case hex HMAC-SHA256 of <c>"{timestamp}.{body}"</c> keyed with the secret.</summary>
     public static string Sign(string secret, string timestamp, string body)
@@ -58,4 +75,10 @@ internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, I
         var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}"));
         return "sha256=" + Convert.ToHexStringLower(mac);
     }
+}
+
+/// <summary>One attempt's outcome: <see cref="Error"/> is null when delivered; <see cref="Final"/> when no retry can help.</summary>
+internal sealed record SendResult(int? StatusCode, string? Error, bool Final = false)
+{
+    public static SendResult GiveUp(string reason) => new(null, reason, Final: true);
 }

@@ -1,9 +1,10 @@
-using KubeAgents.Application.Common.Interfaces;
-
 namespace KubeAgents.Infrastructure.Notifications;
 
-/// <summary>A wake-up flag: any number of signals before the dispatcher looks collapse into one.</summary>
-internal sealed class NotificationSignal : INotificationSignal, IDisposable
+/// <summary>
+/// Wakes this instance's dispatcher after a notification was committed, so it need not wait for its
+/// next poll. A flag: any number of signals before the dispatcher looks collapse into one.
+/// </summary>
+internal sealed class NotificationSignal : IDisposable
 {
     private readonly SemaphoreSlim _pending = new(0, 1);
 

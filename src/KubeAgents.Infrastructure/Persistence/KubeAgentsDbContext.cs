@@ -25,6 +25,8 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<NotificationRoute> NotificationRoutes => Set<NotificationRoute>();
     /// <summary>The event log behind <c>/api/events</c>.</summary>
     internal DbSet<EventRecord> Events => Set<EventRecord>();
 
@@ -73,10 +75,12 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
         modelBuilder.ApplyConfiguration(new SessionConfiguration(LengthFunction));
         modelBuilder.ApplyConfiguration(new StatusEntryConfiguration());
         modelBuilder.ApplyConfiguration(new NotificationConfiguration());
+        modelBuilder.ApplyConfiguration(new NotificationRouteConfiguration(LengthFunction));
         modelBuilder.ApplyConfiguration(new ApiKeyConfiguration(LengthFunction));
         modelBuilder.ApplyConfiguration(new EventRecordConfiguration());
     }
 }
 
-/// <summary>A session the sweeper just marked expired.</summary>
-internal sealed record ExpiredSession(string AgentId, string Topic, DateTimeOffset ExpiredAt);
+/// <summary>A session the sweeper just marked expired, with what a silent alert needs: its status when it went quiet and its last report.</summary>
+internal sealed record ExpiredSession(
+    string AgentId, string Topic, DateTimeOffset ExpiredAt, long SessionId, SessionStatus? CurrentStatus, DateTimeOffset? CurrentStatusAt, DateTimeOffset LastUpdated);

@@ -3,6 +3,7 @@ using KubeAgents.Application.Common.Diagnostics;
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Events;
+using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,8 +25,7 @@ namespace KubeAgents.Infrastructure.Reports;
 internal sealed partial class ReportBatchApplier(
     IServiceScopeFactory scopes,
     WritePipelineOptions options,
-    bool notificationsEnabled,
-    INotificationSignal notificationSignal,
+    NotificationOutbox outbox,
     EventLogSignal eventSignal,
     TimeProvider time,
     KubeAgentsMetrics metrics,
@@ -80,7 +80,7 @@ internal sealed partial class ReportBatchApplier(
         PendingReport.Settle(committed);
         if (notified)
         {
-            notificationSignal.Notify();
+            outbox.Wake();
         }
     }
 
@@ -171,18 +171,14 @@ internal sealed partial class ReportBatchApplier(
             // A failed save rolls the whole transaction back: a savepoint around it protects nothing.
             db.Database.AutoSavepointsEnabled = false;
             var targets = await BatchTargets.LoadAsync(db, batch.Select(p => p.Report)).ConfigureAwait(false);
-            var notified = false;
+            var queued = outbox.Begin(db);
             // The events commit with the rows they describe, in the order the reports were applied.
             var events = new List<EventRecord>(batch.Count + 1);
             foreach (var pending in batch)
             {
                 var report = pending.Report;
                 var (agent, session, registered) = targets.For(report);
-                if (report.ApplyTo(agent, session, notificationsEnabled) is { } notification)
-                {
-                    db.Notifications.Add(notification);
-                    notified = true;
-                }
+                await queued.QueueFinishedAsync(agent, session, report.ApplyTo(agent, session), report.ReceivedAt).ConfigureAwait(false);
 
                 if (registered)
                 {
@@ -204,7 +200,7 @@ internal sealed partial class ReportBatchApplier(
             }
 
             committed = true;
-            return notified;
+            return queued.Queued > 0;
         }
         finally
         {

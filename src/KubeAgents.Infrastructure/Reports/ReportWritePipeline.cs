@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using KubeAgents.Application.Common.Exceptions;
 using KubeAgents.Application.Common.Interfaces;
-using KubeAgents.Application.Notifications;
 using KubeAgents.Application.Reports;
 using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Events;
@@ -39,8 +38,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
     public ReportWritePipeline(
         IServiceScopeFactory scopes,
         IOptions<WritePipelineOptions> options,
-        IOptions<NotificationOutboxOptions> notifications,
-        INotificationSignal notificationSignal,
+        NotificationOutbox outbox,
         EventLogSignal eventSignal,
         TimeProvider time,
         KubeAgentsMetrics metrics,
@@ -51,7 +49,7 @@ internal sealed partial class ReportWritePipeline : BackgroundService, IReportWr
         _time = time;
         _logger = logger;
         _batches = new ReportBatchApplier(
-            scopes, _options, notifications.Value.Enabled, notificationSignal, eventSignal, time, metrics, storeFailures, logger);
+            scopes, _options, outbox, eventSignal, time, metrics, storeFailures, logger);
         var capacity = Math.Max(1, _options.QueueCapacity / _options.Writers);
         _queues = [.. Enumerable.Range(0, _options.Writers).Select(_ => Channel.CreateBounded<PendingReport>(
             new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];

@@ -1,5 +1,6 @@
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Events;
+using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,17 +8,19 @@ namespace KubeAgents.Infrastructure.Sessions;
 
 /// <summary>
 /// Persists the expiry of every live session whose TTL has passed, set-based on either store, and
-/// writes a <c>session_expired</c> event for exactly the sessions it changed, in the same transaction.
-/// On PostgreSQL a session a concurrent report revives is left alone, and with several replicas each
-/// row is flipped by exactly one of them; SQLite runs it under its single write lock, between two
-/// batches of reports.
+/// writes a <c>session_expired</c> event for exactly the sessions it changed, in the same transaction;
+/// for those that expired while running or pending, also a <c>session_silent</c> event and the silent
+/// alerts of the routes that want them (the outbox). On PostgreSQL a session a concurrent report
+/// revives is left alone, and with several replicas each row is flipped by exactly one of them; SQLite
+/// runs it under its single write lock, between two batches of reports.
 /// </summary>
-internal sealed class SessionExpiryStore(KubeAgentsDbContext db, EventLogSignal events)
+internal sealed class SessionExpiryStore(KubeAgentsDbContext db, EventLogSignal events, SilentAlerts silentAlerts, NotificationOutbox outbox)
 {
     /// <returns>How many sessions this call marked expired (rows another sweeper got first are not counted).</returns>
     public async Task<int> ExpireDueSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         List<ExpiredSession> expired;
+        OutboxBatch alerts;
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
@@ -27,11 +30,32 @@ internal sealed class SessionExpiryStore(KubeAgentsDbContext db, EventLogSignal 
                 return 0;
             }
 
-            await db.AppendEventsAsync([.. expired.Select(s => EventRecord.SessionExpired(s.AgentId, s.Topic, s.ExpiredAt))], cancellationToken).ConfigureAwait(false);
+            var silent = await silentAlerts.DescribeAsync(expired, cancellationToken).ConfigureAwait(false);
+            alerts = outbox.Begin(db);
+            await alerts.QueueSilentAsync(silent, now).ConfigureAwait(false);
+            var silentBySession = silent.ToDictionary(s => (s.AgentId, s.Topic));
+            var records = new List<EventRecord>(expired.Count + silent.Count);
+            foreach (var session in expired)
+            {
+                records.Add(EventRecord.SessionExpired(session.AgentId, session.Topic, session.ExpiredAt));
+                if (silentBySession.TryGetValue((session.AgentId, session.Topic), out var quiet))
+                {
+                    records.Add(EventRecord.SessionSilent(quiet));
+                }
+            }
+
+            await db.AppendEventsAsync(records, cancellationToken).ConfigureAwait(false);
+            // The alerts, where appending the events did not save them already.
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         events.Notify();
+        if (alerts.Queued > 0)
+        {
+            outbox.Wake();
+        }
+
         return expired.Count;
     }
 

@@ -36,6 +36,7 @@ public class ApiKeyMatrixTests(KeysModeFixture keysMode, ApiFixture openMode)
         ("GET", WireClient.Path("api", "agents", KeysModeFixture.AgentId, "status"), ApiScopeNames.Read, null),
         ("GET", "/metrics", ApiScopeNames.Read, null),
         ("GET", "/api/notifications", ApiScopeNames.Admin, null),
+        ("GET", "/api/notification-routes", ApiScopeNames.Admin, null),
         ("GET", "/api/keys", ApiScopeNames.Admin, null),
         ("POST", "/api/keys", ApiScopeNames.Admin, """{"name":"matrix-made","scopes":["read"]}"""),
         ("DELETE", "/api/keys/{victim}", ApiScopeNames.Admin, null),

@@ -19,6 +19,8 @@ public interface IApplicationDbContext
 
     DbSet<ApiKey> ApiKeys { get; }
 
-    /// <summary>Saves what a command changed (API keys: reports are written by <see cref="IReportWriter"/>).</summary>
+    DbSet<NotificationRoute> NotificationRoutes { get; }
+
+    /// <summary>Saves what a command changed (API keys, routes: reports are written by <see cref="IReportWriter"/>).</summary>
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -1,8 +1,6 @@
 using KubeAgents.Application.Agents.Queries;
-using KubeAgents.Application.Notifications.Queries;
 using KubeAgents.Application.Sessions.Queries;
 using KubeAgents.Domain.Agents;
-using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using Riok.Mapperly.Abstractions;
 
@@ -22,16 +20,7 @@ public static partial class DtoMapper
             : ToDto(session, expired: false, expiredAt: null);
     }
 
-    public static NotificationDto ToDto(this Notification notification)
-    {
-        ArgumentNullException.ThrowIfNull(notification);
-        var dto = ToDtoCore(notification);
-        return notification.State == NotificationState.Pending ? dto : dto with { NextAttemptAt = null };
-    }
-
     [MapProperty(nameof(Session.Topic), nameof(SessionDto.SessionTopic))]
     [MapProperty(nameof(Session.FirstRunningAt), nameof(SessionDto.RunningSince))]
     private static partial SessionDto ToDto(Session session, bool expired, DateTimeOffset? expiredAt);
-
-    private static partial NotificationDto ToDtoCore(Notification notification);
 }

@@ -12,7 +12,7 @@ internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventR
     {
         builder.ToTable("events", t => t.HasCheckConstraint(
             "ck_events_type",
-            $"type IN ('{EventRecord.StatusType}', '{EventRecord.SessionExpiredType}', '{EventRecord.AgentRegisteredType}')"));
+            $"type IN ('{EventRecord.StatusType}', '{EventRecord.SessionExpiredType}', '{EventRecord.AgentRegisteredType}', '{EventRecord.SessionSilentType}')"));
         builder.HasKey(e => e.Id);
         // Numbered by the writer under the event lock (max + 1...), never by a sequence: a sequence
         // hands out numbers in the order transactions ask, not the order they commit.

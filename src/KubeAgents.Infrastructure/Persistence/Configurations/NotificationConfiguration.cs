@@ -14,9 +14,15 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         {
             t.HasCheckConstraint("ck_notifications_state", $"state IN ({NotificationStateConverter.CheckList})");
             t.HasCheckConstraint("ck_notifications_attempts", "attempts >= 0");
+            t.HasCheckConstraint("ck_notifications_kind", $"kind IN ({NotificationKindConverter.CheckList})");
         });
         builder.HasKey(n => n.Id);
         builder.Property(n => n.Id).HasColumnName("id").ValueGeneratedNever();
+        // No foreign key: a deleted route's notifications stay as the operator's record (pending ones give up).
+        builder.Property(n => n.RouteId).HasColumnName("route_id");
+        // Rows queued before silent alerts existed are finished sessions.
+        builder.Property(n => n.Kind).HasColumnName("kind").HasMaxLength(32).HasConversion<NotificationKindConverter>();
+        builder.Property(n => n.QuietSince).HasColumnName("quiet_since");
         builder.Property(n => n.AgentId).HasColumnName("agent_id");
         builder.Property(n => n.AgentName).HasColumnName("agent_name").HasMaxLength(Agent.MaxNameLength);
         builder.Property(n => n.SessionTopic).HasColumnName("session_topic");
@@ -43,5 +49,6 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.HasIndex(n => n.NextAttemptAt).HasFilter("state = 'pending'").HasDatabaseName("ix_notifications_due");
         builder.HasIndex(n => new { n.State, n.CreatedAt }).IsDescending(false, true).HasDatabaseName("ix_notifications_state_created_at");
         builder.HasIndex(n => n.CreatedAt).IsDescending().HasDatabaseName("ix_notifications_created_at");
+        builder.HasIndex(n => new { n.AgentId, n.SessionTopic }).HasDatabaseName("ix_notifications_session");
     }
 }

@@ -111,14 +111,21 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
         command.CommandText = """
             UPDATE sessions SET expired = TRUE, expired_at = expires_at
             WHERE NOT expired AND expires_at < @now
-            RETURNING agent_id, topic, expires_at
+            RETURNING agent_id, topic, expires_at, id, current_status, current_status_at, last_updated
             """;
         command.Parameters.Add(new NpgsqlParameter("now", now.ToUniversalTime()));
         var expired = new List<ExpiredSession>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            expired.Add(new ExpiredSession(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+            expired.Add(new ExpiredSession(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetFieldValue<DateTimeOffset>(2),
+                reader.GetInt64(3),
+                !reader.IsDBNull(4) && SessionStatusExtensions.TryParseWireName(reader.GetString(4), out var status) ? status : null,
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                reader.GetFieldValue<DateTimeOffset>(6)));
         }
 
         return [.. expired.OrderBy(e => e.ExpiredAt).ThenBy(e => e.AgentId, StringComparer.Ordinal).ThenBy(e => e.Topic, StringComparer.Ordinal)];

@@ -29,7 +29,7 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
             .Where(s => !s.Expired)
             .Where(Session.ExpiredAsOf(now))
             .OrderBy(s => s.ExpiresAt).ThenBy(s => s.Id)
-            .Select(s => new { s.Id, s.AgentId, s.Topic, s.ExpiresAt })
+            .Select(s => new { s.Id, s.AgentId, s.Topic, s.ExpiresAt, s.CurrentStatus, s.CurrentStatusAt, s.LastUpdated })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (due.Count == 0)
         {
@@ -41,7 +41,7 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
             .Where(s => ids.Contains(s.Id))
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.Expired, true).SetProperty(s => s.ExpiredAt, s => s.ExpiresAt), cancellationToken)
             .ConfigureAwait(false);
-        return [.. due.Select(s => new ExpiredSession(s.AgentId, s.Topic, s.ExpiresAt))];
+        return [.. due.Select(s => new ExpiredSession(s.AgentId, s.Topic, s.ExpiresAt, s.Id, s.CurrentStatus, s.CurrentStatusAt, s.LastUpdated))];
     }
 
     internal override async Task SaveReportBatchAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)

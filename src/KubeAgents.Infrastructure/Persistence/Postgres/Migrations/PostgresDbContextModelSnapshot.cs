@@ -178,6 +178,12 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("delivered_at");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
                     b.Property<DateTimeOffset?>("LastAttemptAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_attempt_at");
@@ -210,6 +216,14 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("previous_status");
 
+                    b.Property<DateTimeOffset?>("QuietSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("quiet_since");
+
+                    b.Property<Guid?>("RouteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("route_id");
+
                     b.Property<DateTimeOffset>("RunningSince")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("running_since");
@@ -241,6 +255,9 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         .HasDatabaseName("ix_notifications_due")
                         .HasFilter("state = 'pending'");
 
+                    b.HasIndex("AgentId", "SessionTopic")
+                        .HasDatabaseName("ix_notifications_session");
+
                     b.HasIndex("State", "CreatedAt")
                         .IsDescending(false, true)
                         .HasDatabaseName("ix_notifications_state_created_at");
@@ -249,7 +266,76 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         {
                             t.HasCheckConstraint("ck_notifications_attempts", "attempts >= 0");
 
+                            t.HasCheckConstraint("ck_notifications_kind", "kind IN ('session.finished', 'session.silent')");
+
                             t.HasCheckConstraint("ck_notifications_state", "state IN ('pending', 'delivered', 'failed')");
+                        });
+                });
+
+            modelBuilder.Entity("KubeAgents.Domain.Notifications.NotificationRoute", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AgentFilter")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("agent_filter");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("events");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Secret")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("secret");
+
+                    b.Property<string>("TopicFilter")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("topic_filter");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_notification_routes_name");
+
+                    b.ToTable("notification_routes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_notification_routes_events", "events <> ''");
+
+                            t.HasCheckConstraint("ck_notification_routes_name_length", "char_length(name) BETWEEN 1 AND 100");
                         });
                 });
 
@@ -458,7 +544,7 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
 
                     b.ToTable("events", null, t =>
                         {
-                            t.HasCheckConstraint("ck_events_type", "type IN ('status', 'session_expired', 'agent_registered')");
+                            t.HasCheckConstraint("ck_events_type", "type IN ('status', 'session_expired', 'agent_registered', 'session_silent')");
                         });
                 });
 

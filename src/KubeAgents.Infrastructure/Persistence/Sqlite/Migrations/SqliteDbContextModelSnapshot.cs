@@ -170,6 +170,12 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("delivered_at");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
                     b.Property<long?>("LastAttemptAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_attempt_at");
@@ -202,6 +208,14 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("previous_status");
 
+                    b.Property<long?>("QuietSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quiet_since");
+
+                    b.Property<Guid?>("RouteId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("route_id");
+
                     b.Property<long>("RunningSince")
                         .HasColumnType("INTEGER")
                         .HasColumnName("running_since");
@@ -233,6 +247,9 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                         .HasDatabaseName("ix_notifications_due")
                         .HasFilter("state = 'pending'");
 
+                    b.HasIndex("AgentId", "SessionTopic")
+                        .HasDatabaseName("ix_notifications_session");
+
                     b.HasIndex("State", "CreatedAt")
                         .IsDescending(false, true)
                         .HasDatabaseName("ix_notifications_state_created_at");
@@ -241,7 +258,76 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                         {
                             t.HasCheckConstraint("ck_notifications_attempts", "attempts >= 0");
 
+                            t.HasCheckConstraint("ck_notifications_kind", "kind IN ('session.finished', 'session.silent')");
+
                             t.HasCheckConstraint("ck_notifications_state", "state IN ('pending', 'delivered', 'failed')");
+                        });
+                });
+
+            modelBuilder.Entity("KubeAgents.Domain.Notifications.NotificationRoute", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AgentFilter")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_filter");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("events");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Secret")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret");
+
+                    b.Property<string>("TopicFilter")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic_filter");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_notification_routes_name");
+
+                    b.ToTable("notification_routes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_notification_routes_events", "events <> ''");
+
+                            t.HasCheckConstraint("ck_notification_routes_name_length", "length(name) BETWEEN 1 AND 100");
                         });
                 });
 
@@ -446,7 +532,7 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
 
                     b.ToTable("events", null, t =>
                         {
-                            t.HasCheckConstraint("ck_events_type", "type IN ('status', 'session_expired', 'agent_registered')");
+                            t.HasCheckConstraint("ck_events_type", "type IN ('status', 'session_expired', 'agent_registered', 'session_silent')");
                         });
                 });
 
