@@ -5,6 +5,7 @@ using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Reports;
 using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Events;
+using KubeAgents.Infrastructure.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
