@@ -94,8 +94,9 @@ internal static class ContractRules
         {
             ("Webhook", "Where agents report their status."),
             ("Agents", "Agents, their sessions and status history. Ids and topics are single percent-encoded path segments."),
-            ("Events", "Live events (Server-Sent Events): accepted reports, expiries, new agents; resumable with Last-Event-ID."),
+            ("Events", "Live events (Server-Sent Events): accepted reports, expiries, silent sessions, new agents; resumable with Last-Event-ID, and a reset when the id cannot be resumed."),
             ("Notifications", "The notification outbox, for operators."),
+            ("NotificationRoutes", "Notification routes, for operators (the admin scope): where finished and silent sessions are announced (Slack, Discord, Teams, Lark, JSON), with filters and a test send."),
             ("ApiKeys", "API keys, for operators (the admin scope): create, list, revoke."),
             ("Health", "Liveness."),
         })
