@@ -10,6 +10,7 @@ using KubeAgents.Infrastructure;
 using KubeAgents.Infrastructure.Configuration;
 using KubeAgents.Infrastructure.Persistence;
 using Mediator;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Api.Authentication;
@@ -65,7 +66,8 @@ internal static class KeysCommand
             builder.Logging.ClearProviders();
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             // The command's own line says what went wrong; a store it waits for is not worth a line a try.
-            builder.Logging.SetMinimumLevel(LogLevel.Error);
+            // A console rule outranks appsettings.json's "Default" (a rule without a provider).
+            builder.Logging.AddFilter<ConsoleLoggerProvider>(category: null, LogLevel.Error);
             app = builder.Build();
         }
         catch (Exception ex)
@@ -106,6 +108,7 @@ internal static class KeysCommand
             InvalidConfigurationException or OptionsValidationException => (2, $"Invalid configuration: {failure.Message}"),
             RequestValidationException => (2, failure.Message),
             NotFoundException => (1, failure.Message),
+            StoreUnavailableException => (1, $"keys {command} failed: {failure.Message}"), // already names the store, the timeout and the cause
             _ => (1, $"keys {command} failed: {describe?.Describe(failure) ?? failure.Message}"),
         };
         await Console.Error.WriteLineAsync(line.ReplaceLineEndings(" ")).ConfigureAwait(false);

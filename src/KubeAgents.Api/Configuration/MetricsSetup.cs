@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using KubeAgents.Api.Authentication;
 using KubeAgents.Infrastructure.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,8 @@ internal static class MetricsSetup
 {
     public const string Path = "/metrics";
 
-    public static void AddKubeAgentsMetrics(this IServiceCollection services) =>
+    public static void AddKubeAgentsMetrics(this IServiceCollection services)
+    {
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(KubeAgentsMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
@@ -24,6 +26,17 @@ internal static class MetricsSetup
             .AddMeter("System.Runtime")
             // Every scrape collects afresh (the default caches a response for 300 ms).
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+
+        // Meters made by another host's IMeterFactory in the same process (tests, the CLI) are not this
+        // service's: without this view every host would export every host's instruments (same names),
+        // and past the SDK's limit of 1,000 streams its own would be dropped.
+        services.ConfigureOpenTelemetryMeterProvider((provider, builder) =>
+        {
+            var own = provider.GetRequiredService<IMeterFactory>();
+            builder.AddView(instrument =>
+                instrument.Meter.Scope is { } scope && !ReferenceEquals(scope, own) ? MetricStreamConfiguration.Drop : null);
+        });
+    }
 
     /// <summary>
     /// Protected like the <c>read</c> scope (with <c>AUTH_MODE=keys</c>) unless <c>METRICS_PUBLIC=true</c>;

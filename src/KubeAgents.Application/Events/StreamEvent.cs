@@ -54,7 +54,7 @@ public sealed record SessionExpiredEventData(string AgentId, string SessionTopic
 /// <param name="Message">That status's message; absent when it had none.</param>
 /// <param name="ExpiredAt">last_updated + ttl_minutes: when it expired.</param>
 public sealed record SessionSilentEventData(
-    string AgentId, string? AgentName, string SessionTopic, SessionStatus LastStatus, DateTimeOffset LastStatusAt, string? Message, DateTimeOffset ExpiredAt) : IEventData;
+    string AgentId, string? AgentName, string SessionTopic, SessionStatus LastStatus, DateTimeOffset LastStatusAt, string? Message, DateTimeOffset ExpiredAt) : IAgentEventData;
 
 /// <summary>An agent's first report was accepted.</summary>
 /// <param name="AgentName">Absent when the first report had none.</param>

@@ -10,6 +10,8 @@ public abstract class StoreFailureClassifier : IStoreFailureClassifier
 {
     public abstract bool IsUnavailable(Exception exception);
 
+    public abstract bool IsRefusedCommit(Exception exception);
+
     /// <summary>
     /// The cause in one line, for a log: the provider's message and what lies under it ("Failed to
     /// connect to 127.0.0.1:5432: Connection refused"), not the wrappers above it (EF's retrying

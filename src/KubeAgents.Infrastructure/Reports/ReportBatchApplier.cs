@@ -193,7 +193,7 @@ internal sealed partial class ReportBatchApplier(
             {
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (!storeFailures.IsRefusedCommit(ex))
             {
                 // The store may have committed (an answer lost on the way back): never apply these again.
                 throw new CommitInDoubtException(ex);

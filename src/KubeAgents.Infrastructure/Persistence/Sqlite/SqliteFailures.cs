@@ -20,5 +20,8 @@ internal sealed class SqliteFailures : StoreFailureClassifier
     public override bool IsUnavailable(Exception exception) =>
         AnyInChain(exception, e => e is SqliteException sqlite && (sqlite.SqliteErrorCode & 0xFF) is SQLITE_BUSY or SQLITE_LOCKED or SQLITE_READONLY or SQLITE_IOERR or SQLITE_FULL);
 
+    /// <summary>The engine is in this process: a <c>COMMIT</c> it answered with an error (full, busy, I/O) did not commit.</summary>
+    public override bool IsRefusedCommit(Exception exception) => exception is SqliteException;
+
     protected override bool IsCause(Exception exception) => exception is SqliteException;
 }
