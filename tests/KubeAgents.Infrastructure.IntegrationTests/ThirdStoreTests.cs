@@ -1,6 +1,7 @@
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Events;
 using KubeAgents.Application.Reports;
+using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Notifications;
 using KubeAgents.Infrastructure.Persistence;
@@ -51,6 +52,13 @@ public class ThirdStoreTests
         await writer.WriteAsync(Report("third", SessionStatus.Success, clock.GetUtcNow()), CancellationToken.None);
         await writer.WriteAsync(Report("silent", SessionStatus.Running, clock.GetUtcNow()), CancellationToken.None);
         (await receiver.WaitForAsync(1, clocks: clock)).Should().ContainSingle("running -> success is due once, claimed and delivered");
+        // The receiver has it; the dispatcher records the delivery just after the receiver answers.
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<IApplicationDbContext>();
+            return await db.Notifications.AnyAsync() && await db.Notifications.AllAsync(n => n.State == NotificationState.Delivered);
+        }, "the delivery to be recorded");
 
         clock.Advance(TimeSpan.FromMinutes(Session.DefaultTtlMinutes + 1));
         (await services.GetRequiredService<SessionSweeper>().SweepOnceAsync(CancellationToken.None)).Should().Be(2);
