@@ -131,6 +131,10 @@ public sealed class RouteDeliveryTests : IAsyncLifetime
         await service.Client.ReportAsync("a", "t", "running", KubeAgentsApi.Epoch);
         await service.Client.ReportAsync("a", "t", "failed", KubeAgentsApi.Epoch.AddSeconds(1));
         await _failing.WaitForAsync(1);
+        // The receiver answered; the dispatcher records that attempt just after.
+        await Eventually.TrueAsync(
+            async () => await service.Api.InDatabaseAsync(db => db.Notifications.AsNoTracking().AnyAsync(n => n.Attempts == 1)),
+            "the first attempt to be recorded");
 
         (await service.Admin.DeleteAsync($"/api/notification-routes/{id}")).StatusCode.Should().Be(HttpStatusCode.OK);
         service.Api.Clock.Advance(TimeSpan.FromMinutes(1));
