@@ -104,6 +104,13 @@ public sealed class Browser : IDisposable
 
     public object? Script(string script, params object[] args) => Driver.ExecuteScript(script, args);
 
+    /// <summary>
+    /// One attribute of every element matching <paramref name="css"/>, read in one script: a live update
+    /// may replace the elements between two WebDriver calls (a stale element reference).
+    /// </summary>
+    public List<string?> AttributeOfAll(string css, string attribute) =>
+        [.. ((IEnumerable<object?>)Script("return Array.from(document.querySelectorAll(arguments[0]), e => e.getAttribute(arguments[1]));", css, attribute)!).Cast<string?>()];
+
     /// <summary>Emulates the system's colour scheme (<c>prefers-color-scheme</c>) through the DevTools protocol.</summary>
     public void ColorScheme(string scheme) =>
         Driver.ExecuteCdpCommand("Emulation.setEmulatedMedia", new Dictionary<string, object?>

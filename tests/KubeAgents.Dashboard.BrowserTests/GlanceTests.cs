@@ -61,7 +61,7 @@ public sealed class GlanceTests
         await browser.WaitUntilAsync(() => Shown(browser)["failed"] == 2, "the failed count to follow the report", Live);
         Shown(browser).Should().BeEquivalentTo(await FromApiAsync(api));
         browser.Driver.FindElement(By.CssSelector("a.count-failed")).Click();
-        browser.Driver.FindElements(By.CssSelector("li.card.agent")).Select(c => c.GetAttribute("data-agent-id")).Should().BeEquivalentTo("cursor-1", "claude-7");
+        browser.AttributeOfAll("li.card.agent", "data-agent-id").Should().BeEquivalentTo("cursor-1", "claude-7");
     }
 
     [SkippableFact]
@@ -149,11 +149,15 @@ public sealed class GlanceTests
         browser.Screenshot("dashboard-390");
     }
 
+    // Both read the page in one script: a live update may replace the elements between two WebDriver calls.
     internal static Dictionary<string, int> Shown(Browser browser) =>
-        browser.Driver.FindElements(By.CssSelector(".overview [data-count]")).ToDictionary(e => e.GetAttribute("data-count")!, e => int.Parse(e.Text, CultureInfo.InvariantCulture));
+        ((IReadOnlyDictionary<string, object>)browser.Script(
+            "return Object.fromEntries(Array.from(document.querySelectorAll('.overview [data-count]'), e => [e.dataset.count, e.innerText.trim()]));")!)
+        .ToDictionary(p => p.Key, p => int.Parse((string)p.Value, CultureInfo.InvariantCulture));
 
     private static List<string> Attention(Browser browser) =>
-        [.. browser.Driver.FindElements(By.CssSelector("li.attention-item")).Select(e => $"{e.GetAttribute("data-agent-id")}/{e.GetAttribute("data-topic")}/{e.GetAttribute("data-word")}")];
+        [.. ((IEnumerable<object>)browser.Script(
+            "return Array.from(document.querySelectorAll('li.attention-item'), e => `${e.dataset.agentId}/${e.dataset.topic}/${e.dataset.word}`);")!).Cast<string>()];
 
     private static IWebElement Card(Browser browser, string agentId) => browser.Driver.FindElement(By.CssSelector($"li.card.agent[data-agent-id='{agentId}']"));
 
