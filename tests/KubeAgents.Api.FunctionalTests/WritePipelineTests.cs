@@ -47,6 +47,35 @@ public class WritePipelineTests
         (await api.InDatabaseAsync(db => db.Sessions.CountAsync())).Should().Be(2);
     }
 
+    /// <summary>
+    /// The embedded store numbers a batch's new sessions and entries itself (set-based writes): after
+    /// the AUTOINCREMENT counter, so the id of a deleted newest row is not given again, and each new
+    /// entry points at its new session.
+    /// </summary>
+    [SkippableTheory]
+    [BothStores]
+    public async Task The_id_of_a_deleted_session_is_never_given_again(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store);
+        var writer = api.Services.GetRequiredService<IReportWriter>();
+        await writer.WriteAsync(Report(api, "ids", "first", "m1"), CancellationToken.None);
+        await writer.WriteAsync(Report(api, "ids", "second", "m2"), CancellationToken.None);
+        var newest = await api.InDatabaseAsync(db => db.Sessions.MaxAsync(s => s.Id));
+        var newestEntry = await api.InDatabaseAsync(db => db.StatusEntries.MaxAsync(e => e.Id));
+        await api.InDatabaseAsync(db => db.Sessions.Where(s => s.Id == newest).ExecuteDeleteAsync());
+
+        await Task.WhenAll(
+            writer.WriteAsync(Report(api, "ids", "third", "m3"), CancellationToken.None),
+            writer.WriteAsync(Report(api, "ids-2", "fourth", "m4"), CancellationToken.None));
+
+        var sessions = await api.InDatabaseAsync(db => db.Sessions.AsNoTracking().Where(s => s.Topic == "third" || s.Topic == "fourth").ToListAsync());
+        sessions.Should().HaveCount(2).And.OnlyContain(s => s.Id > newest);
+        var entries = await api.InDatabaseAsync(db => db.StatusEntries.AsNoTracking().Where(e => e.Message == "m3" || e.Message == "m4").ToListAsync());
+        entries.Should().HaveCount(2).And.OnlyContain(e => e.Id > newestEntry);
+        entries.Single(e => e.Message == "m3").SessionId.Should().Be(sessions.Single(s => s.Topic == "third").Id);
+        entries.Single(e => e.Message == "m4").SessionId.Should().Be(sessions.Single(s => s.Topic == "fourth").Id);
+    }
+
     [SkippableTheory]
     [BothStores]
     public async Task One_agents_reports_are_applied_in_the_order_they_arrived(StoreKind store)

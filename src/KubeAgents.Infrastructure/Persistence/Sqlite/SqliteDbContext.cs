@@ -49,6 +49,8 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
         NumberEvents(await LastEventIdAsync(events, cancellationToken).ConfigureAwait(false), events);
         // Set-based (SqliteEventInsert), not one tracked row and statement per event.
         await SqliteEventInsert.InsertAsync(this, events, cancellationToken).ConfigureAwait(false);
+        // Agents, sessions and history set-based too; SaveChanges writes what is left (the outbox).
+        await SqliteBatchWriter.WriteAsync(this, cancellationToken).ConfigureAwait(false);
         await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 

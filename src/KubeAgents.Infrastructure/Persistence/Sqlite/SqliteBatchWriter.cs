@@ -1,0 +1,80 @@
+using KubeAgents.Domain.Agents;
+using KubeAgents.Domain.Sessions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace KubeAgents.Infrastructure.Persistence.Sqlite;
+
+/// <summary>
+/// Writes a report batch's agents, sessions and history entries set-based (<see cref="SqliteRows"/>):
+/// a few multi-row statements per table instead of <c>SaveChanges</c>' one prepared statement, one
+/// command and one <c>RETURNING</c> per row, which was most of the write cost of a report
+/// (docs/benchmarks.md). The entries written are then accepted (Unchanged); <c>SaveChanges</c> writes
+/// the rest (the notification outbox) as before.
+/// </summary>
+/// <remarks>
+/// New sessions and entries get their ids here, after the table's <c>AUTOINCREMENT</c> counter: exact,
+/// because the write transaction (<c>BEGIN IMMEDIATE</c>) holds the database, and it is what SQLite
+/// would have given them (an id is never reused). Tables are written parents first, so the foreign
+/// keys hold at every statement.
+/// </remarks>
+internal static class SqliteBatchWriter
+{
+    public static async Task WriteAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.DetectChanges();
+        var tracked = db.ChangeTracker.Entries()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified
+                && e.Entity is Agent or Session or StatusEntry)
+            .ToList();
+        if (tracked.Count == 0)
+        {
+            return;
+        }
+
+        var sessions = tracked.Where(e => e is { Entity: Session, State: EntityState.Added }).ToList();
+        var entries = tracked.Where(e => e is { Entity: StatusEntry, State: EntityState.Added }).ToList();
+        await NumberAsync(db, "sessions", sessions, cancellationToken).ConfigureAwait(false);
+        foreach (var entry in entries)
+        {
+            // The session's id, given above, reaches its new history entries.
+            entry.Property(nameof(StatusEntry.SessionId)).CurrentValue = ((StatusEntry)entry.Entity).Session!.Id;
+        }
+
+        await NumberAsync(db, "status_entries", entries, cancellationToken).ConfigureAwait(false);
+        foreach (var type in new[] { typeof(Agent), typeof(Session), typeof(StatusEntry) })
+        {
+            var rows = new SqliteRows(db.Model.FindEntityType(type)!);
+            await rows.InsertAsync(db, Of(tracked, type, EntityState.Added), CurrentValue, cancellationToken).ConfigureAwait(false);
+            await rows.UpdateAsync(db, Of(tracked, type, EntityState.Modified), CurrentValue, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var entry in tracked)
+        {
+            entry.State = EntityState.Unchanged;
+        }
+    }
+
+    private static List<EntityEntry> Of(List<EntityEntry> tracked, Type type, EntityState state) =>
+        [.. tracked.Where(e => e.State == state && e.Metadata.ClrType == type)];
+
+    private static object? CurrentValue(EntityEntry entry, IProperty property) => entry.Property(property).CurrentValue;
+
+    /// <summary>Gives each added row the next id after the table's AUTOINCREMENT counter.</summary>
+    private static async Task NumberAsync(DbContext db, string table, List<EntityEntry> added, CancellationToken cancellationToken)
+    {
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        var last = await db.Database
+            .SqlQuery<long>($"SELECT coalesce(max(seq), 0) AS \"Value\" FROM sqlite_sequence WHERE name = {table}")
+            .SingleAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var entry in added)
+        {
+            entry.Property("Id").CurrentValue = ++last;
+        }
+    }
+}
