@@ -174,9 +174,12 @@ public class RetentionTests(ITestOutputHelper output)
         await client.ReportAsync("agent", "t", "success", api.Clock.GetUtcNow().AddSeconds(1));
 
         // Eight days in an hour's steps: the sweeper's and retention's timers fire on the fake clock.
+        // About 200 polls, each a query: a few seconds on a quiet machine, and it took over 30 s with
+        // the load average at 60, so the bound is generous (it is only reached when retention never runs).
         await Eventually.TrueAsync(
             () => api.InDatabaseAsync(db => db.Agents.AnyAsync()).ContinueWith(t => !t.Result, TaskScheduler.Default),
             "retention to delete the agent",
+            timeout: TimeSpan.FromMinutes(3),
             between: () => api.Clock.Advance(TimeSpan.FromHours(1)),
             poll: TimeSpan.FromMilliseconds(20));
         api.Clock.GetUtcNow().Should().BeAfter(KubeAgentsApi.Epoch.AddDays(7), "nothing is deleted before it is 7 days old");

@@ -11,7 +11,7 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 /// a few multi-row statements per table instead of <c>SaveChanges</c>' one prepared statement, one
 /// command and one <c>RETURNING</c> per row, which was most of the write cost of a report
 /// (docs/benchmarks.md). The entries written are then accepted (Unchanged); <c>SaveChanges</c> writes
-/// the rest (the notification outbox) as before.
+/// the rest (the notification outbox) as before, and is skipped when there is no rest.
 /// </summary>
 /// <remarks>
 /// New sessions and entries get their ids here, after the table's <c>AUTOINCREMENT</c> counter: exact,
@@ -21,17 +21,34 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 /// </remarks>
 internal static class SqliteBatchWriter
 {
-    public static async Task WriteAsync(DbContext db, CancellationToken cancellationToken)
+    /// <summary>Writes the tracked changes of <paramref name="db"/>: these tables here, the rest through <c>SaveChanges</c>.</summary>
+    public static async Task SaveAsync(DbContext db, CancellationToken cancellationToken)
     {
         db.ChangeTracker.DetectChanges();
-        var tracked = db.ChangeTracker.Entries()
-            .Where(e => e.State is EntityState.Added or EntityState.Modified
-                && e.Entity is Agent or Session or StatusEntry)
-            .ToList();
-        if (tracked.Count == 0)
+        var changed = db.ChangeTracker.Entries().Where(e => e.State is not (EntityState.Unchanged or EntityState.Detached)).ToList();
+        var tracked = changed.Where(e => e.State is EntityState.Added or EntityState.Modified && e.Entity is Agent or Session or StatusEntry).ToList();
+        if (tracked.Count > 0)
         {
-            return;
+            await WriteAsync(db, tracked, cancellationToken).ConfigureAwait(false);
         }
+
+        if (changed.Count > tracked.Count)
+        {
+            // Changes were detected above, and the set-based rows are accepted: nothing to look at again.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                db.ChangeTracker.AutoDetectChangesEnabled = true;
+            }
+        }
+    }
+
+    private static async Task WriteAsync(DbContext db, List<EntityEntry> tracked, CancellationToken cancellationToken)
+    {
 
         var sessions = tracked.Where(e => e is { Entity: Session, State: EntityState.Added }).ToList();
         var entries = tracked.Where(e => e is { Entity: StatusEntry, State: EntityState.Added }).ToList();

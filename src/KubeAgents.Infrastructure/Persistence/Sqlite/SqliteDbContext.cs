@@ -50,8 +50,7 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
         // Set-based (SqliteEventInsert), not one tracked row and statement per event.
         await SqliteEventInsert.InsertAsync(this, events, cancellationToken).ConfigureAwait(false);
         // Agents, sessions and history set-based too; SaveChanges writes what is left (the outbox).
-        await SqliteBatchWriter.WriteAsync(this, cancellationToken).ConfigureAwait(false);
-        await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await SqliteBatchWriter.SaveAsync(this, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The sweeper's events, numbered and saved under the same write lock as a batch's.</summary>
