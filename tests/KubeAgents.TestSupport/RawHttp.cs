@@ -51,6 +51,45 @@ public static class RawHttp
         return Parse(answer.ToArray(), atEnd: true) ?? throw new InvalidOperationException($"incomplete answer: {Encoding.UTF8.GetString(answer.ToArray())}");
     }
 
+    /// <summary>
+    /// Sends <paramref name="request"/> (a whole request head) and reads the answer's head; with
+    /// <paramref name="untilClosed"/>, also everything after it until the server closes the connection
+    /// (send <c>Connection: close</c>), so an answer that never ends fails with a timeout.
+    /// </summary>
+    public static async Task<RawAnswer> ExchangeAsync(Uri server, string request, bool untilClosed)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(request);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.Host, server.Port, timeout.Token);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request), timeout.Token);
+
+        using var answer = new MemoryStream();
+        var buffer = new byte[8192];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+        {
+            answer.Write(buffer, 0, read);
+            if (!untilClosed && answer.ToArray().AsSpan().IndexOf("\r\n\r\n"u8) >= 0)
+            {
+                break;
+            }
+        }
+
+        var bytes = answer.ToArray();
+        var end = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+        if (end < 0)
+        {
+            throw new InvalidOperationException($"incomplete answer: {Encoding.Latin1.GetString(bytes)}");
+        }
+
+        var lines = Encoding.Latin1.GetString(bytes, 0, end).Split("\r\n");
+        var headers = lines.Skip(1).Select(line => line.Split(':', 2)).Select(p => KeyValuePair.Create(p[0], p[1].Trim())).ToList();
+        return new RawAnswer(int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), headers, bytes[(end + 4)..]);
+    }
+
     private static (HttpStatusCode, JsonElement)? Parse(byte[] bytes, bool atEnd)
     {
         var text = Encoding.UTF8.GetString(bytes);
@@ -69,7 +108,17 @@ public static class RawHttp
             return null;
         }
 
-        // Kestrel refuses some targets before the application runs, with an empty body.
+        // An answer without a body (a HEAD, a 204) has no JSON.
         return (status, bodyText.Length == 0 ? default : JsonDocument.Parse(bodyText).RootElement.Clone());
     }
+}
+
+/// <summary>An answer as it came over the wire: the status, the headers in order, and what followed the head.</summary>
+public sealed record RawAnswer(int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)
+{
+    /// <summary>The values of header <paramref name="name"/> (case-insensitive), in order.</summary>
+    public IEnumerable<string> Values(string name) => Headers.Where(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value);
+
+    /// <summary>The body as JSON.</summary>
+    public JsonElement Json() => JsonDocument.Parse(Body).RootElement.Clone();
 }

@@ -1,3 +1,4 @@
+using KubeAgents.Api.Routing;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -28,12 +29,16 @@ internal sealed class ApiOptions : IServiceSettings
     }
 
     /// <summary>
-    /// Bodies are capped at <see cref="RequestLimits.MaxBodyBytes"/>. <c>PORT</c> wins when set; otherwise ASP.NET's own <c>--urls</c>/<c>ASPNETCORE_URLS</c>/<c>HTTP_PORTS</c>
+    /// Bodies are capped at <see cref="RequestLimits.MaxBodyBytes"/>; Kestrel's own refusals get the JSON body (<see cref="KestrelRejectionBody"/>). <c>PORT</c> wins when set; otherwise ASP.NET's own <c>--urls</c>/<c>ASPNETCORE_URLS</c>/<c>HTTP_PORTS</c>
     /// apply, and with none of them the service listens on 8080. Read at once: the URLs are fixed before the host is built.
     /// </summary>
     public static void ConfigureListening(WebApplicationBuilder builder)
     {
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes;
+            KestrelRejectionBody.Configure(kestrel);
+        });
         if (builder.Configuration.ReadSettings<ApiOptions>().Port is { } port)
         {
             builder.WebHost.UseUrls($"http://*:{port}");

@@ -33,6 +33,12 @@ internal static class ServerSentEvents
         response.Headers.CacheControl = "no-cache";
         // nginx and similar proxies would otherwise hold events back.
         response.Headers["X-Accel-Buffering"] = "no";
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            // HEAD: the GET's status and headers, and no stream (Kestrel sends the head when this returns).
+            return;
+        }
+
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
