@@ -1,6 +1,6 @@
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Notifications;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Health;
@@ -41,6 +41,7 @@ public static class DependencyInjection
         services.AddHostedService<DatabaseInitializer>();
 
         var store = Stores.Select(configuration, stores);
+        services.AddSingleton(store);
         store.AddServices(services, configuration);
         StoreSeams.Verify(store, services);
 
@@ -88,8 +89,7 @@ public static class DependencyInjection
     /// <summary>Unset <c>HISTORY_RETENTION_DAYS</c> keeps everything: no retention service at all.</summary>
     private static void AddRetention(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<RetentionOptions>(configuration);
-        if (!configuration.ReadSettings<RetentionOptions>().Enabled)
+        if (!services.AddSettings<RetentionOptions>(configuration).Enabled)
         {
             return;
         }

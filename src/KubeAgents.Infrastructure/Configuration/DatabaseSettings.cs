@@ -1,4 +1,5 @@
 using System.Data.Common;
+using KubeAgents.Application.Common.Settings;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace KubeAgents.Infrastructure.Configuration;
+namespace KubeAgents.Application.Common.Settings;
 
 /// <summary>
 /// Reads the service's flat settings (environment variables such as <c>PORT</c>, or any other
@@ -30,6 +30,26 @@ public static class SettingsReader
         }
 
         return value;
+    }
+
+    /// <summary>One of a few words, in any case; anything else throws <c>{key} must be {expected}, got '...'</c>.</summary>
+    public static T GetChoiceSetting<T>(this IConfiguration configuration, string key, T defaultValue, string expected, params ReadOnlySpan<(string Word, T Value)> choices)
+    {
+        var text = configuration.GetSetting(key);
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        foreach (var (word, value) in choices)
+        {
+            if (string.Equals(word, text, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        throw new InvalidConfigurationException($"{key} must be {expected}, got '{text}'.");
     }
 
     /// <summary>A Go duration (<c>90s</c>, <c>5m</c>, <c>1h30m</c>), as the original service read it.</summary>
