@@ -53,16 +53,11 @@ public static class SettingsReader
     }
 
     /// <summary>A Go duration (<c>90s</c>, <c>5m</c>, <c>1h30m</c>), as the original service read it.</summary>
-    public static TimeSpan GetDurationSetting(this IConfiguration configuration, string key, TimeSpan defaultValue)
-    {
-        var text = configuration.GetSetting(key);
-        if (text is null)
-        {
-            return defaultValue;
-        }
+    public static TimeSpan GetDurationSetting(this IConfiguration configuration, string key, TimeSpan defaultValue) =>
+        configuration.GetSetting(key) is { } text ? ParseDuration(key, text) : defaultValue;
 
-        return GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
+    public static TimeSpan ParseDuration(string key, string text) =>
+        GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
             ? value
             : throw new InvalidConfigurationException($"{key} must be a non-negative Go duration such as 90s, 5m or 1h30m, got '{text}'.");
-    }
 }
