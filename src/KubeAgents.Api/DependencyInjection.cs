@@ -11,6 +11,7 @@ using KubeAgents.Api.Routing;
 using KubeAgents.Api.Security;
 using KubeAgents.Application;
 using KubeAgents.Application.Common.Behaviors;
+using KubeAgents.Application.Common.Settings;
 using KubeAgents.Application.Reports.Commands.ReportStatus;
 using KubeAgents.Infrastructure;
 
@@ -54,7 +55,7 @@ internal static class DependencyInjection
         builder.Services.AddKubeAgentsOpenApi();
         builder.Services.AddKubeAgentsMetrics();
         builder.Services.AddKubeAgentsMcp();
-        builder.Services.AddKubeAgentsTracing(builder.Configuration);
+        builder.Services.AddKubeAgentsTracing(builder.Services.AddSettings<TelemetryOptions>(builder.Configuration));
         builder.Services.AddDashboard();
         ShutdownOptions.Configure(builder);
         return builder;

@@ -23,7 +23,7 @@ if (args is [RoutesCommand.Verb, .. var routeArgs])
 // The content root is the application's directory, not the working directory: the shipped
 // appsettings.json (log levels included) applies however the service is started.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-var classify = StartupFailure.Classifier(builder.Configuration);
+var classify = StartupFailure.Classifier(builder.Services);
 try
 {
     builder.AddApiServices();

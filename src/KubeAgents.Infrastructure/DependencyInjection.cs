@@ -1,6 +1,6 @@
 using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Common.Settings;
 using KubeAgents.Application.Notifications;
-using KubeAgents.Infrastructure.Configuration;
 using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Health;
@@ -21,10 +21,9 @@ public static class DependencyInjection
     /// <summary>
     /// The store (<see cref="Stores.Select"/>: PostgreSQL when configured, else SQLite: in memory, or
     /// <c>DB_FILE</c>), the write pipeline, schema set-up at start-up, the session sweeper and the
-    /// notification dispatcher. Settings are typed options (<see cref="SettingsRegistration.AddSettings{T}"/>)
-    /// read when the host starts; those that decide what is registered (the store, notifications) are
-    /// read here too. An invalid value throws <see cref="InvalidConfigurationException"/> naming it,
-    /// before anything listens. Interceptors registered as <see cref="IInterceptor"/> services
+    /// notification dispatcher. Settings are typed options (<see cref="SettingsRegistration.AddSettings{T}"/>),
+    /// each read once, here, when registered; the chosen store is registered as <see cref="StoreDefinition"/>.
+    /// An invalid value throws <see cref="InvalidConfigurationException"/> naming it, before anything listens. Interceptors registered as <see cref="IInterceptor"/> services
     /// (diagnostics, tests) join every DbContext.
     /// </summary>
     /// <param name="stores">The stores to choose from; <see cref="Stores.All"/> when null.</param>
@@ -41,6 +40,7 @@ public static class DependencyInjection
         services.AddHostedService<DatabaseInitializer>();
 
         var store = Stores.Select(configuration, stores);
+        services.AddSingleton(store);
         store.AddServices(services, configuration);
         StoreSeams.Verify(store, services);
 
@@ -88,8 +88,7 @@ public static class DependencyInjection
     /// <summary>Unset <c>HISTORY_RETENTION_DAYS</c> keeps everything: no retention service at all.</summary>
     private static void AddRetention(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<RetentionOptions>(configuration);
-        if (!configuration.ReadSettings<RetentionOptions>().Enabled)
+        if (!services.AddSettings<RetentionOptions>(configuration).Enabled)
         {
             return;
         }

@@ -75,6 +75,27 @@ public class MetricsTests(ApiFixture fixture)
             .And.MatchRegex(@"(?m)^kubeagents_write_queue_depth\{[^}]*\} \d+");
     }
 
+    /// <summary>The store's driver metrics come through its StoreDefinition.Telemetry: Npgsql's on PostgreSQL, none on the embedded store.</summary>
+    [SkippableTheory]
+    [BothStores]
+    public async Task The_store_driver_metrics_are_those_of_the_store_in_use(StoreKind store)
+    {
+        var api = await fixture.GetAsync(store);
+        using var http = api.CreateClient();
+        await api.CreateWireClient().ReportAsync("driver-metrics", "t", "running", api.Clock.GetUtcNow());
+
+        var text = (await ScrapeAsync(http)).Text;
+
+        if (store == StoreKind.Postgres)
+        {
+            text.Should().MatchRegex(@"(?m)^db_client_\w+", "Npgsql's meter is exported on PostgreSQL");
+        }
+        else
+        {
+            text.Should().NotMatchRegex(@"(?m)^db_client_\w+", "the embedded store has no driver meter, and no other host's is exported");
+        }
+    }
+
     private static async Task<Scrape> ScrapeAsync(HttpClient http) =>
         new(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
 

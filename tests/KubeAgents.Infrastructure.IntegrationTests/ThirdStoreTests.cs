@@ -157,6 +157,8 @@ public class ThirdStoreTests
 
         public override bool IsDurable(IConfiguration configuration) => false;
 
+        public override string Describe(IConfiguration configuration) => StoreName;
+
         public override void AddServices(IServiceCollection services, IConfiguration configuration)
         {
             services.AddSingleton(_ => SqliteDatabase.Open(null));

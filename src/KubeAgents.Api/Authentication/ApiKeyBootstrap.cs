@@ -1,6 +1,6 @@
 using KubeAgents.Application.ApiKeys.Commands.EnsureBootstrapKey;
 using KubeAgents.Application.ApiKeys.Queries.CountActiveApiKeys;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 using Mediator;
 using Microsoft.Extensions.Options;
 

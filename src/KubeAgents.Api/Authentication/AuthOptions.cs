@@ -1,5 +1,5 @@
 using KubeAgents.Domain.ApiKeys;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 
 namespace KubeAgents.Api.Authentication;
 
@@ -35,12 +35,7 @@ public sealed class AuthOptions : IServiceSettings
 
     public void Read(IConfiguration configuration)
     {
-        Mode = configuration.GetSetting(ModeKey)?.ToUpperInvariant() switch
-        {
-            null or "OPEN" => AuthMode.Open,
-            "KEYS" => AuthMode.Keys,
-            _ => throw new InvalidConfigurationException($"{ModeKey} must be open or keys, got '{configuration.GetSetting(ModeKey)}'."),
-        };
+        Mode = configuration.GetChoiceSetting(ModeKey, AuthMode.Open, "open or keys", ("open", AuthMode.Open), ("keys", AuthMode.Keys));
         BootstrapAdminKey = configuration.GetSetting(BootstrapKeyKey);
         if (BootstrapAdminKey is not null && !ApiKeySecret.TryGetPrefix(BootstrapAdminKey, out _))
         {
@@ -55,12 +50,7 @@ public sealed class AuthOptions : IServiceSettings
                 $"{BootstrapKeyKey} has too little entropy to be a secret (fewer than {ApiKeySecret.MinDistinctSecretCharacters} different characters in its last 43); make one with: {ApiKeyBootstrap.KeysCommandLine} generate");
         }
 
-        MetricsPublic = configuration.GetSetting(MetricsPublicKey)?.ToUpperInvariant() switch
-        {
-            null or "FALSE" or "0" => false,
-            "TRUE" or "1" => true,
-            _ => throw new InvalidConfigurationException($"{MetricsPublicKey} must be true or false, got '{configuration.GetSetting(MetricsPublicKey)}'."),
-        };
+        MetricsPublic = configuration.GetChoiceSetting(MetricsPublicKey, false, "true or false", ("false", false), ("0", false), ("true", true), ("1", true));
         CacheDuration = TimeSpan.FromSeconds(configuration.GetInt32Setting(CacheSecondsKey, 30, 0, 300));
     }
 }

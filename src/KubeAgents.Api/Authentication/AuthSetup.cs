@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Authentication;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,8 +15,7 @@ internal static partial class AuthSetup
     public static void AddKubeAgentsAuth(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSettings<AuthOptions>(builder.Configuration);
-        var settings = builder.Configuration.ReadSettings<AuthOptions>();
+        var settings = services.AddSettings<AuthOptions>(builder.Configuration);
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<RejectedKeyLog>();
         // Authentication brings Data Protection, which would write a key ring to the home directory at

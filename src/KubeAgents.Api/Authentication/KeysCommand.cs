@@ -1,17 +1,11 @@
 using System.Globalization;
+using KubeAgents.Api.Startup;
 using KubeAgents.Application.ApiKeys;
 using KubeAgents.Application.ApiKeys.Commands.CreateApiKey;
 using KubeAgents.Application.ApiKeys.Commands.RevokeApiKey;
 using KubeAgents.Application.ApiKeys.Queries.ListApiKeys;
-using KubeAgents.Application.Common.Exceptions;
-using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Domain.ApiKeys;
-using KubeAgents.Infrastructure;
-using KubeAgents.Infrastructure.Configuration;
-using KubeAgents.Infrastructure.Persistence;
 using Mediator;
-using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Api.Authentication;
 
@@ -51,68 +45,12 @@ internal static class KeysCommand
             return 2;
         }
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        WebApplication app;
-        try
+        return await StoreCommandHost.RunAsync(Verb, args[0], sender => args switch
         {
-            var store = Stores.Select(builder.Configuration);
-            if (!store.IsDurable(builder.Configuration))
-            {
-                throw new InvalidConfigurationException(
-                    $"the keys command needs the service's store: set {Stores.DurableChoices()}; the in-memory store lives only inside a running service.");
-            }
-
-            builder.AddApiServices();
-            builder.Logging.ClearProviders();
-            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            // The command's own line says what went wrong; a store it waits for is not worth a line a try.
-            // A console rule outranks appsettings.json's "Default" (a rule without a provider).
-            builder.Logging.AddFilter<ConsoleLoggerProvider>(category: null, LogLevel.Error);
-            app = builder.Build();
-        }
-        catch (Exception ex)
-        {
-            return await FailAsync(args[0], ex, describe: null).ConfigureAwait(false);
-        }
-
-        await using (app.ConfigureAwait(false))
-        {
-            try
-            {
-                await app.Services.MigrateStoreAsync(CancellationToken.None).ConfigureAwait(false);
-                await using var scope = app.Services.CreateAsyncScope();
-                var sender = scope.ServiceProvider.GetRequiredService<ISender>();
-                return args switch
-                {
-                    ["list"] => await ListAsync(sender).ConfigureAwait(false),
-                    ["revoke", var prefix] => await RevokeAsync(sender, prefix).ConfigureAwait(false),
-                    _ => await CreateAsync(sender, create!).ConfigureAwait(false),
-                };
-            }
-            catch (Exception ex)
-            {
-                return await FailAsync(args[0], ex, app.Services.GetRequiredService<IStoreFailureClassifier>()).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>
-    /// One line on stderr, never a stack trace, and an exit code a script can act on: 2 when the
-    /// request or the settings are wrong (a retry will not help), 1 when it failed (no such key, the
-    /// store unreachable or broken).
-    /// </summary>
-    private static async Task<int> FailAsync(string command, Exception failure, IStoreFailureClassifier? describe)
-    {
-        var (code, line) = failure switch
-        {
-            InvalidConfigurationException or OptionsValidationException => (2, $"Invalid configuration: {failure.Message}"),
-            RequestValidationException => (2, failure.Message),
-            NotFoundException => (1, failure.Message),
-            StoreUnavailableException => (1, $"keys {command} failed: {failure.Message}"), // already names the store, the timeout and the cause
-            _ => (1, $"keys {command} failed: {describe?.Describe(failure) ?? failure.Message}"),
-        };
-        await Console.Error.WriteLineAsync(line.ReplaceLineEndings(" ")).ConfigureAwait(false);
-        return code;
+            ["list"] => ListAsync(sender),
+            ["revoke", var prefix] => RevokeAsync(sender, prefix),
+            _ => CreateAsync(sender, create!),
+        }).ConfigureAwait(false);
     }
 
     /// <returns>The command, or null when the options are not <c>--name N --scope S [...]</c>.</returns>

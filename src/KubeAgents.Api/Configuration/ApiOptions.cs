@@ -1,5 +1,5 @@
 using KubeAgents.Api.Routing;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -22,9 +22,13 @@ internal sealed class ApiOptions : IServiceSettings
     /// <summary>The allowed origins; null allows any (<c>*</c>, the default).</summary>
     public IReadOnlyList<string>? CorsOrigins { get; set; }
 
+    /// <summary>True when ASP.NET's own <c>--urls</c>/<c>ASPNETCORE_URLS</c>/<c>HTTP_PORTS</c> choose the addresses (and <c>PORT</c> is unset).</summary>
+    public bool AspNetUrls { get; set; }
+
     public void Read(IConfiguration configuration)
     {
         Port = configuration.GetSetting(PortKey) is { } port ? SettingsReader.ParseInt32(PortKey, port, 1, 65535) : null;
+        AspNetUrls = Port is null && (configuration.GetSetting("urls") is not null || configuration.GetSetting("http_ports") is not null);
         CorsOrigins = ParseOrigins(configuration.GetSetting(CorsOriginsKey) ?? "*");
     }
 
@@ -39,11 +43,12 @@ internal sealed class ApiOptions : IServiceSettings
             kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes;
             KestrelRejectionBody.Configure(kestrel);
         });
-        if (builder.Configuration.ReadSettings<ApiOptions>().Port is { } port)
+        var settings = builder.Services.AddSettings<ApiOptions>(builder.Configuration);
+        if (settings.Port is { } port)
         {
             builder.WebHost.UseUrls($"http://*:{port}");
         }
-        else if (builder.Configuration.GetSetting("urls") is null && builder.Configuration.GetSetting("http_ports") is null)
+        else if (!settings.AspNetUrls)
         {
             builder.WebHost.UseUrls($"http://*:{DefaultPort}");
         }

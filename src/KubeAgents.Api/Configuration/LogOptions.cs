@@ -1,5 +1,5 @@
 using System.Text.Json;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 
 namespace KubeAgents.Api.Configuration;
 
@@ -16,22 +16,18 @@ internal sealed class LogOptions : IServiceSettings
 
     public bool Json { get; set; }
 
-    public void Read(IConfiguration configuration) => Json = configuration.GetSetting(FormatKey)?.ToUpperInvariant() switch
-    {
-        null or "TEXT" => false,
-        "JSON" => true,
-        _ => throw new InvalidConfigurationException($"{FormatKey} must be text or json, got '{configuration.GetSetting(FormatKey)}'."),
-    };
+    public void Read(IConfiguration configuration) =>
+        Json = configuration.GetChoiceSetting(FormatKey, false, "text or json", ("text", false), ("json", true));
 
     /// <summary>Read at once: the console formatter is chosen before the host is built.</summary>
     public static void Configure(WebApplicationBuilder builder)
     {
-        builder.Services.AddSettings<LogOptions>(builder.Configuration);
+        var settings = builder.Services.AddSettings<LogOptions>(builder.Configuration);
         // The host logs a failed start (event 11, with its stack trace) before Program sees it; Program
         // writes one line for the failures an operator can fix and keeps the trace of any other. A
         // failing background service still shows: the host logs it again as Critical, exception included.
         builder.Logging.AddFilter(HostCategory, LogLevel.Critical);
-        if (!builder.Configuration.ReadSettings<LogOptions>().Json)
+        if (!settings.Json)
         {
             return;
         }

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using KubeAgents.Api.Authentication;
 using KubeAgents.Infrastructure.Diagnostics;
+using KubeAgents.Infrastructure.Persistence;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using OpenTelemetry.Metrics;
 
 namespace KubeAgents.Api.Configuration;
@@ -10,7 +10,7 @@ namespace KubeAgents.Api.Configuration;
 /// <summary>
 /// Metrics through OpenTelemetry, scraped in the Prometheus text format at <see cref="Path"/>: the
 /// service's own instruments (<see cref="KubeAgentsMetrics"/>), ASP.NET Core and HttpClient
-/// (notification webhooks), Npgsql, and the .NET runtime.
+/// (notification webhooks), the store's driver (<see cref="StoreDefinition.Telemetry"/>), and the .NET runtime.
 /// </summary>
 internal static class MetricsSetup
 {
@@ -22,7 +22,6 @@ internal static class MetricsSetup
             .AddMeter(KubeAgentsMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddHttpClientInstrumentation()
-            .AddNpgsqlInstrumentation()
             .AddMeter("System.Runtime")
             // Every scrape collects afresh (the default caches a response for 300 ms).
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
@@ -32,6 +31,7 @@ internal static class MetricsSetup
         // and past the SDK's limit of 1,000 streams its own would be dropped.
         services.ConfigureOpenTelemetryMeterProvider((provider, builder) =>
         {
+            builder.AddMeter([.. provider.GetRequiredService<StoreDefinition>().Telemetry.Meters]);
             var own = provider.GetRequiredService<IMeterFactory>();
             builder.AddView(instrument =>
                 instrument.Meter.Scope is { } scope && !ReferenceEquals(scope, own) ? MetricStreamConfiguration.Drop : null);

@@ -1,4 +1,4 @@
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 
 namespace KubeAgents.Api.Configuration;
 
@@ -21,8 +21,7 @@ internal sealed class ShutdownOptions : IServiceSettings
 
     public static void Configure(WebApplicationBuilder builder)
     {
-        var drain = builder.Configuration.ReadSettings<ShutdownOptions>().Drain;
-        builder.Services.AddSettings<ShutdownOptions>(builder.Configuration);
+        var drain = builder.Services.AddSettings<ShutdownOptions>(builder.Configuration).Drain;
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = drain + StopTimeout);
         builder.Services.AddHostedService<ShutdownDrain>();
     }

@@ -1,32 +1,26 @@
 using KubeAgents.Api.Notifications;
 using KubeAgents.Application.Common.Diagnostics;
-using KubeAgents.Infrastructure.Configuration;
-using Npgsql;
+using KubeAgents.Infrastructure.Persistence;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace KubeAgents.Api.Configuration;
 
 /// <summary>
-/// Traces over OTLP, only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or its traces-only variant) is set:
+/// Traces over OTLP, only when an OTLP endpoint is set (<see cref="TelemetryOptions.Tracing"/>):
 /// otherwise no tracer provider is built and every span start is a null check. The exporter reads the
 /// standard <c>OTEL_*</c> variables itself (protocol, headers, timeout, batch delays). Spans: HTTP in
-/// (ASP.NET Core), each mediator request (<c>TracingBehavior</c>), write batches, SQL (Npgsql's own;
-/// the embedded store's from an EF interceptor), and notification webhooks out (HttpClient).
-/// <c>OTEL_SERVICE_NAME</c> (default <c>kubeagents</c>) names the service in traces and metrics alike.
+/// (ASP.NET Core), each mediator request (<c>TracingBehavior</c>), write batches, SQL (the store's own
+/// driver, named by <see cref="StoreDefinition.Telemetry"/>; the embedded store's from an EF
+/// interceptor), and notification webhooks out (HttpClient).
 /// </summary>
 internal static class TracingSetup
 {
-    public const string EndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
-    public const string TracesEndpointKey = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
-    public const string ServiceNameKey = "OTEL_SERVICE_NAME";
-    public const string DefaultServiceName = "kubeagents";
-
-    public static void AddKubeAgentsTracing(this IServiceCollection services, IConfiguration configuration)
+    public static void AddKubeAgentsTracing(this IServiceCollection services, TelemetryOptions settings)
     {
-        var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(configuration.GetSetting(ServiceNameKey) ?? DefaultServiceName));
-        if (configuration.GetSetting(EndpointKey) is null && configuration.GetSetting(TracesEndpointKey) is null)
+        ArgumentNullException.ThrowIfNull(settings);
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(settings.ServiceName));
+        if (!settings.Tracing)
         {
             return;
         }
@@ -37,8 +31,9 @@ internal static class TracingSetup
             .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbeOrScrape(context.Request.Path))
             // A route's URL is a credential (Slack, Discord, Teams): spans carry it masked, never whole.
             .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = NotificationRouteUrls.MaskInSpan)
-            .AddNpgsql()
             .AddOtlpExporter());
+        services.ConfigureOpenTelemetryTracerProvider((provider, tracing) =>
+            tracing.AddSource([.. provider.GetRequiredService<StoreDefinition>().Telemetry.ActivitySources]));
     }
 
     private static bool IsProbeOrScrape(PathString path) =>

@@ -1,3 +1,4 @@
+using KubeAgents.Api.Startup;
 using KubeAgents.Application.Notifications.Routes;
 using KubeAgents.Application.Notifications.Routes.Commands.CreateRoute;
 using KubeAgents.Application.Notifications.Routes.Commands.DeleteRoute;
@@ -38,7 +39,7 @@ internal static class RoutesCommand
             return 2;
         }
 
-        return await StoreCommandHost.RunAsync(Verb, (sender, _) => args switch
+        return await StoreCommandHost.RunAsync(Verb, args[0], sender => args switch
         {
             ["list"] => ListAsync(sender),
             ["test", _] => TestAsync(sender, id),

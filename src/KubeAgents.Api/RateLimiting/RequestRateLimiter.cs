@@ -4,7 +4,7 @@ using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Errors;
 using KubeAgents.Api.Mcp;
 using KubeAgents.Domain.ApiKeys;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Api.RateLimiting;

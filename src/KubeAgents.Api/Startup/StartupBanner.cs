@@ -1,8 +1,8 @@
 using KubeAgents.Api.Authentication;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Npgsql;
+using Microsoft.Extensions.Options;
 
 namespace KubeAgents.Api.Startup;
 
@@ -15,8 +15,8 @@ internal static partial class StartupBanner
     public static void Log(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KubeAgents");
-        LogStore(logger, DescribeStore(app.Configuration));
-        LogAuth(logger, app.Configuration.ReadSettings<AuthOptions>().Mode == AuthMode.Keys
+        LogStore(logger, app.Services.GetRequiredService<StoreDefinition>().Describe(app.Configuration));
+        LogAuth(logger, app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Mode == AuthMode.Keys
             ? "keys (every endpoint but /health and /health/ready needs an API key)"
             : "open (whoever reaches the port may report and read; AUTH_MODE=keys requires API keys)");
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -28,20 +28,6 @@ internal static partial class StartupBanner
                 LogUrls(logger, $"{root}/", $"{root}/api/agents", $"{root}/swagger");
             }
         });
-    }
-
-    /// <summary>Embedded in memory, the <c>DB_FILE</c> path, or PostgreSQL's host:port/database (never the password).</summary>
-    public static string DescribeStore(IConfiguration configuration)
-    {
-        if (DatabaseSettings.GetPostgresConnectionString(configuration) is { } connectionString)
-        {
-            var postgres = new NpgsqlConnectionStringBuilder(connectionString);
-            return $"PostgreSQL {postgres.Host}:{postgres.Port}/{postgres.Database}";
-        }
-
-        return DatabaseSettings.GetSqliteFile(configuration) is { } file
-            ? $"embedded SQLite file {Path.GetFullPath(file)} (DB_FILE)"
-            : "embedded SQLite in memory (data lives and dies with the process; DB_FILE or DB_NAME keeps it)";
     }
 
     /// <summary><c>http://[::]:8080</c> or <c>http://*:8080</c> is where it listens; <c>http://localhost:8080</c> is what a browser opens.</summary>

@@ -1,6 +1,6 @@
 using System.Net;
 using KubeAgents.Api.Configuration;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
@@ -19,23 +19,11 @@ internal sealed record StartupFailure(string Line, int ExitCode)
     public const int Unavailable = 1;
 
     /// <summary>
-    /// Reads now what the line for a port in use needs: the host disposes its configuration when it
-    /// fails to start, before the exception reaches Program.
+    /// Classifies with the settings <paramref name="services"/> was given: their one reading (a plain
+    /// object) outlives the configuration, which the host disposes when it fails to start.
     /// </summary>
-    public static Func<Exception, StartupFailure?> Classifier(IConfiguration configuration)
-    {
-        string? portInUse = null;
-        try
-        {
-            portInUse = PortInUse(configuration);
-        }
-        catch (InvalidConfigurationException)
-        {
-            // PORT itself is invalid: that is the failure start-up reports.
-        }
-
-        return exception => From(exception, portInUse ?? "KubeAgents stopped: the port is already in use by another process; set PORT to a free port.");
-    }
+    public static Func<Exception, StartupFailure?> Classifier(IServiceCollection services) =>
+        exception => From(exception, PortInUse(services.FindSettings<ApiOptions>()));
 
     private static StartupFailure? From(Exception exception, string portInUse) => exception switch
     {
@@ -47,15 +35,20 @@ internal sealed record StartupFailure(string Line, int ExitCode)
         _ => null,
     };
 
-    private static string PortInUse(IConfiguration configuration)
+    /// <param name="settings">null when <c>PORT</c> itself was refused: that is the failure start-up reports.</param>
+    private static string PortInUse(ApiOptions? settings)
     {
-        var port = configuration.ReadSettings<ApiOptions>().Port;
-        if (port is null && (configuration.GetSetting("urls") is not null || configuration.GetSetting("http_ports") is not null))
+        if (settings is null)
+        {
+            return "KubeAgents stopped: the port is already in use by another process; set PORT to a free port.";
+        }
+
+        if (settings.AspNetUrls)
         {
             return "KubeAgents stopped: an address in --urls/ASPNETCORE_URLS is already in use by another process; choose a free port with PORT (e.g. PORT=8081).";
         }
 
-        var taken = port ?? ApiOptions.DefaultPort;
+        var taken = settings.Port ?? ApiOptions.DefaultPort;
         var suggestion = taken == IPEndPoint.MaxPort ? taken - 1 : taken + 1;
         return $"KubeAgents stopped: port {taken} is already in use by another process; set PORT to a free port (e.g. PORT={suggestion}).";
     }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using KubeAgents.Application.Common.Settings;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
@@ -32,33 +33,30 @@ public static class DatabaseSettings
     /// <summary>The <c>DB_FILE</c> path, or null. Set together with PostgreSQL's settings, it is an error naming both.</summary>
     public static string? GetSqliteFile(IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var file = configuration.GetSetting(FileKey);
-        if (file is not null && (configuration.GetSetting(NameKey) is not null || !string.IsNullOrWhiteSpace(configuration.GetConnectionString(ConnectionStringName))))
+        var values = Values.Read(configuration);
+        if (values.File is not null && (values.Name is not null || values.ConnectionString is not null))
         {
             throw new InvalidConfigurationException(
                 $"DB_FILE and DB_NAME (or ConnectionStrings:{ConnectionStringName}) are both set: DB_FILE selects the embedded SQLite store, DB_NAME selects PostgreSQL; set one.");
         }
 
-        return file;
+        return values.File;
     }
 
     /// <returns>The Npgsql connection string, or null for the embedded store.</returns>
     public static string? GetPostgresConnectionString(IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var explicitConnectionString = configuration.GetConnectionString(ConnectionStringName);
-        var hasBase = !string.IsNullOrWhiteSpace(explicitConnectionString);
-        if (!hasBase && configuration.GetSetting(NameKey) is null)
+        var values = Values.Read(configuration);
+        if (values.ConnectionString is null && values.Name is null)
         {
             return null;
         }
 
-        var builder = ParseConnectionString(explicitConnectionString);
-        ApplyServerSettings(configuration, builder, hasBase);
-        ApplyPoolSizes(configuration, builder, hasBase);
-        ApplyLifetime(configuration, builder, hasBase);
-        ApplyStatementReuse(explicitConnectionString, builder);
+        var builder = ParseConnectionString(values.ConnectionString);
+        ApplyServerSettings(values, builder);
+        ApplyPoolSizes(values, builder);
+        ApplyLifetime(values, builder);
+        ApplyStatementReuse(values.ConnectionString, builder);
         if (string.IsNullOrEmpty(builder.Database))
         {
             throw new InvalidConfigurationException($"ConnectionStrings:{ConnectionStringName} names no database; set Database= or {NameKey}.");
@@ -80,46 +78,46 @@ public static class DatabaseSettings
     }
 
     /// <summary>Where to connect and as whom. A setting applies when present; its default only when no connection string was given.</summary>
-    private static void ApplyServerSettings(IConfiguration configuration, NpgsqlConnectionStringBuilder builder, bool hasBase)
+    private static void ApplyServerSettings(Values values, NpgsqlConnectionStringBuilder builder)
     {
-        string? Setting(string key, string? fallback) => configuration.GetSetting(key) ?? (hasBase ? null : fallback);
+        string? Setting(string? value, string fallback) => value ?? (values.HasBase ? null : fallback);
 
-        if (Setting(HostKey, "localhost") is { } host)
+        if (Setting(values.Host, "localhost") is { } host)
         {
             builder.Host = host;
         }
 
-        if (Setting(PortKey, "5432") is { } port)
+        if (Setting(values.Port, "5432") is { } port)
         {
             builder.Port = SettingsReader.ParseInt32(PortKey, port, 1, 65535);
         }
 
-        if (configuration.GetSetting(UserKey) is { } user)
+        if (values.User is { } user)
         {
             builder.Username = user;
         }
 
-        if (configuration[PasswordKey] is { Length: > 0 } password)
+        if (values.Password is { } password)
         {
             builder.Password = password;
         }
 
-        if (configuration.GetSetting(NameKey) is { } databaseName)
+        if (values.Name is { } databaseName)
         {
             builder.Database = databaseName;
         }
 
-        if (Setting(SslModeKey, "disable") is { } sslMode)
+        if (Setting(values.SslMode, "disable") is { } sslMode)
         {
             builder.SslMode = ParseSslMode(sslMode);
         }
     }
 
-    private static void ApplyLifetime(IConfiguration configuration, NpgsqlConnectionStringBuilder builder, bool hasBase)
+    private static void ApplyLifetime(Values values, NpgsqlConnectionStringBuilder builder)
     {
-        if (configuration.GetSetting(LifetimeKey) is not null || !hasBase)
+        if (values.Lifetime is not null || !values.HasBase)
         {
-            var lifetime = configuration.GetDurationSetting(LifetimeKey, TimeSpan.FromMinutes(5));
+            var lifetime = values.Lifetime is { } text ? SettingsReader.ParseDuration(LifetimeKey, text) : TimeSpan.FromMinutes(5);
             // Npgsql counts whole seconds and treats 0 as "no limit", as Go's 0 does.
             builder.ConnectionLifetime = (int)Math.Ceiling(Math.Min(lifetime.TotalSeconds, int.MaxValue));
         }
@@ -151,10 +149,9 @@ public static class DatabaseSettings
     /// when lower, so <c>DB_MAX_OPEN_CONNS=2</c> alone starts). Idle above open is an error only when
     /// someone asked for it, and the message names where each number came from.
     /// </summary>
-    private static void ApplyPoolSizes(IConfiguration configuration, NpgsqlConnectionStringBuilder builder, bool hasBase)
+    private static void ApplyPoolSizes(Values values, NpgsqlConnectionStringBuilder builder)
     {
-        var maxOpen = configuration.GetSetting(MaxOpenKey);
-        var maxIdle = configuration.GetSetting(MaxIdleKey);
+        var (maxOpen, maxIdle, hasBase) = (values.MaxOpen, values.MaxIdle, values.HasBase);
         if (maxOpen is not null || !hasBase)
         {
             builder.MaxPoolSize = SettingsReader.ParseInt32(MaxOpenKey, maxOpen ?? "25", 1, 1000);
@@ -201,4 +198,34 @@ public static class DatabaseSettings
         _ => throw new InvalidConfigurationException(
             $"{SslModeKey} must be one of disable, allow, prefer, require, verify-ca, verify-full, got '{value}'."),
     };
+
+    /// <summary>Every store setting, each read here and nowhere else: trimmed, null when absent or blank.</summary>
+    private sealed record Values(
+        string? File, string? Name, string? ConnectionString, string? Host, string? Port, string? User, string? Password,
+        string? SslMode, string? MaxOpen, string? MaxIdle, string? Lifetime)
+    {
+        /// <summary>True when an explicit connection string was given: then a <c>DB_*</c> default does not override it.</summary>
+        public bool HasBase => ConnectionString is not null;
+
+        /// <summary>Never the values: the password is one of them.</summary>
+        public override string ToString() => nameof(DatabaseSettings);
+
+        public static Values Read(IConfiguration configuration)
+        {
+            ArgumentNullException.ThrowIfNull(configuration);
+            return new(
+                configuration.GetSetting(FileKey),
+                configuration.GetSetting(NameKey),
+                configuration.GetConnectionString(ConnectionStringName) is { } text && !string.IsNullOrWhiteSpace(text) ? text : null,
+                configuration.GetSetting(HostKey),
+                configuration.GetSetting(PortKey),
+                configuration.GetSetting(UserKey),
+                // Not trimmed: a password may start or end with a space.
+                configuration[PasswordKey] is { Length: > 0 } password ? password : null,
+                configuration.GetSetting(SslModeKey),
+                configuration.GetSetting(MaxOpenKey),
+                configuration.GetSetting(MaxIdleKey),
+                configuration.GetSetting(LifetimeKey));
+        }
+    }
 }

@@ -1,4 +1,4 @@
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 using Microsoft.Extensions.Configuration;
 
 namespace KubeAgents.Infrastructure.Events;

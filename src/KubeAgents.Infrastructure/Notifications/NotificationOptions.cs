@@ -1,5 +1,5 @@
 using KubeAgents.Domain.Notifications;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 using Microsoft.Extensions.Configuration;
 
 namespace KubeAgents.Infrastructure.Notifications;

@@ -26,8 +26,23 @@ public abstract class StoreDefinition
     /// <summary>True when what the store holds outlives the process (the <c>keys</c> command needs such a store).</summary>
     public abstract bool IsDurable(IConfiguration configuration);
 
+    /// <summary>What the start-up banner says of it: where the data lives, never a password.</summary>
+    public abstract string Describe(IConfiguration configuration);
+
+    /// <summary>
+    /// The tracing sources and meters of the store's own driver, which the service exports beside its
+    /// own (none by default). The driver's telemetry stays in its store's folder: the Api names no driver.
+    /// </summary>
+    public virtual StoreTelemetry Telemetry => StoreTelemetry.None;
+
     /// <summary>Registers every seam of the store (<see cref="StoreSeams.Required"/>), reading its own settings.</summary>
     public abstract void AddServices(IServiceCollection services, IConfiguration configuration);
 
     public override string ToString() => Name;
+}
+
+/// <summary>The <see cref="System.Diagnostics.ActivitySource"/> and <see cref="System.Diagnostics.Metrics.Meter"/> names a store's driver publishes.</summary>
+public sealed record StoreTelemetry(IReadOnlyList<string> ActivitySources, IReadOnlyList<string> Meters)
+{
+    public static StoreTelemetry None { get; } = new([], []);
 }

@@ -1,4 +1,4 @@
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Persistence.Postgres;
 using KubeAgents.Infrastructure.Persistence.Sqlite;
 using Microsoft.Extensions.Configuration;

@@ -68,6 +68,6 @@ public partial class ConfigurationReferenceTests
     private static partial Regex StringConstant();
 
     /// <summary>A configuration reader with its first argument: <c>GetSetting(PortKey)</c>, <c>configuration["PORT"]</c>, <c>GetEnvironmentVariable("X")</c>.</summary>
-    [GeneratedRegex("""(?:\b(?<reader>GetSetting|GetInt32Setting|GetDurationSetting|GetConnectionString|GetEnvironmentVariable|GetValue<[^>]+>|GetSection|ParseInt32)\(\s*(?<argument>"[^"]+"|[\w.]+)|[cC]onfiguration\[\s*(?<argument>"[^"]+"|[\w.]+)\s*\])""")]
+    [GeneratedRegex("""(?:\b(?<reader>GetSetting|GetInt32Setting|GetDurationSetting|GetChoiceSetting|GetConnectionString|GetEnvironmentVariable|GetValue<[^>]+>|GetSection|ParseInt32)\(\s*(?<argument>"[^"]+"|[\w.]+)|[cC]onfiguration\[\s*(?<argument>"[^"]+"|[\w.]+)\s*\])""")]
     private static partial Regex ConfigurationRead();
 }

@@ -1,6 +1,7 @@
 using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Configuration;
 using KubeAgents.Domain.ApiKeys;
+using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;

@@ -1,5 +1,5 @@
 using KubeAgents.Api.Configuration;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 
 namespace KubeAgents.UnitTests.Configuration;
 

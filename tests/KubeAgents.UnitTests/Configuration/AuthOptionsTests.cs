@@ -2,7 +2,7 @@ using KubeAgents.Api.Authentication;
 using KubeAgents.Api.RateLimiting;
 using KubeAgents.Application.ApiKeys.Commands.CreateApiKey;
 using KubeAgents.Domain.ApiKeys;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 using Microsoft.Extensions.Configuration;
 
 namespace KubeAgents.UnitTests.Configuration;

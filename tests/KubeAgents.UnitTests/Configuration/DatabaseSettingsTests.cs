@@ -1,3 +1,4 @@
+using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 using Npgsql;

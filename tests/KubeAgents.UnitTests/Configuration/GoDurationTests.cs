@@ -1,4 +1,4 @@
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 
 namespace KubeAgents.UnitTests.Configuration;
 

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using KubeAgents.Infrastructure.Configuration;
+using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Persistence;
 using KubeAgents.Infrastructure.Persistence.Postgres;
 using KubeAgents.Infrastructure.Persistence.Sqlite;

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace KubeAgents.Infrastructure.Persistence.Postgres;
 
@@ -25,6 +26,16 @@ internal sealed class PostgresStore : StoreDefinition
     public override bool IsSelected(IConfiguration configuration) => DatabaseSettings.GetPostgresConnectionString(configuration) is not null;
 
     public override bool IsDurable(IConfiguration configuration) => true;
+
+    /// <summary>Host, port and database; never the password.</summary>
+    public override string Describe(IConfiguration configuration)
+    {
+        var postgres = new NpgsqlConnectionStringBuilder(DatabaseSettings.GetPostgresConnectionString(configuration));
+        return $"PostgreSQL {postgres.Host}:{postgres.Port}/{postgres.Database}";
+    }
+
+    /// <summary>Npgsql's spans (one per command) and its metrics (pool, commands), both named "Npgsql" (Npgsql.OpenTelemetry's AddNpgsql and AddNpgsqlInstrumentation add just these).</summary>
+    public override StoreTelemetry Telemetry { get; } = new(["Npgsql"], ["Npgsql"]);
 
     /// <summary>Everything the PostgreSQL store brings, registered once.</summary>
     public override void AddServices(IServiceCollection services, IConfiguration configuration)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;

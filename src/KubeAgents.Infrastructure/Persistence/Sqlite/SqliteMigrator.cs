@@ -1,4 +1,5 @@
 using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

@@ -26,6 +26,11 @@ internal sealed class SqliteStore : StoreDefinition
 
     public override bool IsDurable(IConfiguration configuration) => DatabaseSettings.GetSqliteFile(configuration) is not null;
 
+    public override string Describe(IConfiguration configuration) =>
+        DatabaseSettings.GetSqliteFile(configuration) is { } file
+            ? $"embedded SQLite file {Path.GetFullPath(file)} (DB_FILE)"
+            : "embedded SQLite in memory (data lives and dies with the process; DB_FILE or DB_NAME keeps it)";
+
     /// <summary>Everything the embedded store brings, registered once.</summary>
     public override void AddServices(IServiceCollection services, IConfiguration configuration)
     {

@@ -1,4 +1,4 @@
-namespace KubeAgents.Infrastructure.Configuration;
+namespace KubeAgents.Application.Common.Settings;
 
 /// <summary>A setting has a value the service cannot run with. Start-up stops with this message, which names the setting.</summary>
 public sealed class InvalidConfigurationException : Exception

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace KubeAgents.Infrastructure.Configuration;
+namespace KubeAgents.Application.Common.Settings;
 
 /// <summary>
 /// An options class read from the service's flat settings (<c>PORT</c>, <c>DB_*</c>, ...). It names

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace KubeAgents.Infrastructure.Configuration;
+namespace KubeAgents.Application.Common.Settings;
 
 /// <summary>
 /// Reads the service's flat settings (environment variables such as <c>PORT</c>, or any other
@@ -32,8 +32,8 @@ public static class SettingsReader
         return value;
     }
 
-    /// <summary>A Go duration (<c>90s</c>, <c>5m</c>, <c>1h30m</c>), as the original service read it.</summary>
-    public static TimeSpan GetDurationSetting(this IConfiguration configuration, string key, TimeSpan defaultValue)
+    /// <summary>One of a few words, in any case; anything else throws <c>{key} must be {expected}, got '...'</c>.</summary>
+    public static T GetChoiceSetting<T>(this IConfiguration configuration, string key, T defaultValue, string expected, params ReadOnlySpan<(string Word, T Value)> choices)
     {
         var text = configuration.GetSetting(key);
         if (text is null)
@@ -41,8 +41,23 @@ public static class SettingsReader
             return defaultValue;
         }
 
-        return GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
+        foreach (var (word, value) in choices)
+        {
+            if (string.Equals(word, text, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        throw new InvalidConfigurationException($"{key} must be {expected}, got '{text}'.");
+    }
+
+    /// <summary>A Go duration (<c>90s</c>, <c>5m</c>, <c>1h30m</c>), as the original service read it.</summary>
+    public static TimeSpan GetDurationSetting(this IConfiguration configuration, string key, TimeSpan defaultValue) =>
+        configuration.GetSetting(key) is { } text ? ParseDuration(key, text) : defaultValue;
+
+    public static TimeSpan ParseDuration(string key, string text) =>
+        GoDuration.TryParse(text, out var value) && value >= TimeSpan.Zero
             ? value
             : throw new InvalidConfigurationException($"{key} must be a non-negative Go duration such as 90s, 5m or 1h30m, got '{text}'.");
-    }
 }

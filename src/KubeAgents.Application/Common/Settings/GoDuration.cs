@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace KubeAgents.Infrastructure.Configuration;
+namespace KubeAgents.Application.Common.Settings;
 
 /// <summary>Parses Go's <c>time.ParseDuration</c> syntax: a signed sequence of decimal numbers with units ns, us (µs), ms, s, m, h.</summary>
 public static class GoDuration
