@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using KubeAgents.Infrastructure.Sessions;
 using KubeAgents.TestSupport;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static KubeAgents.TestSupport.WireClient;
 
@@ -82,6 +83,9 @@ public class EventStreamTests
         await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400" });
         var reportedAt = api.Clock.GetUtcNow();
         await api.CreateWireClient().ReportAsync("agent", "t", "running", reportedAt, ttlMinutes: 5);
+        // PostgreSQL numbers committed events into the log just after the commit (the inbox): a stream
+        // opened before that would rightly get the report's two events first.
+        await Eventually.TrueAsync(async () => await api.InDatabaseAsync(db => db.Events.CountAsync()) == 2, "the report's events in the log");
         await using var stream = await EventStreamClient.ConnectAsync(api.CreateClient(), "/api/events?agent_id=agent");
 
         api.Clock.Advance(TimeSpan.FromMinutes(6));

@@ -96,7 +96,13 @@ public sealed class SilentAlertTests : IAsyncLifetime
 
         sweeps.Sum().Should().Be(20, "each expiry is flipped by one sweep");
         var requests = await _receiver.WaitForAsync(20);
-        var stored = await first.Api.InDatabaseAsync(db => db.Notifications.AsNoTracking().ToListAsync());
+        // The receiver answers before the dispatcher records the delivery: moving the clock past the
+        // claim lease before then would hand an in-flight delivery to the other replica, as it should.
+        List<Notification> stored = [];
+        await Eventually.TrueAsync(
+            async () => (stored = await first.Api.InDatabaseAsync(db => db.Notifications.AsNoTracking().ToListAsync()))
+                .Count(n => n.State == NotificationState.Delivered) == 20,
+            "the 20 deliveries to be recorded");
         stored.Should().HaveCount(20);
         stored.Select(n => n.SessionTopic).Should().OnlyHaveUniqueItems();
         first.Api.Clock.Advance(TimeSpan.FromMinutes(5));
