@@ -139,7 +139,7 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
             return;
         }
 
-        var (code, message, _) = ErrorMapping.Map(exception, HttpContext.RequestServices.GetRequiredService<IStoreFailureClassifier>());
+        var (code, message, _, _) = ErrorMapping.Map(exception, HttpContext.RequestServices.GetRequiredService<IStoreFailureClassifier>());
         if (!ProblemTitles.TryGetValue(code, out var title))
         {
             return;

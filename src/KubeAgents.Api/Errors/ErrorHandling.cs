@@ -39,8 +39,7 @@ internal sealed class ApiExceptionHandler(ErrorLog log) : IExceptionHandler
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var request = httpContext.Request;
-        var (code, message, retryAfter) = log.Record(exception, $"{request.Method} {request.Path}");
-        await ErrorWriter.WriteAsync(httpContext, code, message, retryAfter).ConfigureAwait(false);
+        await ErrorWriter.WriteAsync(httpContext, log.Record(exception, $"{request.Method} {request.Path}")).ConfigureAwait(false);
         return true;
     }
 }

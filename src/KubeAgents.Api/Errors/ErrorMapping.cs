@@ -11,7 +11,8 @@ namespace KubeAgents.Api.Errors;
 internal static class ErrorMapping
 {
     /// <param name="RetryAfter">The wait a refusal for now names; null: <see cref="ErrorWriter.DefaultRetryAfter"/>.</param>
-    internal sealed record Outcome(ErrorCode Code, string Message, TimeSpan? RetryAfter = null);
+    /// <param name="ServerStatus">A status the server chose that the table lacks (a body read too slowly: 408), kept as it was.</param>
+    internal sealed record Outcome(ErrorCode Code, string Message, TimeSpan? RetryAfter = null, int? ServerStatus = null);
 
     public static Outcome Map(Exception exception, IStoreFailureClassifier storeFailures) => exception switch
     {
@@ -20,7 +21,7 @@ internal static class ErrorMapping
         ServiceUnavailableException busy => new(ErrorCode.Unavailable, busy.Message, busy.RetryAfter),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new(
             ErrorCode.PayloadTooLarge, $"the request body must be at most {RequestLimits.MaxBodyBytes} bytes"),
-        BadHttpRequestException badRequest => new(ErrorCode.ForStatus(badRequest.StatusCode), badRequest.Message),
+        BadHttpRequestException badRequest => new(ErrorCode.ForStatus(badRequest.StatusCode), badRequest.Message, ServerStatus: badRequest.StatusCode),
         _ when storeFailures.IsUnavailable(exception) => new(ErrorCode.Unavailable, "the database is unavailable; retry later"),
         _ => new(ErrorCode.InternalError, "internal server error"),
     };

@@ -26,6 +26,10 @@ internal static class ErrorWriter
     public static Task WriteAsync(HttpContext context, ErrorCode code, string message, TimeSpan? retryAfter = null) =>
         WriteAsync(context, code, code.Status, message, retryAfter);
 
+    /// <summary>An exception's answer (<see cref="ErrorMapping"/>), keeping a status the server chose.</summary>
+    public static Task WriteAsync(HttpContext context, ErrorMapping.Outcome outcome) =>
+        WriteAsync(context, outcome.Code, outcome.ServerStatus ?? outcome.Code.Status, outcome.Message, outcome.RetryAfter);
+
     /// <summary>
     /// The body for a status the framework set without one (an unknown route, a wrong method, a content
     /// type the MCP endpoint refuses). A status the table lacks is kept, with the code of its class.

@@ -43,7 +43,7 @@ internal static class ToolCallFilter
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var (code, message, retryAfter) = services.GetRequiredService<ErrorLog>().Record(exception, $"MCP tool {tool.ProtocolTool.Name}");
+                var (code, message, retryAfter, _) = services.GetRequiredService<ErrorLog>().Record(exception, $"MCP tool {tool.ProtocolTool.Name}");
                 return results.Error(code, message, retryAfter);
             }
         };
