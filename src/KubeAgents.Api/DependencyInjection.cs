@@ -48,6 +48,8 @@ internal static class DependencyInjection
                 options.ModelValidatorProviders.Clear();
                 // Enum filters bind to their wire names only, with the contract's 400 otherwise.
                 options.ModelBinderProviders.Insert(0, new WireEnumBinderProvider());
+                // A JSON body is read as JSON whatever its Content-Type, as the original service did.
+                options.Conventions.Add(new ReadBodyAsJsonAttribute.Convention());
             })
             .AddJsonOptions(options => JsonSetup.Configure(options.JsonSerializerOptions));
         builder.Services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));

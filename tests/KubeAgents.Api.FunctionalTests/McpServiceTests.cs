@@ -163,7 +163,7 @@ public partial class McpServiceTests
 
         result.IsError.Should().BeTrue();
         JsonSerializer.Serialize(result.StructuredContent).Should().Be("""{"error":"unavailable","message":"the database is unavailable; retry later"}""");
-        var line = logs.Entries.Should().ContainSingle(e => e.Category.EndsWith("ToolCallFilter", StringComparison.Ordinal)).Subject;
+        var line = logs.Entries.Should().ContainSingle(e => e.Category.EndsWith("Errors.ErrorLog", StringComparison.Ordinal)).Subject;
         line.Level.Should().Be(LogLevel.Warning);
         line.Exception.Should().BeNull();
         line.Message.Should().Contain("start_session").And.Contain("database is locked");

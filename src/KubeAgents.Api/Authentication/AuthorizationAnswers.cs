@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace KubeAgents.Api.Authentication;
 
@@ -28,8 +27,7 @@ internal sealed class AuthorizationAnswers(IOptions<AuthOptions> options) : IAut
     {
         if (options.Value.Mode == AuthMode.Open && (authorizeResult.Challenged || authorizeResult.Forbidden))
         {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.Response.WriteAsJsonAsync(new ErrorResponse(ErrorResponse.Forbidden, OpenModeAdminMessage)).ConfigureAwait(false);
+            await ErrorWriter.WriteAsync(context, ErrorCode.Forbidden, OpenModeAdminMessage).ConfigureAwait(false);
             return;
         }
 
@@ -45,20 +43,17 @@ internal sealed class AuthorizationAnswers(IOptions<AuthOptions> options) : IAut
 
         if (authorizeResult.Challenged)
         {
-            var invalid = InvalidKeyFeature.IsSetOn(context);
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.Headers[HeaderNames.WWWAuthenticate] = invalid ? "Bearer error=\"invalid_token\"" : "Bearer";
-            await context.Response.WriteAsJsonAsync(new ErrorResponse(ErrorResponse.Unauthorized,
-                invalid ? ApiKeyAuthenticationHandler.InvalidKeyMessage : MissingKeyMessage)).ConfigureAwait(false);
+            // ErrorWriter adds WWW-Authenticate, naming invalid_token when the key sent is not valid.
+            var message = InvalidKeyFeature.IsSetOn(context) ? ApiKeyAuthenticationHandler.InvalidKeyMessage : MissingKeyMessage;
+            await ErrorWriter.WriteAsync(context, ErrorCode.Unauthorized, message).ConfigureAwait(false);
             return;
         }
 
         if (authorizeResult.Forbidden)
         {
             var lacking = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().FirstOrDefault();
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.Response.WriteAsJsonAsync(new ErrorResponse(ErrorResponse.Forbidden,
-                lacking is null ? "this key may not use this endpoint" : $"this key lacks the '{lacking.ScopeName}' scope")).ConfigureAwait(false);
+            await ErrorWriter.WriteAsync(context, ErrorCode.Forbidden,
+                lacking is null ? "this key may not use this endpoint" : $"this key lacks the '{lacking.ScopeName}' scope").ConfigureAwait(false);
             return;
         }
 

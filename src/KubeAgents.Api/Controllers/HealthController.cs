@@ -45,8 +45,7 @@ public sealed class HealthController(TimeProvider time) : ControllerBase
         return Ok(new HealthStatus("ready", time.GetUtcNow()));
     }
 
-    private ObjectResult Unavailable(string message) =>
-        StatusCode(StatusCodes.Status503ServiceUnavailable, new ErrorResponse(ErrorResponse.Unavailable, message));
+    private static IActionResult Unavailable(string message) => ErrorWriter.Result(ErrorCode.Unavailable, message);
 }
 
 public sealed record HealthStatus(string Status, DateTimeOffset Timestamp);

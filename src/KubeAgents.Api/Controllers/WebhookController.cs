@@ -24,7 +24,6 @@ public sealed class WebhookController(ISender sender) : ControllerBase
     /// <param name="report">The report.</param>
     /// <param name="cancellationToken">Aborts the wait (the report may still be stored).</param>
     [HttpPost("status")]
-    [ReadBodyAsJson]
     [ProducesResponseType<ReportAccepted>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorResponse>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorResponse>(StatusCodes.Status413PayloadTooLarge)]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using KubeAgents.Api.Authentication;
+using KubeAgents.Api.Errors;
 using KubeAgents.Api.RateLimiting;
 using KubeAgents.Api.Routing;
 using KubeAgents.Application.Agents.Queries.GetAgent;
@@ -8,7 +9,7 @@ using KubeAgents.Application.Dashboard.Queries.GetAgentActivity;
 using KubeAgents.Application.Dashboard.Queries.GetAgentsBoard;
 using KubeAgents.Application.Sessions.Queries.GetSession;
 using KubeAgents.Application.Sessions.Queries.ListSessions;
-using KubeAgents.Application.Common.Exceptions;
+using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Domain.ApiKeys;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -35,6 +36,13 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
     public const int PageSize = 100;
     public const int HistoryPageSize = 50;
     public const int AttentionShown = 10;
+
+    /// <summary>The error codes the dashboard answers with its own page, and that page's title.</summary>
+    private static readonly Dictionary<ErrorCode, string> ProblemTitles = new()
+    {
+        [ErrorCode.NotFound] = "Not found",
+        [ErrorCode.BadRequest] = "Bad link",
+    };
 
     [HttpGet("/")]
     public async Task<IActionResult> Agents(string? search, string? state, string? sort, string? page, CancellationToken cancellationToken)
@@ -93,14 +101,14 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
 
         if (!HttpContext.RequestServices.GetRequiredService<RequestRateLimiter>().AdmitsKey(HttpContext, text))
         {
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.StatusCode = ErrorCode.RateLimited.Status;
             return View(new LoginPage(SafeReturn(returnUrl), "Too many keys tried from this address: wait a minute."));
         }
 
         var stored = await keys.VerifyAsync(text, cancellationToken);
         if (stored is null || !stored.Scopes.HasFlag(ApiScope.Read))
         {
-            Response.StatusCode = stored is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
+            Response.StatusCode = (stored is null ? ErrorCode.Unauthorized : ErrorCode.Forbidden).Status;
             return View(new LoginPage(SafeReturn(returnUrl), stored is null
                 ? "That key is not valid (unknown, mistyped or revoked)."
                 : "That key may not read here: it needs the read scope."));
@@ -119,16 +127,20 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
         return LocalRedirect("/");
     }
 
-    /// <summary>A person at a browser gets a page, not the API's JSON: an unknown agent or session, or a bad link.</summary>
+    /// <summary>
+    /// A person at a browser gets a page, not the API's JSON, for the codes with a page here (an unknown
+    /// agent or session, a bad link), read from the API's own table (<see cref="ErrorMapping"/>); any other
+    /// failure is answered and logged as the API answers it.
+    /// </summary>
     public override void OnActionExecuted(ActionExecutedContext context)
     {
-        var (status, title) = context.Exception switch
+        if (context.Exception is not { } exception)
         {
-            NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
-            RequestValidationException => (StatusCodes.Status400BadRequest, "Bad link"),
-            _ => (0, string.Empty),
-        };
-        if (status == 0)
+            return;
+        }
+
+        var (code, message, _, _) = ErrorMapping.Map(exception, HttpContext.RequestServices.GetRequiredService<IStoreFailureClassifier>());
+        if (!ProblemTitles.TryGetValue(code, out var title))
         {
             return;
         }
@@ -136,8 +148,8 @@ public sealed class DashboardController(ISender sender, TimeProvider time) : Con
         context.Result = new ViewResult
         {
             ViewName = "Problem",
-            StatusCode = status,
-            ViewData = new ViewDataDictionary<ProblemPage>(ViewData, new ProblemPage(title, context.Exception!.Message)),
+            StatusCode = code.Status,
+            ViewData = new ViewDataDictionary<ProblemPage>(ViewData, new ProblemPage(title, message)),
         };
         context.ExceptionHandled = true;
     }

@@ -4,17 +4,23 @@ using Microsoft.AspNetCore.Mvc;
 namespace KubeAgents.Api.Errors;
 
 /// <summary>
-/// Every error answer in one place, all in the contract's <c>{"error","message"}</c> shape: exceptions
-/// (<see cref="ApiExceptionHandler"/>), requests that do not bind (<see cref="InvalidRequestResponse"/>),
-/// and status codes no endpoint wrote a body for (unknown routes, wrong methods).
+/// Wires every error answer to <see cref="ErrorWriter"/>: exceptions (<see cref="ApiExceptionHandler"/>),
+/// requests that do not bind (<see cref="InvalidRequestResponse"/>), and status codes no endpoint wrote a
+/// body for (unknown routes, wrong methods, and MVC's own client errors, which would otherwise be
+/// ProblemDetails).
 /// </summary>
 internal static class ErrorHandling
 {
     public static IServiceCollection AddApiErrorHandling(this IServiceCollection services)
     {
+        services.AddSingleton<ErrorLog>();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddProblemDetails();
-        services.Configure<ApiBehaviorOptions>(options => options.InvalidModelStateResponseFactory = InvalidRequestResponse.Create);
+        services.Configure<ApiBehaviorOptions>(options =>
+        {
+            options.InvalidModelStateResponseFactory = InvalidRequestResponse.Create;
+            options.SuppressMapClientErrors = true; // a bodiless 4xx from MVC gets the contract's body below, not ProblemDetails
+        });
         return services;
     }
 
@@ -22,14 +28,18 @@ internal static class ErrorHandling
     public static WebApplication UseApiErrorHandling(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages(context => WriteStatusCodeAsync(context.HttpContext.Response));
+        app.UseStatusCodePages(context => ErrorWriter.WriteForStatusAsync(context.HttpContext));
         return app;
     }
+}
 
-    private static Task WriteStatusCodeAsync(HttpResponse response) => response.WriteAsJsonAsync(response.StatusCode switch
+/// <summary>Where exceptions become HTTP answers. Nothing internal reaches the body.</summary>
+internal sealed class ApiExceptionHandler(ErrorLog log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        StatusCodes.Status404NotFound => new ErrorResponse(ErrorResponse.NotFound, "no such endpoint"),
-        StatusCodes.Status405MethodNotAllowed => new ErrorResponse(ErrorResponse.MethodNotAllowed, "method not allowed"),
-        _ => new ErrorResponse(ErrorResponse.BadRequest, "bad request"),
-    });
+        var request = httpContext.Request;
+        await ErrorWriter.WriteAsync(httpContext, log.Record(exception, $"{request.Method} {request.Path}")).ConfigureAwait(false);
+        return true;
+    }
 }

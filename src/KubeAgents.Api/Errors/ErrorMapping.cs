@@ -5,21 +5,24 @@ using KubeAgents.Application.Common.Interfaces;
 namespace KubeAgents.Api.Errors;
 
 /// <summary>
-/// What an exception means to a client: a status code and the contract's body. One table for every
-/// entry point, so an MCP tool error carries the words a REST call would answer.
+/// What an exception means to a client: a code of <see cref="ErrorCode"/> and a message. One table for
+/// every entry point (HTTP, MCP, the dashboard's pages), so each says what a REST call would answer.
 /// </summary>
 internal static class ErrorMapping
 {
-    public static (int Status, ErrorResponse Body) Map(Exception exception, IStoreFailureClassifier storeFailures) => exception switch
+    /// <param name="RetryAfter">The wait a refusal for now names; null: <see cref="ErrorWriter.DefaultRetryAfter"/>.</param>
+    /// <param name="ServerStatus">A status the server chose that the table lacks (a body read too slowly: 408), kept as it was.</param>
+    internal sealed record Outcome(ErrorCode Code, string Message, TimeSpan? RetryAfter = null, int? ServerStatus = null);
+
+    public static Outcome Map(Exception exception, IStoreFailureClassifier storeFailures) => exception switch
     {
-        RequestValidationException invalid => (StatusCodes.Status400BadRequest, new ErrorResponse(ErrorResponse.BadRequest, invalid.Message)),
-        NotFoundException notFound => (StatusCodes.Status404NotFound, new ErrorResponse(ErrorResponse.NotFound, notFound.Message)),
-        ServiceUnavailableException busy => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(ErrorResponse.Unavailable, busy.Message)),
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, new ErrorResponse(
-            ErrorResponse.PayloadTooLarge, $"the request body must be at most {RequestLimits.MaxBodyBytes} bytes")),
-        BadHttpRequestException badRequest => (badRequest.StatusCode, new ErrorResponse(ErrorResponse.BadRequest, badRequest.Message)),
-        _ when storeFailures.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, new ErrorResponse(
-            ErrorResponse.Unavailable, "the database is unavailable; retry later")),
-        _ => (StatusCodes.Status500InternalServerError, new ErrorResponse(ErrorResponse.InternalError, "internal server error")),
+        RequestValidationException invalid => new(ErrorCode.BadRequest, invalid.Message),
+        NotFoundException notFound => new(ErrorCode.NotFound, notFound.Message),
+        ServiceUnavailableException busy => new(ErrorCode.Unavailable, busy.Message, busy.RetryAfter),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new(
+            ErrorCode.PayloadTooLarge, $"the request body must be at most {RequestLimits.MaxBodyBytes} bytes"),
+        BadHttpRequestException badRequest => new(ErrorCode.ForStatus(badRequest.StatusCode), badRequest.Message, ServerStatus: badRequest.StatusCode),
+        _ when storeFailures.IsUnavailable(exception) => new(ErrorCode.Unavailable, "the database is unavailable; retry later"),
+        _ => new(ErrorCode.InternalError, "internal server error"),
     };
 }

@@ -13,7 +13,7 @@ namespace KubeAgents.Api.Errors;
 internal static class InvalidRequestResponse
 {
     public static IActionResult Create(ActionContext context) =>
-        new BadRequestObjectResult(new ErrorResponse(ErrorResponse.BadRequest, Describe(context)));
+        ErrorWriter.Result(ErrorCode.BadRequest, Describe(context));
 
     private static string Describe(ActionContext context)
     {

@@ -47,13 +47,13 @@ internal sealed class McpRequestGuard(RequestDelegate next)
 
         if (await authorizer.RefusalAsync(context.User, ToolCallFilter.RequiredScope(tool), context.RequestAborted).ConfigureAwait(false) is { } refusal)
         {
-            await McpAnswers.WriteToolErrorAsync(context, id, new ErrorResponse(ErrorResponse.Forbidden, refusal)).ConfigureAwait(false);
+            await McpAnswers.WriteToolErrorAsync(context, id, ErrorWriter.Body(ErrorCode.Forbidden, refusal)).ConfigureAwait(false);
             return true;
         }
 
         if (ArgumentsProblem(parameters, tool.ProtocolTool.InputSchema) is { } problem)
         {
-            await McpAnswers.WriteToolErrorAsync(context, id, new ErrorResponse(ErrorResponse.BadRequest, problem)).ConfigureAwait(false);
+            await McpAnswers.WriteToolErrorAsync(context, id, ErrorWriter.Body(ErrorCode.BadRequest, problem)).ConfigureAwait(false);
             return true;
         }
 

@@ -24,7 +24,11 @@ internal sealed class ToolResults(IOptions<JsonOptions> json)
     /// The REST error body and its message: what a REST call with the same input would answer. A refusal
     /// for now (429, 503) names the wait REST puts in <c>Retry-After</c>, since a tool result has no headers.
     /// </summary>
-    public CallToolResult Error(ErrorResponse error, TimeSpan? retryAfter = null) => new()
+    public CallToolResult Error(ErrorCode code, string message, TimeSpan? retryAfter = null) =>
+        Error(ErrorWriter.Body(code, message), code.AsksToRetryLater ? retryAfter ?? ErrorWriter.DefaultRetryAfter : null);
+
+    /// <summary>A body <see cref="ErrorWriter"/> made, for a refusal written before the MCP server sees the call.</summary>
+    public CallToolResult Error(ErrorResponse error, TimeSpan? retryAfter) => new()
     {
         IsError = true,
         StructuredContent = Json(error),

@@ -136,9 +136,6 @@ internal static class ContractRules
         body.Description =
             "The report as JSON. The body is read as JSON whatever its Content-Type (curl -d sends a form type), " +
             "as the original service did; at most 128 KiB.";
-        var json = body.Content["application/json"];
-        // text/plain, a form type (curl -d) or none: the same JSON.
-        body.Content["*/*"] = new OpenApiMediaType { Schema = json.Schema };
     }
 
     private static void DescribePaging(OpenApiDocument document)
@@ -170,6 +167,12 @@ internal static class ContractRules
 
                 // The probes too: a probe that sends a key is counted like any request (one that sends none never is).
                 AddError(operation, StatusCodes.Status429TooManyRequests, error);
+
+                // Every JSON body is read as JSON whatever its Content-Type (ReadBodyAsJsonAttribute): text/plain, a form type (curl -d) or none.
+                if (operation.RequestBody?.Content.TryGetValue("application/json", out var json) == true)
+                {
+                    operation.RequestBody.Content["*/*"] = new OpenApiMediaType { Schema = json.Schema };
+                }
 
                 DescribeEach(operation);
             }
@@ -221,6 +224,7 @@ internal static class ContractRules
         "404" => "not_found: no such agent, session or key (or, for /status, no status yet).",
         "429" => "rate_limited: more than RATE_LIMIT_PER_MINUTE requests from this key (or client address) in a minute, or more than RATE_LIMIT_UNVERIFIED_KEYS_PER_MINUTE keys this replica has not verified from this address; retry after Retry-After seconds.",
         "413" => "payload_too_large: the body is over 128 KiB. Nothing changed.",
+        "415" => "unsupported_media_type: the body is not JSON (only /mcp checks its Content-Type).",
         "500" => "internal_error: an unexpected failure; the message holds nothing internal.",
         "503" => "unavailable: the database cannot be reached or the write queue is full. Nothing changed; retry after Retry-After seconds.",
         _ => "See the body.",

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Errors;
-using KubeAgents.Api.Mcp;
 using KubeAgents.Domain.ApiKeys;
 using KubeAgents.Application.Common.Settings;
 using Microsoft.Extensions.Options;
@@ -175,16 +173,9 @@ internal static class RateLimitSetup
                 return;
             }
 
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            var refusal = new ErrorResponse(ErrorResponse.RateLimited, $"more than {limit} requests in a minute; retry after {seconds} s");
-            if (await McpAnswers.TryRefuseAsync(context, refusal, seconds).ConfigureAwait(false))
-            {
-                return; // an MCP call: answered in-protocol (a tool error naming the wait), so the client's session goes on
-            }
-
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await context.Response.WriteAsJsonAsync(refusal).ConfigureAwait(false);
+            // An MCP call is answered in-protocol by the writer (a tool error naming the wait), so the client's session goes on.
+            var message = $"more than {limit} requests in a minute; retry after {ErrorWriter.RetryAfterSeconds(wait)} s";
+            await ErrorWriter.WriteAsync(context, ErrorCode.RateLimited, message, wait).ConfigureAwait(false);
         });
     }
 }

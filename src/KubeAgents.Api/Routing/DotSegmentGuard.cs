@@ -18,10 +18,10 @@ internal static class DotSegmentGuard
             var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
             if (HasDotSegment(rawTarget))
             {
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                await context.Response.WriteAsJsonAsync(new ErrorResponse(
-                    ErrorResponse.BadRequest,
-                    "the request path must not contain a dot segment ('.' or '..', encoded or not)")).ConfigureAwait(false);
+                await ErrorWriter.WriteAsync(
+                    context,
+                    ErrorCode.BadRequest,
+                    "the request path must not contain a dot segment ('.' or '..', encoded or not)").ConfigureAwait(false);
                 return;
             }
 

@@ -14,10 +14,10 @@ internal static class QueryTextGuard
         {
             if (FirstInvalidParameter(context.Request.QueryString.Value) is { } parameter)
             {
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                await context.Response.WriteAsJsonAsync(new ErrorResponse(
-                    ErrorResponse.BadRequest,
-                    $"query parameter {parameter} must be UTF-8 text without NUL characters")).ConfigureAwait(false);
+                await ErrorWriter.WriteAsync(
+                    context,
+                    ErrorCode.BadRequest,
+                    $"query parameter {parameter} must be UTF-8 text without NUL characters").ConfigureAwait(false);
                 return;
             }
 

@@ -1,11 +1,13 @@
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.Filters;
-using Microsoft.Net.Http.Headers;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace KubeAgents.Api.Routing;
 
 /// <summary>
-/// Reads the body as JSON whatever its Content-Type, as the original service did: agents that post
-/// with <c>curl -d</c> (form content type) or none at all keep working instead of getting a 415.
+/// Reads the body as JSON whatever its Content-Type (none, a form type as <c>curl -d</c> sends, a charset),
+/// as the original service did: agents that post with <c>curl -d</c> keep working instead of getting a 415.
+/// Every action with a <c>[FromBody]</c> parameter gets it (<see cref="Convention"/>), so no JSON endpoint answers 415.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ReadBodyAsJsonAttribute : Attribute, IResourceFilter
@@ -13,15 +15,23 @@ public sealed class ReadBodyAsJsonAttribute : Attribute, IResourceFilter
     public void OnResourceExecuting(ResourceExecutingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var request = context.HttpContext.Request;
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) ||
-            !mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            request.ContentType = "application/json";
-        }
+        context.HttpContext.Request.ContentType = "application/json";
     }
 
     public void OnResourceExecuted(ResourceExecutedContext context)
     {
+    }
+
+    /// <summary>Adds the filter to every action that binds a body.</summary>
+    internal sealed class Convention : IActionModelConvention
+    {
+        public void Apply(ActionModel action)
+        {
+            ArgumentNullException.ThrowIfNull(action);
+            if (action.Parameters.Any(p => p.BindingInfo?.BindingSource == BindingSource.Body))
+            {
+                action.Filters.Add(new ReadBodyAsJsonAttribute());
+            }
+        }
     }
 }
