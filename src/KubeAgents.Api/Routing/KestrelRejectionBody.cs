@@ -64,18 +64,18 @@ internal static class KestrelRejectionBody
         // The serializer settings of every other error answer (ConfigureHttpJsonOptions uses the same).
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         JsonSetup.Configure(json);
-        byte[] Body(string error, string message) => JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse(error, message), json);
+        byte[] Body(ErrorCode code, string message) => JsonSerializer.SerializeToUtf8Bytes(ErrorWriter.Body(code, message), json);
         return new Dictionary<int, byte[]>
         {
-            [StatusCodes.Status400BadRequest] = Body(ErrorResponse.BadRequest,
+            [StatusCodes.Status400BadRequest] = Body(ErrorCode.BadRequest,
                 "the request cannot be read: its request line or a header is malformed (a NUL, %00, in the path is one cause)"),
-            [StatusCodes.Status405MethodNotAllowed] = Body(ErrorResponse.MethodNotAllowed, "method not allowed"),
-            [StatusCodes.Status408RequestTimeout] = Body(ErrorResponse.BadRequest, "the request headers did not arrive in time"),
-            [StatusCodes.Status411LengthRequired] = Body(ErrorResponse.BadRequest, "a request body needs Content-Length or Transfer-Encoding: chunked"),
-            [StatusCodes.Status413PayloadTooLarge] = Body(ErrorResponse.PayloadTooLarge, $"the request body must be at most {RequestLimits.MaxBodyBytes} bytes"),
-            [StatusCodes.Status414UriTooLong] = Body(ErrorResponse.BadRequest, "the request line is too long"),
-            [StatusCodes.Status431RequestHeaderFieldsTooLarge] = Body(ErrorResponse.BadRequest, "the request headers are too large"),
-            [StatusCodes.Status505HttpVersionNotsupported] = Body(ErrorResponse.BadRequest, "the HTTP version is not supported"),
+            [StatusCodes.Status405MethodNotAllowed] = Body(ErrorCode.MethodNotAllowed, "method not allowed"),
+            [StatusCodes.Status408RequestTimeout] = Body(ErrorCode.BadRequest, "the request headers did not arrive in time"),
+            [StatusCodes.Status411LengthRequired] = Body(ErrorCode.BadRequest, "a request body needs Content-Length or Transfer-Encoding: chunked"),
+            [StatusCodes.Status413PayloadTooLarge] = Body(ErrorCode.PayloadTooLarge, $"the request body must be at most {RequestLimits.MaxBodyBytes} bytes"),
+            [StatusCodes.Status414UriTooLong] = Body(ErrorCode.BadRequest, "the request line is too long"),
+            [StatusCodes.Status431RequestHeaderFieldsTooLarge] = Body(ErrorCode.BadRequest, "the request headers are too large"),
+            [StatusCodes.Status505HttpVersionNotsupported] = Body(ErrorCode.BadRequest, "the HTTP version is not supported"),
         };
     }
 
