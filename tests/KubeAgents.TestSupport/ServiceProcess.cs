@@ -122,7 +122,7 @@ public sealed class ServiceProcess : IAsyncDisposable
                 // Not listening yet.
             }
 
-            await Task.Delay(100);
+            await Task.Delay(25);
         }
 
         throw new TimeoutException($"The service did not become healthy in {timeout}:\n{Output}");
