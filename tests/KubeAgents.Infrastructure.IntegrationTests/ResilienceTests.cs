@@ -84,7 +84,7 @@ public class ResilienceTests
             ["DB_STARTUP_TIMEOUT"] = "8s",
         });
 
-        (await service.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(service.Output);
+        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue(service.Output);
 
         service.ExitCode.Should().NotBe(0);
         service.Output.Should().Contain("Waiting for PostgreSQL (attempt 1");
@@ -104,7 +104,7 @@ public class ResilienceTests
             ["DB_STARTUP_TIMEOUT"] = "8s",
         });
 
-        (await service.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(service.Output);
+        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue(service.Output);
 
         service.ExitCode.Should().Be(1);
         var lines = service.Output.Split('\n');
@@ -154,7 +154,7 @@ public class ResilienceTests
             ["DB_STARTUP_TIMEOUT"] = "5s",
         });
 
-        var exited = await service.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var exited = await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait);
         stopwatch.Stop();
         await stop.CancelAsync();
         await acceptLoop.ContinueWith(_ => { }, TaskScheduler.Default);

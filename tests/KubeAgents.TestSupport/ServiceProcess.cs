@@ -40,6 +40,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         var chosenPort = port ?? FreePort();
         info.Environment["PORT"] = chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DB_STARTUP_TIMEOUT"] = StartUpTimeout;
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
@@ -74,6 +75,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DB_STARTUP_TIMEOUT"] = StartUpTimeout;
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
@@ -99,6 +101,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// over a minute beside other builds. A wait, not a performance bound: only a failing test waits it out.
     /// </summary>
     public static readonly TimeSpan MinimumStartUpWait = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// <c>DB_STARTUP_TIMEOUT</c> unless a test sets its own: the start-up wait, not the default 60 s, since
+    /// even the embedded store's migrations took over 60 s at load average 78.
+    /// </summary>
+    private const string StartUpTimeout = "120s";
 
     /// <summary>Waits until /health answers; fails with the process output if it exits or never answers (within <see cref="MinimumStartUpWait"/> at least).</summary>
     public async Task WaitUntilHealthyAsync(TimeSpan timeout)
