@@ -1,3 +1,6 @@
-// WebApplicationFactory finds the host it builds through a process-wide hook, so two factories
-// starting at the same moment can take each other's host; test classes here run one at a time.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Test classes (each its own collection, or a shared-fixture collection such as "api") run in
+// parallel, four tests at a time: most of a test's time is waiting on a process, a database or a
+// poll, not the CPU. WebApplicationFactory's hook into Program (HostFactoryResolver) keeps the host
+// of each factory apart (an AsyncLocal per factory), so factories may start at the same moment.
+// Classes with wall-clock bounds run alone afterwards, in the TimingCollection.
+[assembly: CollectionBehavior(MaxParallelThreads = 4)]

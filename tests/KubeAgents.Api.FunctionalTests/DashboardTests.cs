@@ -5,7 +5,8 @@ using KubeAgents.TestSupport;
 
 namespace KubeAgents.Api.FunctionalTests;
 
-/// <summary>The dashboard over plain HTTP (its behaviour in a browser is in KubeAgents.Dashboard.BrowserTests). Not part of the OpenAPI document: unchecked clients.</summary>
+/// <summary>The dashboard over plain HTTP (its behaviour in a browser is in KubeAgents.Dashboard.BrowserTests). Not part of the OpenAPI document: unchecked clients. In the timing collection: a render-time bound (DashboardBoardTests).</summary>
+[Collection(TimingCollection.Name)]
 public partial class DashboardTests
 {
     [SkippableTheory]

@@ -4,6 +4,7 @@ using KubeAgents.TestSupport;
 namespace KubeAgents.Api.FunctionalTests;
 
 /// <summary>Two service processes on one PostgreSQL database: each one's stream carries the other's reports (LISTEN/NOTIFY).</summary>
+[Collection(TimingCollection.Name)]
 public class EventStreamReplicaTests
 {
     [SkippableFact]

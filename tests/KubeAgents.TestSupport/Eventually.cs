@@ -8,7 +8,8 @@ namespace KubeAgents.TestSupport;
 /// </summary>
 public static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>A wait, not a bound: only a failing test waits it out; background work took over 30 s at load average 78.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 
     public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null, Action? between = null, TimeSpan? poll = null) =>
         TrueAsync(() => Task.FromResult(condition()), what, timeout, between, poll);

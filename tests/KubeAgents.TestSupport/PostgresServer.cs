@@ -74,15 +74,26 @@ public sealed class PostgresServer : IDisposable
     /// <summary>Removes a dedicated cluster; the shared one is removed when the test run ends.</summary>
     public void Dispose() => _cluster?.Destroy();
 
-    /// <summary>A new, empty database on the server; returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string prefix)
+    /// <summary>
+    /// A new database on the server, empty or a copy of <paramref name="template"/> (a database of this
+    /// server that no one is connected to; sessions left on it are ended first); returns its connection string.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string prefix, string? template = null)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}";
         name = name[..Math.Min(name.Length, 48)];
         await using (var connection = new NpgsqlConnection(AdminConnectionString))
         {
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            if (template is not null)
+            {
+                await using var disconnect = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", connection);
+                disconnect.Parameters.Add(new NpgsqlParameter { Value = template });
+                await disconnect.ExecuteNonQueryAsync();
+            }
+
+            var from = template is null ? string.Empty : $" TEMPLATE \"{template}\"";
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"{from}", connection);
             await command.ExecuteNonQueryAsync();
         }
 

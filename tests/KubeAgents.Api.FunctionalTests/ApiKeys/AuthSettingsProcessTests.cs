@@ -16,7 +16,7 @@ public class AuthSettingsProcessTests
     {
         await using var service = ServiceProcess.Start(new Dictionary<string, string?> { [key] = value });
 
-        (await service.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue(service.Output);
+        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue(service.Output);
         service.ExitCode.Should().Be(2, service.Output);
         service.Output.Should().Contain($"Invalid configuration: {key}");
     }
@@ -27,7 +27,7 @@ public class AuthSettingsProcessTests
         const string Secret = "hunter2-not-a-kubeagents-key";
         await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["BOOTSTRAP_ADMIN_KEY"] = Secret });
 
-        (await service.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue(service.Output);
+        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue(service.Output);
         service.ExitCode.Should().Be(2, service.Output);
         service.Output.Should().Contain("Invalid configuration: BOOTSTRAP_ADMIN_KEY").And.NotContain(Secret);
     }

@@ -118,7 +118,7 @@ public class KeyMintingTests
             ["BOOTSTRAP_ADMIN_KEY"] = clash,
         });
 
-        (await service.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(service.Output);
+        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue(service.Output);
         service.ExitCode.Should().Be(2, service.Output);
         service.Output.Should().Contain("Invalid configuration: BOOTSTRAP_ADMIN_KEY has the prefix").And.Contain(KeysService.Prefix(stored))
             .And.NotContain(clash[12..]).And.NotContain(stored[12..]);
@@ -130,7 +130,7 @@ public class KeyMintingTests
         var weak = "ka_aaaaaaaa_" + new string('A', 43);
         await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["AUTH_MODE"] = "keys", ["BOOTSTRAP_ADMIN_KEY"] = weak });
 
-        (await service.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(service.Output);
+        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue(service.Output);
         service.ExitCode.Should().Be(2, service.Output);
         service.Output.Should().Contain("Invalid configuration: BOOTSTRAP_ADMIN_KEY has too little entropy")
             .And.Contain("dotnet run --project src/KubeAgents.Api -- keys generate").And.NotContain(weak);
