@@ -16,6 +16,9 @@ using static KubeAgents.TestSupport.WireClient;
 namespace KubeAgents.Api.FunctionalTests;
 
 /// <summary><c>HISTORY_RETENTION_DAYS</c>: what is deleted, what is kept, in batches, on the fake clock.</summary>
+// In the TimingCollection: the hosted-retention test moves the clock an hour per real-time poll, and
+// failed twice with three other classes running beside it (it passed alone under the same load).
+[Collection(TimingCollection.Name)]
 public class RetentionTests(ITestOutputHelper output)
 {
     private static readonly Dictionary<string, string?> SevenDays = new()

@@ -17,8 +17,11 @@ namespace KubeAgents.Api.FunctionalTests;
 /// <summary>
 /// Group commit on each store: reports queued behind a held write lock end up in one batch, so the
 /// tests see what a batch does with a bad report, with one agent's order, and with a full queue.
-/// Each test has a service of its own: holding the store's lock would stall the shared one.
+/// Each test has a service of its own: holding the store's lock would stall the shared one. They run
+/// in the <see cref="TimingCollection"/>: SQLite's writer gives up after its 30 s busy timeout, and a
+/// held lock outlived it once with three other classes and a full build on the 2 cores.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public class WritePipelineTests
 {
     [SkippableTheory]
