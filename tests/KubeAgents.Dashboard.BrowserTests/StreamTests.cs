@@ -51,7 +51,7 @@ public sealed class StreamTests
     }
 
     [SkippableFact]
-    public async Task Twenty_navigations_with_the_back_forward_cache_on_each_load_under_a_second_and_stay_live()
+    public async Task Twenty_navigations_with_the_back_forward_cache_all_load_and_stay_live()
     {
         await using var api = await GlanceTests.StartAsync();
         await GlanceTests.SeedAsync(api);
@@ -105,7 +105,10 @@ public sealed class StreamTests
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"navigations: {loads.Count}, slowest {loads.Max():0} ms, median {loads.Order().ElementAt(loads.Count / 2):0} ms; back/forward restored from the cache: {restored} of 10"));
-        loads.Should().OnlyContain(ms => ms < 1000, "every page loads in under a second: no stream is left holding a connection");
+        // A stream left holding one of the browser's six connections to the host blocks a later load for
+        // good, not for a second: the bound only has to tell that from a slow machine. Loads take a few
+        // hundred ms when quiet; the slowest seen was 1,003 ms beside a full build and 2,800 ms at load 90.
+        loads.Should().OnlyContain(ms => ms < 5000, "every page loads: no stream is left holding a connection");
     }
 
     /// <summary>
