@@ -7,9 +7,13 @@ namespace KubeAgents.TestSupport;
 /// Counts the commands EF sends to the database (relational providers; the in-memory store sends none),
 /// except a background service's own, tagged <c>-- background: ...</c> (the event feed reads after every commit).
 /// </summary>
-public sealed class SqlCommandCounter : DbCommandInterceptor
+/// <param name="only">When given, counts only the commands it accepts (a key lookup reads <c>api_keys</c>).</param>
+public sealed class SqlCommandCounter(Func<DbCommand, bool>? only = null) : DbCommandInterceptor
 {
     private int _count;
+
+    /// <summary>The commands that read or write the API keys: what a key lookup costs, whatever else runs.</summary>
+    public static SqlCommandCounter KeyLookups() => new(command => command.CommandText.Contains("api_keys", StringComparison.Ordinal));
 
     public int Count => Volatile.Read(ref _count);
 
@@ -34,7 +38,7 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
 
     private void CountUnlessBackground(DbCommand command)
     {
-        if (!IsBackground(command))
+        if (!IsBackground(command) && (only is null || only(command)))
         {
             Interlocked.Increment(ref _count);
         }

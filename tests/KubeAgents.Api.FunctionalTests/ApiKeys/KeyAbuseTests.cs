@@ -19,7 +19,8 @@ public class KeyAbuseTests
     [BothStores]
     public async Task Made_up_keys_cost_one_lookup_each_within_the_addresss_budget_and_none_past_it(StoreKind store)
     {
-        var queries = new SqlCommandCounter();
+        // Key lookups only: a background service's first untagged query once fell in the window (PostgreSQL, loaded run).
+        var queries = SqlCommandCounter.KeyLookups();
         await using var api = await KubeAgentsApi.StartAsync(
             store,
             new Dictionary<string, string?> { ["AUTH_MODE"] = "keys", ["BOOTSTRAP_ADMIN_KEY"] = ApiKeySecret.Generate(), ["RATE_LIMIT_PER_MINUTE"] = "5" },
@@ -49,7 +50,8 @@ public class KeyAbuseTests
     [BothStores]
     public async Task Made_up_keys_in_the_login_form_buy_no_lookup_past_the_addresss_budget(StoreKind store)
     {
-        var queries = new SqlCommandCounter();
+        // Key lookups only: a background service's first untagged query once fell in the window (PostgreSQL, loaded run).
+        var queries = SqlCommandCounter.KeyLookups();
         await using var api = await KubeAgentsApi.StartAsync(
             store,
             new Dictionary<string, string?> { ["AUTH_MODE"] = "keys", ["BOOTSTRAP_ADMIN_KEY"] = ApiKeySecret.Generate(), ["RATE_LIMIT_UNVERIFIED_KEYS_PER_MINUTE"] = "5" },
@@ -73,7 +75,8 @@ public class KeyAbuseTests
     [BothStores]
     public async Task A_thousand_made_up_keys_on_a_probe_path_hit_429_and_buy_no_lookup_past_the_budget(StoreKind store)
     {
-        var queries = new SqlCommandCounter();
+        // Key lookups only: a background service's first untagged query once fell in the window (PostgreSQL, loaded run).
+        var queries = SqlCommandCounter.KeyLookups();
         await using var api = await KubeAgentsApi.StartAsync(
             store,
             new Dictionary<string, string?> { ["AUTH_MODE"] = "keys", ["BOOTSTRAP_ADMIN_KEY"] = ApiKeySecret.Generate() },
