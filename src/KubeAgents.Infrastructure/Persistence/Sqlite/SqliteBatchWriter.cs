@@ -49,20 +49,24 @@ internal static class SqliteBatchWriter
 
     private static async Task WriteAsync(DbContext db, List<EntityEntry> tracked, CancellationToken cancellationToken)
     {
-
         var sessions = tracked.Where(e => e is { Entity: Session, State: EntityState.Added }).ToList();
         var entries = tracked.Where(e => e is { Entity: StatusEntry, State: EntityState.Added }).ToList();
-        await NumberAsync(db, "sessions", sessions, cancellationToken).ConfigureAwait(false);
-        foreach (var entry in entries)
+        if (sessions.Count + entries.Count > 0)
         {
-            // The session's id, given above, reaches its new history entries.
-            entry.Property(nameof(StatusEntry.SessionId)).CurrentValue = ((StatusEntry)entry.Entity).Session!.Id;
+            var counters = await CountersAsync(db, cancellationToken).ConfigureAwait(false);
+            Number(sessions, counters.Sessions);
+            foreach (var entry in entries)
+            {
+                // The session's id, given above, reaches its new history entries.
+                entry.Property(nameof(StatusEntry.SessionId)).CurrentValue = ((StatusEntry)entry.Entity).Session!.Id;
+            }
+
+            Number(entries, counters.Entries);
         }
 
-        await NumberAsync(db, "status_entries", entries, cancellationToken).ConfigureAwait(false);
         foreach (var type in new[] { typeof(Agent), typeof(Session), typeof(StatusEntry) })
         {
-            var rows = new SqliteRows(db.Model.FindEntityType(type)!);
+            var rows = SqliteRows.For(db.Model.FindEntityType(type)!);
             await rows.InsertAsync(db, Of(tracked, type, EntityState.Added), CurrentValue, cancellationToken).ConfigureAwait(false);
             await rows.UpdateAsync(db, Of(tracked, type, EntityState.Modified), CurrentValue, cancellationToken).ConfigureAwait(false);
         }
@@ -78,20 +82,30 @@ internal static class SqliteBatchWriter
 
     private static object? CurrentValue(EntityEntry entry, IProperty property) => entry.Property(property).CurrentValue;
 
-    /// <summary>Gives each added row the next id after the table's AUTOINCREMENT counter.</summary>
-    private static async Task NumberAsync(DbContext db, string table, List<EntityEntry> added, CancellationToken cancellationToken)
+    /// <summary>Both tables' AUTOINCREMENT counters, in one query (tables named by the model).</summary>
+    private static Task<Counters> CountersAsync(DbContext db, CancellationToken cancellationToken)
     {
-        if (added.Count == 0)
-        {
-            return;
-        }
+        var sessions = db.Model.FindEntityType(typeof(Session))!.GetTableName();
+        var entries = db.Model.FindEntityType(typeof(StatusEntry))!.GetTableName();
+        return db.Database.SqlQuery<Counters>($"""
+            SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = {sessions}), 0) AS "Sessions",
+                   coalesce((SELECT seq FROM sqlite_sequence WHERE name = {entries}), 0) AS "Entries"
+            """).SingleAsync(cancellationToken);
+    }
 
-        var last = await db.Database
-            .SqlQuery<long>($"SELECT coalesce(max(seq), 0) AS \"Value\" FROM sqlite_sequence WHERE name = {table}")
-            .SingleAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>Gives each added row the next id after its table's counter, <paramref name="last"/>.</summary>
+    private static void Number(List<EntityEntry> added, long last)
+    {
         foreach (var entry in added)
         {
             entry.Property("Id").CurrentValue = ++last;
         }
+    }
+
+    private sealed class Counters
+    {
+        public long Sessions { get; init; }
+
+        public long Entries { get; init; }
     }
 }

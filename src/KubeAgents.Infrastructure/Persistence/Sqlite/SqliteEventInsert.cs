@@ -14,6 +14,6 @@ internal static class SqliteEventInsert
     public static Task InsertAsync(DbContext db, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken) =>
         events.Count == 0
             ? Task.CompletedTask
-            : new SqliteRows(db.Model.FindEntityType(typeof(EventRecord))!)
+            : SqliteRows.For(db.Model.FindEntityType(typeof(EventRecord))!)
                 .InsertAsync(db, events, static (record, property) => property.GetGetter().GetClrValueUsingContainingEntity(record), cancellationToken);
 }

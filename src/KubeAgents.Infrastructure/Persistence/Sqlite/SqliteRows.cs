@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -21,14 +22,25 @@ internal sealed class SqliteRows
 {
     private const int ParametersPerStatement = 240;
 
+    /// <summary>One per entity type of a model (models are built once per context type).</summary>
+    private static readonly ConcurrentDictionary<IEntityType, SqliteRows> ByEntity = new();
+
+    private readonly ConcurrentDictionary<int, string> _inserts = new();
+    private readonly ConcurrentDictionary<int, string> _updates = new();
     private readonly string _table;
     private readonly IProperty[] _keys;
     private readonly IProperty[] _columns;
     private readonly StoreObjectIdentifier _store;
 
-    public SqliteRows(IEntityType entity)
+    /// <summary>The writer of <paramref name="entity"/>'s table: its columns and SQL texts are worked out once, not per batch.</summary>
+    public static SqliteRows For(IEntityType entity)
     {
         ArgumentNullException.ThrowIfNull(entity);
+        return ByEntity.GetOrAdd(entity, static e => new SqliteRows(e));
+    }
+
+    private SqliteRows(IEntityType entity)
+    {
         _table = entity.GetTableName()!;
         _store = StoreObjectIdentifier.Table(_table, entity.GetSchema());
         _keys = [.. entity.FindPrimaryKey()!.Properties];
@@ -38,11 +50,11 @@ internal sealed class SqliteRows
 
     /// <summary>Inserts <paramref name="rows"/>; <paramref name="value"/> reads one property of one row.</summary>
     public Task InsertAsync<T>(DbContext db, IReadOnlyList<T> rows, Func<T, IProperty, object?> value, CancellationToken cancellationToken) =>
-        WriteAsync(db, rows, value, InsertSql, cancellationToken);
+        WriteAsync(db, rows, value, count => _inserts.GetOrAdd(count, InsertSql), cancellationToken);
 
     /// <summary>Sets every column but the key of each of <paramref name="rows"/>, found by its key.</summary>
     public Task UpdateAsync<T>(DbContext db, IReadOnlyList<T> rows, Func<T, IProperty, object?> value, CancellationToken cancellationToken) =>
-        WriteAsync(db, rows, value, UpdateSql, cancellationToken);
+        WriteAsync(db, rows, value, count => _updates.GetOrAdd(count, UpdateSql), cancellationToken);
 
     private async Task WriteAsync<T>(
         DbContext db, IReadOnlyList<T> rows, Func<T, IProperty, object?> value, Func<int, string> sql, CancellationToken cancellationToken)
