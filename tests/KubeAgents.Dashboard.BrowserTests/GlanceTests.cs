@@ -24,13 +24,15 @@ public sealed class GlanceTests
 
     internal static Task WaitLiveAsync(Browser browser) => browser.WaitUntilAsync(() => browser.LiveState() == "live", "the event stream to open", Open);
 
-    /// <summary>Agents in every state, with long messages, CJK names and an expired (silent) session.</summary>
+    /// <summary>Agents in every state, with long messages, CJK names, expired sessions silent (running, pending) and finished (success).</summary>
     internal static async Task SeedAsync(KubeAgentsApi api)
     {
         var client = api.CreateWireClient();
         var t0 = api.Clock.GetUtcNow();
         await client.ReportAsync("night-job", "backup", "running", t0, ttlMinutes: 1, message: "copying volume 3 of 7", agentName: "夜间备份");
         await client.ReportAsync("indexer", "rebuild", "pending", t0, ttlMinutes: 1, message: "waiting for a lock");
+        // A finished session whose TTL then runs out: an expired row that is finished, not silent.
+        await client.ReportAsync("ci-bot", "weekly build", "success", t0, ttlMinutes: 1, message: "green last week", agentName: "CI");
         api.Clock.Advance(TimeSpan.FromMinutes(3));
         await api.Services.GetRequiredService<SessionSweeper>().SweepOnceAsync(CancellationToken.None);
         var t1 = api.Clock.GetUtcNow();
@@ -77,6 +79,8 @@ public sealed class GlanceTests
         var client = api.CreateWireClient();
         await client.ReportAsync("deployer", "prod rollout", "failed", api.Clock.GetUtcNow(), message: "health check failed");
         await browser.WaitUntilAsync(() => Attention(browser).FirstOrDefault() == "deployer/prod rollout/failed", "the new failure, first", Live);
+        AttentionText(browser, "deployer").Should().Be(("health check failed", "just now"), "an item shows its message and how long ago");
+        AttentionText(browser, "night-job").Should().Be(("copying volume 3 of 7", "2 min ago"), "silent since its TTL ran out, 2 min before the clock's time");
 
         await client.ReportAsync("claude-7", "refactor", "success", api.Clock.GetUtcNow().AddSeconds(2), message: "fixed");
         await client.ReportAsync("night-job", "backup", "running", api.Clock.GetUtcNow(), message: "resumed");
@@ -132,21 +136,57 @@ public sealed class GlanceTests
         using var browser = Browser.StartOrSkip(390, 844);
         browser.Driver.Navigate().GoToUrl(Url(api, "/agents/night-job"));
 
-        var cells = browser.Driver.FindElements(By.CssSelector("table.sessions tbody th, table.sessions tbody td"));
-        cells.Should().HaveCount(10);
-        foreach (var cell in cells)
-        {
-            var label = cell.GetAttribute("data-label");
-            label.Should().NotBeNullOrEmpty();
-            browser.Script("return getComputedStyle(arguments[0], '::before').content;", cell).Should().Be($"\"{label}: \"");
-            cell.Location.X.Should().BeLessThan(390);
-        }
-
+        EveryCellShowsItsLabel(browser, "table.sessions", 10);
         ((long)browser.Script("return document.documentElement.scrollWidth - window.innerWidth;")!).Should().BeLessThanOrEqualTo(0);
         browser.Screenshot("dashboard-390-agent");
         browser.Driver.Navigate().GoToUrl(Url(api, "/"));
         ((long)browser.Script("return document.documentElement.scrollWidth - window.innerWidth;")!).Should().BeLessThanOrEqualTo(0);
         browser.Screenshot("dashboard-390");
+    }
+
+    [SkippableFact]
+    public async Task At_390_px_the_notifications_and_routes_tables_label_every_value()
+    {
+        await using var signedIn = await SignedIn.StartAsync();
+        using var browser = Browser.StartOrSkip(390, 844);
+        await signedIn.SignInAsync(browser);
+
+        browser.Driver.Navigate().GoToUrl(Url(signedIn.Api, SignedIn.SessionPath));
+        EveryCellShowsItsLabel(browser, "section.notifications table", 6);
+        ((long)browser.Script("return document.documentElement.scrollWidth - window.innerWidth;")!).Should().BeLessThanOrEqualTo(0);
+        browser.Screenshot("dashboard-390-session-notifications");
+
+        browser.Driver.Navigate().GoToUrl(Url(signedIn.Api, "/"));
+        EveryCellShowsItsLabel(browser, "section.routes table", 5);
+        ((long)browser.Script("return document.documentElement.scrollWidth - window.innerWidth;")!).Should().BeLessThanOrEqualTo(0);
+        browser.Screenshot("dashboard-390-routes");
+    }
+
+    /// <summary>
+    /// At phone width the table's head is hidden, so every body cell of <paramref name="table"/> must
+    /// show its own label before its value (CSS <c>::before</c> from <c>data-label</c>), within the screen.
+    /// Read in one script: a live update may replace the cells between two WebDriver calls.
+    /// </summary>
+    private static void EveryCellShowsItsLabel(Browser browser, string table, int count)
+    {
+        var cells = ((IEnumerable<object>)browser.Script("""
+            return Array.from(document.querySelectorAll(arguments[0] + " tbody th, " + arguments[0] + " tbody td"), function (c) {
+              var r = c.getBoundingClientRect();
+              return [c.getAttribute("data-label") || "", getComputedStyle(c, "::before").content, getComputedStyle(c).display, r.left, r.right, r.height];
+            });
+            """, table)!).Select(o => ((IEnumerable<object>)o).ToList()).ToList();
+        cells.Should().HaveCount(count, table);
+        browser.Script("return getComputedStyle(document.querySelector(arguments[0] + ' thead')).display;", table).Should().Be("none", "the head is hidden at 390 px");
+        foreach (var cell in cells)
+        {
+            var label = (string)cell[0];
+            label.Should().NotBeNullOrEmpty(table);
+            cell[1].Should().Be($"\"{label}: \"", $"the {label} cell of {table} shows its label");
+            cell[2].Should().Be("block", "the cells stack");
+            Convert.ToDouble(cell[3], CultureInfo.InvariantCulture).Should().BeGreaterThanOrEqualTo(0);
+            Convert.ToDouble(cell[4], CultureInfo.InvariantCulture).Should().BeLessThanOrEqualTo(390);
+            Convert.ToDouble(cell[5], CultureInfo.InvariantCulture).Should().BePositive($"the {label} cell is visible");
+        }
     }
 
     // Both read the page in one script: a live update may replace the elements between two WebDriver calls.
@@ -158,6 +198,15 @@ public sealed class GlanceTests
     private static List<string> Attention(Browser browser) =>
         [.. ((IEnumerable<object>)browser.Script(
             "return Array.from(document.querySelectorAll('li.attention-item'), e => `${e.dataset.agentId}/${e.dataset.topic}/${e.dataset.word}`);")!).Cast<string>()];
+
+    /// <summary>An attention item's message and "how long ago", as shown, read in one script.</summary>
+    private static (string? Message, string Ago) AttentionText(Browser browser, string agentId)
+    {
+        var parts = ((IEnumerable<object?>)browser.Script(
+            "var e = document.querySelector(`li.attention-item[data-agent-id='${arguments[0]}']`), m = e.querySelector('.message'); return [m ? m.innerText : null, e.querySelector('time').innerText];",
+            agentId)!).ToList();
+        return ((string?)parts[0], (string)parts[1]!);
+    }
 
     private static IWebElement Card(Browser browser, string agentId) => browser.Driver.FindElement(By.CssSelector($"li.card.agent[data-agent-id='{agentId}']"));
 

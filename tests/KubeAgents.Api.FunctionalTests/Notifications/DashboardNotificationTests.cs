@@ -36,7 +36,7 @@ public sealed class DashboardNotificationTests : IAsyncLifetime
         var readerHome = await reader.GetStringAsync("/");
 
         session.Should().Contain("<h2 id=\"notifications-title\">Notifications</h2>")
-            .And.Contain("session.finished").And.Contain("team &lt;chat&gt;").And.Contain("<td class=\"state\">delivered</td>");
+            .And.Contain("session.finished").And.Contain("team &lt;chat&gt;").And.Contain("<td class=\"state\" data-label=\"State\">delivered</td>");
         adminHome.Should().Contain("Notification routes").And.Contain("127.0.0.1…1234").And.NotContain("secretTOKEN");
         readerHome.Should().NotContain("Notification routes");
     }
