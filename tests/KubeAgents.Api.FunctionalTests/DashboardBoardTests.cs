@@ -83,6 +83,48 @@ public partial class DashboardTests
 
     [SkippableTheory]
     [BothStores]
+    public async Task Needs_attention_items_show_their_message_and_how_long_ago(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store);
+        await SeedOneOfEachAsync(api);
+        api.Clock.Advance(TimeSpan.FromMinutes(10));
+        using var http = api.CreateUncheckedClient();
+
+        var items = AttentionItemRegex().Matches(WebUtility.HtmlDecode(await http.GetStringAsync("/")))
+            .Select(m => (Key: $"{m.Groups[1].Value}/{m.Groups[2].Value}", Ago: m.Groups[3].Value, Message: m.Groups[4].Success ? m.Groups[4].Value : null))
+            .ToList();
+
+        // Failures count from their report's arrival (10 min 5 s ago), silent sessions from their expiry
+        // (the 1-minute TTL of a report 12 min 5 s ago).
+        items.Should().Equal(
+            ("mixed/lint", "10 min ago", "lint"),
+            ("breaker/tests", "10 min ago", "3 tests failed"),
+            ("half-quiet/index", "11 min ago", null),
+            ("gone-quiet/deploy", "11 min ago", "halfway"));
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task Sorted_by_last_seen_the_most_recently_seen_agent_comes_first_whatever_its_state(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store);
+        var client = api.CreateWireClient();
+        foreach (var (agent, status) in new[] { ("alpha", "failed"), ("delta", "running"), ("bravo", "success"), ("charlie", "pending") })
+        {
+            await client.ReportAsync(agent, "task", status, api.Clock.GetUtcNow());
+            api.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        using var http = api.CreateUncheckedClient();
+        var home = await http.GetStringAsync("/?sort=last_seen");
+
+        Cards().Matches(home).Select(m => m.Groups[1].Value).Should().Equal(["charlie", "bravo", "delta", "alpha"], "newest first, not by attention or name");
+        home.Should().Contain("<option value=\"last_seen\" selected=\"selected\">");
+        Cards().Matches(await http.GetStringAsync("/")).Select(m => m.Groups[1].Value).Should().Equal(["alpha", "delta", "charlie", "bravo"], "the default is attention");
+    }
+
+    [SkippableTheory]
+    [BothStores]
     public async Task Silent_never_looks_like_running_and_a_finished_session_is_finished_not_active(StoreKind store)
     {
         await using var api = await KubeAgentsApi.StartAsync(store);
@@ -130,7 +172,7 @@ public partial class DashboardTests
 
     [SkippableTheory]
     [BothStores]
-    public async Task With_5000_agents_the_first_screen_is_paged_to_150_KB_and_renders_well_within_a_second(StoreKind store)
+    public async Task With_5000_agents_the_first_screen_is_paged_to_150_KB_and_rendered_within_300_ms_of_server_time(StoreKind store)
     {
         await using var api = await KubeAgentsApi.StartAsync(store);
         var client = api.CreateWireClient();
@@ -144,6 +186,7 @@ public partial class DashboardTests
         (await http.GetStringAsync("/")).Should().Contain("data-count=\"all\">5000<");
 
         var times = new List<double>();
+        var server = new List<double>();
         var size = 0;
         for (var i = 0; i < 7; i++)
         {
@@ -152,16 +195,51 @@ public partial class DashboardTests
             var html = await response.Content.ReadAsByteArrayAsync();
             times.Add(watch.Elapsed.TotalMilliseconds);
             response.StatusCode.Should().Be(HttpStatusCode.OK);
+            server.Add(ServerTime(response));
             size = html.Length;
         }
 
         times.Sort();
+        server.Sort();
         var median = times[times.Count / 2];
-        Console.WriteLine($"dashboard home, 5000 agents on {store}: median {median:0} ms (min {times[0]:0}, max {times[^1]:0}), {size / 1024.0:0.0} KB");
-        // The target is 300 ms of server time (measured: 48-238 ms SQLite, 296 ms PostgreSQL on a loaded
-        // machine); a test bounds wall time at 3x the target so a busy machine does not turn it red.
+        var serverMedian = server[server.Count / 2];
+        Console.WriteLine($"dashboard home, 5000 agents on {store}: server time median {serverMedian:0} ms (min {server[0]:0}, max {server[^1]:0}); wall median {median:0} ms (min {times[0]:0}, max {times[^1]:0}); {size / 1024.0:0.0} KB");
+        // The target is 300 ms of server time, from the action's start to the view rendered (the page's
+        // Server-Timing header). Quiet: about 34 ms on SQLite and 96 ms on PostgreSQL, so 300 ms is over
+        // 3x that. The client's wall time (sending, reading 113 KB) is bounded at 3x the target.
+        serverMedian.Should().BeLessThanOrEqualTo(300, "the first screen of 5,000 agents renders in 300 ms of server time");
         median.Should().BeLessThanOrEqualTo(900, "the first screen of 5,000 agents");
         size.Should().BeLessThanOrEqualTo(150 * 1024, "the rest is paged");
+    }
+
+    [SkippableFact]
+    public async Task Dashboard_pages_carry_their_server_time_and_the_API_does_not()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
+        await SeedOneOfEachAsync(api);
+        using var http = api.CreateUncheckedClient();
+
+        foreach (var path in new[] { "/", "/agents/mixed", "/agents/mixed/sessions/lint", "/agents/nobody" })
+        {
+            using var page = await http.GetAsync(path);
+            page.Headers.GetValues("Server-Timing").Should().ContainSingle().Which.Should().MatchRegex("^app;dur=[0-9]+\\.[0-9]$", path);
+            ServerTime(page).Should().BePositive(path);
+        }
+
+        foreach (var path in new[] { "/api/agents", "/health" })
+        {
+            using var answer = await http.GetAsync(path);
+            answer.Headers.Contains("Server-Timing").Should().BeFalse($"{path} is not a dashboard page");
+        }
+    }
+
+    /// <summary>The <c>dur</c> of the page's <c>Server-Timing: app;dur=…</c> header, in milliseconds.</summary>
+    private static double ServerTime(HttpResponseMessage response)
+    {
+        var header = response.Headers.GetValues("Server-Timing").Single();
+        var match = Regex.Match(header, "^app;dur=([0-9.]+)$");
+        match.Success.Should().BeTrue(header);
+        return double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [SkippableFact]
@@ -189,6 +267,9 @@ public partial class DashboardTests
 
     [GeneratedRegex("data-count=\"([a-z]+)\">(\\d+)<")]
     private static partial Regex CountRegex();
+
+    [GeneratedRegex("<li class=\"attention-item\" data-agent-id=\"([^\"]+)\" data-topic=\"([^\"]+)\"[^>]*>.*?<time [^>]*>([^<]+)</time>\\s*(?:<span class=\"message\">([^<]*)</span>\\s*)?</li>", RegexOptions.Singleline)]
+    private static partial Regex AttentionItemRegex();
 
     [GeneratedRegex("<li class=\"attention-item\" data-agent-id=\"([^\"]+)\" data-topic=\"([^\"]+)\" data-word=\"([a-z]+)\"")]
     private static partial Regex AttentionRegex();

@@ -29,6 +29,7 @@ namespace KubeAgents.Api.Dashboard;
 [ApiExplorerSettings(IgnoreApi = true)]
 [Authorize(Policy = ApiScopes.Read)]
 [DashboardPages]
+[ServerTiming]
 public sealed class DashboardController(ISender sender, TimeProvider time) : Controller
 {
     /// <summary>Agents per page of the home page: the first screen of 5,000 worst-case agents stays under 150 KB.</summary>
