@@ -159,6 +159,7 @@ public sealed class GlanceTests
         browser.Driver.Navigate().GoToUrl(Url(signedIn.Api, "/"));
         EveryCellShowsItsLabel(browser, "section.routes table", 5);
         ((long)browser.Script("return document.documentElement.scrollWidth - window.innerWidth;")!).Should().BeLessThanOrEqualTo(0);
+        browser.Script("document.querySelector('section.routes').scrollIntoView();");
         browser.Screenshot("dashboard-390-routes");
     }
 
