@@ -22,8 +22,9 @@ using static KubeAgents.TestSupport.WireClient;
 namespace KubeAgents.Api.FunctionalTests;
 
 /// <summary>
-/// MCP tools on a service of their own: a write path that refuses, a small rate limit (the official C#
-/// and TypeScript clients). Scopes: <c>ApiKeys/McpKeyTests</c>.
+/// MCP tools on a service of their own: a write path that refuses, a store that is busy or down, a small
+/// rate limit (the official C# and TypeScript clients); each refusal names its wait and the same client
+/// session goes on after it. Scopes: <c>ApiKeys/McpKeyTests</c>.
 /// </summary>
 public partial class McpServiceTests
 {
@@ -108,26 +109,33 @@ public partial class McpServiceTests
 
     [SkippableTheory]
     [BothStores]
-    public async Task The_TypeScript_SDK_gets_overloads_as_unavailable_tool_errors_naming_the_wait_and_goes_on_after_it(StoreKind store)
+    public async Task The_TypeScript_SDK_gets_overloads_as_unavailable_errors_naming_the_wait_and_goes_on_after_each(StoreKind store)
     {
-        // The first tool call finds the store busy at its scope check (the HTTP exception handler's 503), the next one a full write queue (the tool's own).
-        await using var api = await KubeAgentsApi.StartAsync(store, configureServices: services =>
+        // The first tool call finds the store busy at its scope check (the HTTP exception handler's 503), the
+        // next one a full write queue (the tool's own); in the "outage" step every key lookup (no cache) fails.
+        var outage = new KeyLookupOutage(store);
+        await using var api = await KubeAgentsApi.StartWithKeyAsync(store, new Dictionary<string, string?> { ["API_KEY_CACHE_SECONDS"] = "0" }, services =>
         {
             services.AddSingleton<IToolAuthorizer, BusyOnce>();
             QueueFull.Replace(services, refusals: 1);
+            services.AddSingleton<IInterceptor>(outage);
         });
 
-        var output = await RunTypeScriptClientAsync(api, "mcp/unavailable.mjs");
+        var output = await RunTypeScriptClientAsync(api, "mcp/unavailable.mjs", new Dictionary<string, Action>
+        {
+            ["outage"] = () => outage.Down = true,
+            ["recovered"] = () => outage.Down = false,
+        });
 
-        output.Should().Equal("WAIT 5", "WAIT 1", "OK");
+        output.Should().Equal("WAIT 5", "WAIT 1", "STEP outage", "STEP recovered", "WAIT 5", "OK");
     }
 
     /// <summary>
-    /// Runs a script of tests/typescript-client (the official TypeScript SDK) against the service to its end
-    /// and returns what it printed. When the script prints "WAIT n", the service's clock moves by n seconds
-    /// before the script reads its next line.
+    /// Runs a script of tests/typescript-client (the official TypeScript SDK) against the service (with its
+    /// key, if any) to its end and returns what it printed. When the script prints "WAIT n", the service's
+    /// clock moves by n seconds, and when it prints "STEP name", that step runs, before it reads its next line.
     /// </summary>
-    private static async Task<List<string>> RunTypeScriptClientAsync(KubeAgentsApi api, string script)
+    private static async Task<List<string>> RunTypeScriptClientAsync(KubeAgentsApi api, string script, IReadOnlyDictionary<string, Action>? steps = null)
     {
         var clientDirectory = System.IO.Path.Combine(ContractDocument.RepositoryRoot(), "tests", "typescript-client");
         var missing = await NodePackages.InstallAsync(clientDirectory, "@modelcontextprotocol/sdk");
@@ -141,7 +149,7 @@ public partial class McpServiceTests
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["KUBEAGENTS_URL"] = http.BaseAddress!.ToString() },
+            Environment = { ["KUBEAGENTS_URL"] = http.BaseAddress!.ToString(), ["KUBEAGENTS_API_KEY"] = api.Key },
         };
         using var node = Process.Start(info)!;
         var stderr = node.StandardError.ReadToEndAsync();
@@ -155,6 +163,11 @@ public partial class McpServiceTests
                 if (line.StartsWith("WAIT ", StringComparison.Ordinal))
                 {
                     api.Clock.Advance(TimeSpan.FromSeconds(int.Parse(line[5..], CultureInfo.InvariantCulture)));
+                    await node.StandardInput.WriteLineAsync("go");
+                }
+                else if (line.StartsWith("STEP ", StringComparison.Ordinal))
+                {
+                    steps![line[5..]]();
                     await node.StandardInput.WriteLineAsync("go");
                 }
             }
