@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -12,15 +13,18 @@ using KubeAgents.TestSupport.Contract;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using static KubeAgents.TestSupport.WireClient;
 
 namespace KubeAgents.Api.FunctionalTests;
 
 /// <summary>
-/// MCP tools on a service of their own: a write path that refuses, a small rate limit (the official C#
-/// and TypeScript clients). Scopes: <c>ApiKeys/McpKeyTests</c>.
+/// MCP tools on a service of their own: a write path that refuses, a store that is busy or down, a small
+/// rate limit (the official C# and TypeScript clients); each refusal names its wait and the same client
+/// session goes on after it. Scopes: <c>ApiKeys/McpKeyTests</c>.
 /// </summary>
 public partial class McpServiceTests
 {
@@ -28,11 +32,8 @@ public partial class McpServiceTests
     [BothStores]
     public async Task A_full_write_queue_is_an_unavailable_tool_error_naming_the_wait_and_the_same_client_goes_on(StoreKind store)
     {
-        await using var api = await KubeAgentsApi.StartAsync(store, configureServices: services =>
-        {
-            var pipeline = services.Last(d => d.ServiceType == typeof(IReportWriter));
-            services.AddSingleton<IReportWriter>(provider => new FullTwice((IReportWriter)pipeline.ImplementationFactory!(provider)));
-        });
+        // The first two reports (REST's, then the tool's) find the queue full.
+        await using var api = await KubeAgentsApi.StartAsync(store, configureServices: services => QueueFull.Replace(services, refusals: 2));
         await using var mcp = await McpConnection.ConnectAsync(api);
         var (status, body) = await api.CreateWireClient().ReportRawAsync(new
         {
@@ -99,20 +100,56 @@ public partial class McpServiceTests
     [BothStores]
     public async Task The_TypeScript_SDK_gets_limits_as_tool_errors_meets_every_output_schema_and_goes_on_after_the_wait(StoreKind store)
     {
+        await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?> { ["RATE_LIMIT_PER_MINUTE"] = "8" });
+
+        var output = await RunTypeScriptClientAsync(api, "mcp/limits.mjs");
+
+        output.Should().Contain("WAIT 60").And.EndWith("OK");
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task The_TypeScript_SDK_gets_overloads_as_unavailable_errors_naming_the_wait_and_goes_on_after_each(StoreKind store)
+    {
+        // The first tool call finds the store busy at its scope check (the HTTP exception handler's 503), the
+        // next one a full write queue (the tool's own); in the "outage" step every key lookup (no cache) fails.
+        var outage = new KeyLookupOutage(store);
+        await using var api = await KubeAgentsApi.StartWithKeyAsync(store, new Dictionary<string, string?> { ["API_KEY_CACHE_SECONDS"] = "0" }, services =>
+        {
+            services.AddSingleton<IToolAuthorizer, BusyOnce>();
+            QueueFull.Replace(services, refusals: 1);
+            services.AddSingleton<IInterceptor>(outage);
+        });
+
+        var output = await RunTypeScriptClientAsync(api, "mcp/unavailable.mjs", new Dictionary<string, Action>
+        {
+            ["outage"] = () => outage.Down = true,
+            ["recovered"] = () => outage.Down = false,
+        });
+
+        output.Should().Equal("WAIT 5", "WAIT 1", "STEP outage", "STEP recovered", "WAIT 5", "OK");
+    }
+
+    /// <summary>
+    /// Runs a script of tests/typescript-client (the official TypeScript SDK) against the service (with its
+    /// key, if any) to its end and returns what it printed. When the script prints "WAIT n", the service's
+    /// clock moves by n seconds, and when it prints "STEP name", that step runs, before it reads its next line.
+    /// </summary>
+    private static async Task<List<string>> RunTypeScriptClientAsync(KubeAgentsApi api, string script, IReadOnlyDictionary<string, Action>? steps = null)
+    {
         var clientDirectory = System.IO.Path.Combine(ContractDocument.RepositoryRoot(), "tests", "typescript-client");
         var missing = await NodePackages.InstallAsync(clientDirectory, "@modelcontextprotocol/sdk");
         Skip.If(missing is not null && !NodePackages.Required, missing);
         missing.Should().BeNull("the TypeScript MCP client is required here (CI or KUBEAGENTS_REQUIRE_NODE=1)");
-        await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?> { ["RATE_LIMIT_PER_MINUTE"] = "8" });
         using var http = api.CreateClient();
 
-        var info = new ProcessStartInfo("node", "mcp/limits.mjs")
+        var info = new ProcessStartInfo("node", script)
         {
             WorkingDirectory = clientDirectory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["KUBEAGENTS_URL"] = http.BaseAddress!.ToString() },
+            Environment = { ["KUBEAGENTS_URL"] = http.BaseAddress!.ToString(), ["KUBEAGENTS_API_KEY"] = api.Key },
         };
         using var node = Process.Start(info)!;
         var stderr = node.StandardError.ReadToEndAsync();
@@ -128,6 +165,11 @@ public partial class McpServiceTests
                     api.Clock.Advance(TimeSpan.FromSeconds(int.Parse(line[5..], CultureInfo.InvariantCulture)));
                     await node.StandardInput.WriteLineAsync("go");
                 }
+                else if (line.StartsWith("STEP ", StringComparison.Ordinal))
+                {
+                    steps![line[5..]]();
+                    await node.StandardInput.WriteLineAsync("go");
+                }
             }
 
             await node.WaitForExitAsync(timeout.Token);
@@ -140,9 +182,39 @@ public partial class McpServiceTests
             }
         }
 
-        var log = string.Join('\n', output) + '\n' + await stderr;
-        node.ExitCode.Should().Be(0, log);
-        output.Should().Contain("WAIT 60").And.EndWith("OK");
+        node.ExitCode.Should().Be(0, string.Join('\n', output) + '\n' + await stderr);
+        return output;
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task A_store_outage_on_a_request_that_is_not_a_tool_call_is_a_JSON_RPC_error_naming_the_wait_and_the_same_client_goes_on(StoreKind store)
+    {
+        // Every request looks its key up (no cache): during the outage, authentication finds the store down, before the MCP server sees tools/list.
+        var outage = new KeyLookupOutage(store);
+        await using var api = await KubeAgentsApi.StartWithKeyAsync(
+            store, new Dictionary<string, string?> { ["API_KEY_CACHE_SECONDS"] = "0" }, services => services.AddSingleton<IInterceptor>(outage));
+        await using var mcp = await McpConnection.ConnectAsync(api, apiKey: api.Key);
+        using var http = api.CreateClient();
+        outage.Down = true;
+
+        var listing = () => mcp.ListToolsAsync().AsTask();
+        var refused = (await listing.Should().ThrowAsync<McpProtocolException>("a request that is not a tool call gets a JSON-RPC error")).Which;
+        var (status, answer) = await McpConnection.PostRawAsync(http, """{"jsonrpc":"2.0","id":7,"method":"tools/list"}""");
+
+        ((int)refused.ErrorCode).Should().Be(-32000);
+        refused.Message.Should().Contain("the database is unavailable; retry later (retry after 5 s)");
+        status.Should().Be(HttpStatusCode.OK, "answered in-protocol");
+        var error = answer!.Value.GetProperty("error");
+        error.GetProperty("code").GetInt32().Should().Be(-32000);
+        error.Str("message").Should().Be("the database is unavailable; retry later (retry after 5 s)");
+        JsonSerializer.Serialize(error.GetProperty("data")).Should().Be("""{"error":"unavailable","message":"the database is unavailable; retry later"}""");
+
+        outage.Down = false;
+        api.Clock.Advance(TimeSpan.FromSeconds(5));
+        (await mcp.ListToolsAsync()).Should().HaveCount(9, "the same client session goes on");
+        var after = await mcp.CallToolAsync("list_agents", new Dictionary<string, object?>());
+        after.IsError.Should().NotBe(true, after.Text());
     }
 
     [GeneratedRegex(@"retry after (\d+) s")]
@@ -186,14 +258,38 @@ public partial class McpServiceTests
             throw new SqliteException("database is locked", 5);
     }
 
-    /// <summary>The first two reports (REST's, then the tool's) find the queue full; the next ones go to the real pipeline.</summary>
-    private sealed class FullTwice(IReportWriter pipeline) : IReportWriter
+    /// <summary>The first <paramref name="refusals"/> reports find the queue full; the next ones go to the real pipeline.</summary>
+    private sealed class QueueFull(IReportWriter pipeline, int refusals) : IReportWriter
     {
         private int _calls;
 
+        public static void Replace(IServiceCollection services, int refusals)
+        {
+            var pipeline = services.Last(d => d.ServiceType == typeof(IReportWriter));
+            services.AddSingleton<IReportWriter>(provider => new QueueFull((IReportWriter)pipeline.ImplementationFactory!(provider), refusals));
+        }
+
         public Task WriteAsync(IncomingReport report, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref _calls) <= 2
+            Interlocked.Increment(ref _calls) <= refusals
                 ? throw new ServiceUnavailableException("the write queue is full; retry later")
                 : pipeline.WriteAsync(report, cancellationToken);
+    }
+
+    /// <summary>While down, the store fails the API key lookups as a store in an outage does (SQLite busy; PostgreSQL's connection lost).</summary>
+    private sealed class KeyLookupOutage(StoreKind store) : DbCommandInterceptor
+    {
+        private volatile bool _down;
+
+        public bool Down
+        {
+            get => _down;
+            set => _down = value;
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+            _down && command.CommandText.Contains("api_keys", StringComparison.Ordinal)
+                ? throw (store == StoreKind.Sqlite ? new SqliteException("database is locked", 5) : new NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer")))
+                : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
     }
 }

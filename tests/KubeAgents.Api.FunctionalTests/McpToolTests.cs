@@ -3,6 +3,7 @@ using System.Text.Json;
 using KubeAgents.TestSupport;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using NJsonSchema;
 using static KubeAgents.TestSupport.WireClient;
 
 namespace KubeAgents.Api.FunctionalTests;
@@ -120,12 +121,54 @@ public class McpToolTests(ApiFixture fixture)
             .Should().OnlyContain(t => t.Annotations!.ReadOnlyHint == true);
     }
 
+    [SkippableFact]
+    public async Task An_optional_enum_argument_takes_an_explicit_null_by_its_schema_and_by_the_server()
+    {
+        var (_, _, mcp) = await StartAsync(StoreKind.Sqlite);
+        await using var _1 = mcp;
+        var tools = (await mcp.ListToolsAsync()).ToDictionary(t => t.Name, t => t.ProtocolTool);
+        var agent = Unique("mcp-null-status");
+        await CallAsync(mcp, "start_session", new() { ["agent_id"] = agent, ["session_topic"] = "t" });
+
+        foreach (var tool in tools.Values)
+        {
+            var schema = await JsonSchema.FromJsonAsync(tool.InputSchema.GetRawText());
+            foreach (var property in tool.InputSchema.GetProperty("properties").EnumerateObject())
+            {
+                var arguments = Required(tool).ToDictionary(name => name, name => (object?)(Enum(Property(tool, name), orNone: true).FirstOrDefault() ?? "x"));
+                if (property.Value.TryGetProperty("default", out var fallback))
+                {
+                    arguments[property.Name] = fallback;
+                    schema.Validate(JsonSerializer.Serialize(arguments)).Should().BeEmpty($"{tool.Name}.{property.Name}'s default meets its own schema");
+                }
+
+                if (property.Value.TryGetProperty("enum", out _) && property.Value.GetProperty("type").ToString().Contains("null", StringComparison.Ordinal))
+                {
+                    Enum(property.Value).Should().Contain((string?)null, $"{tool.Name}.{property.Name} is optional and takes null");
+                }
+            }
+        }
+
+        foreach (var name in new[] { "list_agents", "get_history" })
+        {
+            var schema = await JsonSchema.FromJsonAsync(tools[name].InputSchema.GetRawText());
+            schema.Validate(JsonSerializer.Serialize(new { agent_id = agent, status = (string?)null })).Should().BeEmpty($"{name} declares null for status");
+            schema.Validate(JsonSerializer.Serialize(new { agent_id = agent, status = "done" })).Should().NotBeEmpty($"{name} declares the four statuses");
+            var result = await CallAsync(mcp, name, new() { ["agent_id"] = agent, ["status"] = null, ["search"] = agent });
+            JsonSerializer.Serialize(result.StructuredContent).Should().Contain(agent, $"{name} takes status null as no filter");
+        }
+
+        (await mcp.CallToolAsync("get_history", new Dictionary<string, object?> { ["agent_id"] = agent, ["status"] = "done" })).IsError
+            .Should().BeTrue("a value outside the enum is still refused");
+    }
+
     private static JsonElement Property(Tool tool, string name) => tool.InputSchema.GetProperty("properties").GetProperty(name);
 
     private static string[] Required(Tool tool) =>
         tool.InputSchema.TryGetProperty("required", out var required) ? [.. required.EnumerateArray().Select(r => r.GetString()!)] : [];
 
-    private static string?[] Enum(JsonElement property) => [.. property.GetProperty("enum").EnumerateArray().Select(e => e.GetString())];
+    private static string?[] Enum(JsonElement property, bool orNone = false) =>
+        orNone && !property.TryGetProperty("enum", out _) ? [] : [.. property.GetProperty("enum").EnumerateArray().Select(e => e.GetString())];
 
     [SkippableTheory]
     [BothStores]

@@ -19,6 +19,7 @@ internal static class McpSetup
         services.AddScoped<ToolResults>();
         services.AddSingleton<IToolAuthorizer, PolicyToolAuthorizer>();
         services.AddSingleton<ToolOutputSchemas>();
+        services.PostConfigure<McpServerOptions>(ToolInputSchemas.Apply);
         // The SDK logs every call at Information (6 lines; an unknown tool 36, with stack traces). A call
         // logs what the REST request it wraps logs: what ErrorLog writes for a failed tool, and the SDK's warnings.
         services.AddLogging(logging => logging.AddFilter("ModelContextProtocol", LogLevel.Warning));
