@@ -38,14 +38,14 @@ public class NotificationClaimTests
 
         await using var crashedScope = api.Services.CreateAsyncScope();
         var crashedDb = crashedScope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>();
-        var crashed = await claims.ClaimDueAsync(crashedDb, now, Lease, 10, CancellationToken.None);
+        var crashed = await claims.ClaimDueAsync(crashedDb, now, Lease, 10, [], CancellationToken.None);
         crashed.Should().ContainSingle();
 
         await using var otherScope = api.Services.CreateAsyncScope();
         var otherDb = otherScope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>();
-        (await claims.ClaimDueAsync(otherDb, now + Lease, Lease, 10, CancellationToken.None)).Should().BeEmpty("the lease is still running");
+        (await claims.ClaimDueAsync(otherDb, now + Lease, Lease, 10, [], CancellationToken.None)).Should().BeEmpty("the lease is still running");
 
-        var reclaimed = await claims.ClaimDueAsync(otherDb, now + Lease + TimeSpan.FromSeconds(1), Lease, 10, CancellationToken.None);
+        var reclaimed = await claims.ClaimDueAsync(otherDb, now + Lease + TimeSpan.FromSeconds(1), Lease, 10, [], CancellationToken.None);
         reclaimed.Should().ContainSingle().Which.Id.Should().Be(crashed[0].Id);
         reclaimed[0].MarkDelivered(now + Lease + TimeSpan.FromSeconds(2));
         await otherDb.SaveChangesAsync();

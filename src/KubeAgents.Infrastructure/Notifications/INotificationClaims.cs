@@ -9,6 +9,7 @@ namespace KubeAgents.Infrastructure.Notifications;
 /// </summary>
 internal interface INotificationClaims
 {
+    /// <param name="skipRoutes">Routes whose notifications are left unclaimed (the dispatcher's routes at their cap); <see cref="Guid.Empty"/> stands for the implicit route.</param>
     Task<IReadOnlyList<Notification>> ClaimDueAsync(
-        KubeAgentsDbContext db, DateTimeOffset now, TimeSpan lease, int batchSize, CancellationToken cancellationToken);
+        KubeAgentsDbContext db, DateTimeOffset now, TimeSpan lease, int batchSize, IReadOnlyCollection<Guid> skipRoutes, CancellationToken cancellationToken);
 }

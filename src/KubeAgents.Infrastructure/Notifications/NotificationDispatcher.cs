@@ -12,16 +12,20 @@ namespace KubeAgents.Infrastructure.Notifications;
 
 /// <summary>
 /// Delivers the notification outbox: claims due notifications (one dispatcher per notification, even
-/// across replicas), sends each to its route concurrently, and records each result under its claim
-/// as soon as it is known, so a slow route does not hold back the others' results. Polls every
-/// <see cref="PollInterval"/> and wakes at once for notifications this instance committed.
+/// across replicas), sends each to its route at once, and records each result under its claim as soon
+/// as it is known. It keeps claiming while attempts are in flight, up to <see cref="NotificationAttempts.MaxInFlight"/>
+/// in all and <see cref="NotificationAttempts.MaxInFlightPerRoute"/> per route, so a route that hangs
+/// until the timeout holds a few slots and never delays another route's deliveries. Polls every
+/// <see cref="PollInterval"/> and wakes at once for notifications this instance committed and for
+/// each attempt that ends.
 /// </summary>
 /// <remarks>
 /// A claimer that crashes mid-attempt leaves its claim to expire after the lease; the notification
 /// is then sent again with the same <c>X-KubeAgents-Delivery</c> id, so receivers can drop the copy.
-/// On shutdown it claims nothing more and gives in-flight attempts <see cref="ShutdownGrace"/>; any
-/// still unsent are released as pending. A result the store cannot take (an outage) is kept and saved
-/// once the store answers, before anything new is claimed.
+/// On shutdown it claims nothing more and gives in-flight attempts <see cref="ShutdownGrace"/>; those
+/// still unanswered are cancelled and released as pending, unsent, for whoever claims next. A result
+/// the store cannot take (an outage) is kept and saved once the store answers, before anything new is
+/// claimed.
 /// </remarks>
 internal sealed partial class NotificationDispatcher(
     IServiceScopeFactory scopeFactory,
@@ -48,48 +52,46 @@ internal sealed partial class NotificationDispatcher(
     // Well inside the lease, so a result kept through an outage is saved soon after the store is back.
     private static readonly TimeSpan MaxSaveBackoff = TimeSpan.FromSeconds(4);
 
-    // Longer than any attempt, so a live claimer never loses its claim mid-attempt.
+    /// <summary>
+    /// How long a claim keeps a notification from every other claimer: longer than any attempt, so a
+    /// live claimer never loses its claim mid-attempt. Each notification's lease runs from its own
+    /// claim, and its attempt starts in the same step (a claim never takes more than the free slots,
+    /// so nothing claimed waits for a slot); the sender cancels the attempt at the timeout, and the
+    /// loop saves the result as soon as it is taken, between one claim or save and the next. Keeping
+    /// attempts in flight while claiming more changes none of this. Only a store outage longer than
+    /// the 30 s margin can hold a result past its lease; the claim token then refuses the late save.
+    /// </summary>
     private TimeSpan Lease => options.Value.Timeout + TimeSpan.FromSeconds(30);
 
-    /// <summary>Claims and attempts one batch of due notifications.</summary>
+    /// <summary>Claims one batch of due notifications, attempts them and records every result.</summary>
     /// <returns>How many were attempted.</returns>
     public async Task<int> DispatchOnceAsync(CancellationToken stoppingToken)
     {
-        var scope = scopeFactory.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            var db = scope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>();
-            var batch = await claims.ClaimDueAsync(db, time.GetUtcNow(), Lease, BatchSize, stoppingToken).ConfigureAwait(false);
-            if (batch.Count == 0)
-            {
-                return 0;
-            }
-
-            var routes = await NotificationDelivery.RoutesOfAsync(db, batch, stoppingToken).ConfigureAwait(false);
-            using var inFlight = new CancellationTokenSource();
-            using var graceOnStop = stoppingToken.Register(() => inFlight.CancelAfter(ShutdownGrace));
-            var attempts = batch.Select(async n => (Notification: n, Result: await delivery.SendAsync(n, routes, inFlight.Token).ConfigureAwait(false)));
-            await foreach (var attempt in Task.WhenEach(attempts).ConfigureAwait(false))
-            {
-                var (notification, result) = await attempt.ConfigureAwait(false);
-                await RecordAsync(db, notification, result, inFlight.IsCancellationRequested, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
-            }
-
-            return batch.Count;
-        }
+        using var attempts = new NotificationAttempts(delivery);
+        using var graceOnStop = stoppingToken.Register(() => attempts.Interrupt(ShutdownGrace));
+        var (claimed, _) = await ClaimAndStartAsync(attempts, BatchSize, stoppingToken).ConfigureAwait(false);
+        await FinishInFlightAsync(attempts, stoppingToken).ConfigureAwait(false);
+        return claimed;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var attempts = new NotificationAttempts(delivery);
+        using var graceOnStop = stoppingToken.Register(() => attempts.Interrupt(ShutdownGrace));
+
         // A service with no route polls nothing: it looks once a minute, or when woken by its own outbox.
         _active = options.Value.Enabled;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var attempted = 0;
             try
             {
+                await RecordFinishedAsync(attempts, stoppingToken).ConfigureAwait(false);
                 _active = _active || await HasWorkAsync(stoppingToken).ConfigureAwait(false);
-                attempted = _active ? await DispatchOnceAsync(stoppingToken).ConfigureAwait(false) : 0;
+                if (_active)
+                {
+                    await ClaimWhileRoomAsync(attempts, stoppingToken).ConfigureAwait(false);
+                }
+
                 if (_storeDown)
                 {
                     _storeDown = false;
@@ -111,98 +113,78 @@ internal sealed partial class NotificationDispatcher(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
 
-            if (attempted < BatchSize)
-            {
-                await WaitForWorkAsync(_active ? PollInterval : IdleInterval, stoppingToken).ConfigureAwait(false);
-            }
+            await WaitForWorkAsync(attempts, _active ? PollInterval : IdleInterval, stoppingToken).ConfigureAwait(false);
         }
+
+        await FinishInFlightAsync(attempts, stoppingToken).ConfigureAwait(false);
     }
 
-    private async Task RecordAsync(
-        KubeAgentsDbContext db, Notification notification, SendResult result, bool stopping, DateTimeOffset now, CancellationToken stoppingToken)
+    /// <summary>Claims due notifications while there are free slots and due notifications to fill them.</summary>
+    private async Task ClaimWhileRoomAsync(NotificationAttempts attempts, CancellationToken stoppingToken)
     {
-        var error = result.Error;
-        if (error is null)
+        while (attempts.Room > 0)
         {
-            notification.MarkDelivered(now);
-            metrics.NotificationAttempt(KubeAgentsMetrics.Outcome.Delivered);
-            LogDelivered(notification.Id, notification.AgentId, notification.SessionTopic);
+            var wanted = Math.Min(BatchSize, attempts.Room);
+            var (claimed, started) = await ClaimAndStartAsync(attempts, wanted, stoppingToken).ConfigureAwait(false);
+            if (claimed < wanted || started == 0)
+            {
+                return;
+            }
         }
-        else if (result.Final)
-        {
-            notification.Abandon(error, now);
-            metrics.NotificationAttempt(KubeAgentsMetrics.Outcome.Failed);
-            LogGaveUp(notification.Id, error);
-        }
-        else if (stopping)
-        {
-            notification.Release();
-            metrics.NotificationAttempt(KubeAgentsMetrics.Outcome.Interrupted);
-        }
-        else
-        {
-            metrics.NotificationAttempt(KubeAgentsMetrics.Outcome.Failed);
-            notification.MarkAttemptFailed(error, now, NotificationRetryPolicy.DelayAfter(notification.Attempts + 1, Random.Shared.NextDouble()), options.Value.MaxAttempts);
-            LogAttemptFailed(notification.Id, notification.Attempts, options.Value.MaxAttempts, error);
-        }
-
-        await SaveResultAsync(db, notification, stoppingToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Saves an attempt's result, retrying with backoff while the store is unavailable. A result lost
-    /// to a short outage would let the lease run out and the notification be sent again; kept here,
-    /// it is saved when the store answers, and nothing new is claimed meanwhile (this dispatcher waits).
-    /// Past the lease, another dispatcher may have claimed it again: the claim token then refuses the save.
+    /// Claims up to <paramref name="wanted"/> due notifications, leaving out routes at their cap, and
+    /// starts their attempts. Two routes can reach their cap within one claim: what is over it is
+    /// released at once, unsent.
     /// </summary>
-    private async Task SaveResultAsync(KubeAgentsDbContext db, Notification notification, CancellationToken stoppingToken)
+    private async Task<(int Claimed, int Started)> ClaimAndStartAsync(NotificationAttempts attempts, int wanted, CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.FromMilliseconds(500);
-        for (var failures = 0; ; failures++)
+        var batch = new ClaimedBatch(scopeFactory.CreateAsyncScope());
+        try
         {
+            var claimed = await claims.ClaimDueAsync(batch.Db, time.GetUtcNow(), Lease, wanted, attempts.FullRoutes, stoppingToken).ConfigureAwait(false);
+            if (claimed.Count == 0)
+            {
+                return (0, 0);
+            }
+
+            batch.Routes = await NotificationDelivery.RoutesOfAsync(batch.Db, claimed, stoppingToken).ConfigureAwait(false);
+            var overCap = attempts.Start(batch, claimed);
+            if (overCap.Count > 0)
+            {
+                overCap.ForEach(n => n.Release());
+                await batch.Db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
+            }
+
+            return (claimed.Count, claimed.Count - overCap.Count);
+        }
+        finally
+        {
+            // Otherwise the last attempt's record disposes it.
+            if (batch.Pending == 0)
+            {
+                await batch.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Waits for every attempt in flight (cancelled <see cref="ShutdownGrace"/> after a stop) and records it.</summary>
+    private async Task FinishInFlightAsync(NotificationAttempts attempts, CancellationToken stoppingToken)
+    {
+        while (attempts.Count > 0)
+        {
+            await attempts.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
-                // Not cancellable: the attempt happened and its result must be kept.
-                await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
-                if (failures > 0)
-                {
-                    LogResultSaved(notification.Id, failures);
-                }
-
-                return;
+                await RecordFinishedAsync(attempts, stoppingToken).ConfigureAwait(false);
             }
-            catch (DbUpdateConcurrencyException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                // Our lease ran out and another dispatcher holds it now; its result wins.
-                db.Entry(notification).State = EntityState.Detached;
-                return;
-            }
-            catch (Exception ex) when (storeFailures.IsUnavailable(ex))
-            {
-                if (failures == 0)
-                {
-                    LogResultPending(notification.Id, storeFailures.Describe(ex));
-                }
-
-                if (stoppingToken.IsCancellationRequested)
-                {
-                    LogResultLost(notification.Id);
-                    throw new OperationCanceledException(stoppingToken);
-                }
-
-                try
-                {
-                    await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // One last try on the way out, below.
-                }
-
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxSaveBackoff.Ticks));
+                // A result the store could not take on the way out (logged): its lease will run out.
             }
         }
     }
@@ -218,36 +200,19 @@ internal sealed partial class NotificationDispatcher(
         }
     }
 
-    private async Task WaitForWorkAsync(TimeSpan interval, CancellationToken stoppingToken)
+    /// <summary>Waits for a notification this instance committed, an attempt that ended, or the poll.</summary>
+    private async Task WaitForWorkAsync(NotificationAttempts attempts, TimeSpan interval, CancellationToken stoppingToken)
     {
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         try
         {
-            await Task.WhenAny(signal.WaitAsync(wake.Token), Task.Delay(interval, time, wake.Token)).ConfigureAwait(false);
+            await Task.WhenAny(signal.WaitAsync(wake.Token), Task.Delay(interval, time, wake.Token), attempts.WaitAsync(wake.Token)).ConfigureAwait(false);
         }
         finally
         {
             await wake.CancelAsync().ConfigureAwait(false);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id} delivered ({AgentId}, {SessionTopic})")]
-    private partial void LogDelivered(Guid id, string agentId, string sessionTopic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} cannot be delivered: {Reason}")]
-    private partial void LogGaveUp(Guid id, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} attempt {Attempt} of {MaxAttempts} failed: {Error}")]
-    private partial void LogAttemptFailed(Guid id, int attempt, int maxAttempts, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id}: the result of its attempt cannot be saved yet ({Reason}); kept, retrying until the store answers")]
-    private partial void LogResultPending(Guid id, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id}: result saved after {Failures} failed tries")]
-    private partial void LogResultSaved(Guid id, int failures);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id}: shutting down before its result could be saved; it will be sent again, with the same delivery id, once its lease runs out")]
-    private partial void LogResultLost(Guid id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification dispatch failed; retrying at the next poll")]
     private partial void LogDispatchFailed(Exception exception);

@@ -80,5 +80,10 @@ internal sealed class NotificationSender(IHttpClientFactory httpClientFactory, I
 /// <summary>One attempt's outcome: <see cref="Error"/> is null when delivered; <see cref="Final"/> when no retry can help.</summary>
 internal sealed record SendResult(int? StatusCode, string? Error, bool Final = false)
 {
+    /// <summary>Cancelled by shutdown before the receiver answered: released unsent, not counted as an attempt.</summary>
+    public static SendResult Interrupted { get; } = new(null, "interrupted by shutdown") { WasInterrupted = true };
+
+    public bool WasInterrupted { get; private init; }
+
     public static SendResult GiveUp(string reason) => new(null, reason, Final: true);
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeAgents.Api.FunctionalTests.Notifications;
 
-/// <summary>Which routes get what, and delivery per route: filters, a failing route beside a working one, the implicit route, a new channel.</summary>
+/// <summary>Which routes get what, and delivery per route: filters, a failing route and a hanging route beside a working one, the implicit route, a new channel.</summary>
 public sealed class RouteDeliveryTests : IAsyncLifetime
 {
     private WebhookReceiver _receiver = null!;
@@ -120,6 +120,58 @@ public sealed class RouteDeliveryTests : IAsyncLifetime
         byRoute["broken"].Str("last_error").Should().Be("HTTP 500 Internal Server Error");
         byRoute["broken"].Str("event").Should().Be("session.finished");
         byRoute["NOTIFICATION_WEBHOOK_URL"].TryGetProperty("route_id", out _).Should().BeFalse();
+    }
+
+    [SkippableTheory]
+    [BothStores]
+    public async Task A_route_that_hangs_until_the_timeout_never_delays_another_and_shutdown_releases_its_attempts(StoreKind store)
+    {
+        var hanging = await WebhookReceiver.StartAsync();
+        await using var ownedHanging = hanging;
+        using var letGo = new CancellationTokenSource();
+        // Never answers by itself: each request is held until the test lets go.
+        hanging.Answer = async _ =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, letGo.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            return 200;
+        };
+        try
+        {
+            // The timeout is wall-clock (the sender's HttpClient): 60 s, twice the bound below, so no hanging attempt ends within it.
+            await using var service = await RoutesService.StartAsync(store, new Dictionary<string, string?> { ["NOTIFICATION_TIMEOUT_SECONDS"] = "60" });
+            var hangingId = Guid.Parse((await service.AddRouteAsync("hanging", "json", hanging.Url)).Str("id"));
+            await service.AddRouteAsync("working", "json", _receiver.Url);
+
+            // More sessions than there are slots (and far more than a claim takes): without a cap per
+            // route, the hanging route's attempts would end up holding every slot.
+            const int sessions = NotificationAttempts.MaxInFlight + 16;
+            await Parallel.ForAsync(0, sessions, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+            {
+                await service.Client.ReportAsync($"agent-{i}", "t", "running", KubeAgentsApi.Epoch);
+                await service.Client.ReportAsync($"agent-{i}", "t", "success", KubeAgentsApi.Epoch.AddSeconds(1));
+            });
+
+            // A bound (quiet: about 1 s), well under the timeout: the working route's deliveries do not
+            // wait for the hanging route's attempts, which are all still in flight.
+            await Eventually.TrueAsync(
+                () => _receiver.Requests.Count >= sessions && hanging.InFlight == NotificationAttempts.MaxInFlightPerRoute,
+                $"{sessions} deliveries on the working route beside {NotificationAttempts.MaxInFlightPerRoute} hanging attempts ({_receiver.Requests.Count} and {hanging.InFlight} so far)",
+                TimeSpan.FromSeconds(30));
+            _receiver.Requests.Select(r => r.Headers["X-KubeAgents-Delivery"]).Should().HaveCount(sessions).And.OnlyHaveUniqueItems();
+            hanging.Requests.Should().HaveCount(NotificationAttempts.MaxInFlightPerRoute, "a route at its cap is left out of claims");
+
+            // Stopping: the dispatcher gives the hanging attempts their grace, then cancels and releases them unsent.
+            await service.Api.Services.GetRequiredService<NotificationDispatcher>().StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+            var stored = await service.Api.InDatabaseAsync(db => db.Notifications.AsNoTracking().ToListAsync());
+            stored.Where(n => n.RouteId != hangingId).Should().HaveCount(sessions).And.OnlyContain(n => n.State == NotificationState.Delivered && n.Attempts == 1);
+            stored.Where(n => n.RouteId == hangingId).Should().HaveCount(sessions)
+                .And.OnlyContain(n => n.State == NotificationState.Pending && n.Attempts == 0 && n.ClaimedUntil == null && n.LastError == null);
+            hanging.Requests.Should().HaveCount(NotificationAttempts.MaxInFlightPerRoute);
+        }
+        finally
+        {
+            await letGo.CancelAsync();
+        }
     }
 
     [SkippableTheory]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Notifications;
@@ -22,6 +23,27 @@ public class ChannelRenderingTests
     [Fact]
     public void Discord_payload() => DiscordChannel.Payload(Silent).Should().Be(
         """{"content":"Session went silent: bot / deploy","embeds":[{"title":"Session went silent","color":15844367,"fields":[{"name":"Agent","value":"Bot (bot)","inline":true},{"name":"Session","value":"deploy","inline":true},{"name":"Last status","value":"running at 2026-11-27T10:00:00Z","inline":true},{"name":"Quiet for","value":"31m 0s","inline":true}],"timestamp":"2026-11-27T10:00:00Z","description":"**Message:** step 3 of 9"}],"allowed_mentions":{"parse":[]}}""");
+
+    [Fact]
+    public void Discord_colour_per_outcome()
+    {
+        static int Colour(Notification notification) =>
+            JsonDocument.Parse(DiscordChannel.Payload(notification)).RootElement.GetProperty("embeds")[0].GetProperty("color").GetInt32();
+        var success = Notification.Sample("team chat", At);
+        success.Status.Should().Be(SessionStatus.Success);
+
+        Colour(success).Should().Be(0x2ECC71, "success is green");
+        Colour(Failed).Should().Be(0xE74C3C, "failed is red");
+        Colour(Silent).Should().Be(0xF1C40F, "silent is amber");
+    }
+
+    [Fact]
+    public void Slack_silent_payload() => SlackChannel.Payload(Silent).Should().Be(
+        """{"text":"Session went silent: bot / deploy","blocks":[{"type":"header","text":{"type":"plain_text","text":"Session went silent"}},{"type":"section","text":{"type":"mrkdwn","text":"*Agent:* Bot (bot)\n*Session:* deploy\n*Last status:* running at 2026-11-27T10:00:00Z\n*Quiet for:* 31m 0s"}},{"type":"section","text":{"type":"mrkdwn","text":"*Message:*\nstep 3 of 9"}}]}""");
+
+    [Fact]
+    public void Teams_silent_payload() => TeamsChannel.Payload(Silent).Should().Be(
+        """{"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","contentUrl":null,"content":{"$schema":"http://adaptivecards.io/schemas/adaptive-card.json","type":"AdaptiveCard","version":"1.4","body":[{"type":"TextBlock","text":"Session went silent","weight":"Bolder","size":"Medium","wrap":true},{"type":"FactSet","facts":[{"title":"Agent","value":"Bot (bot)"},{"title":"Session","value":"deploy"},{"title":"Last status","value":"running at 2026-11-27T10:00:00Z"},{"title":"Quiet for","value":"31m 0s"}]},{"type":"TextBlock","text":"step 3 of 9","wrap":true}]}}]}""");
 
     [Fact]
     public void Teams_payload() => TeamsChannel.Payload(Failed).Should().Be(

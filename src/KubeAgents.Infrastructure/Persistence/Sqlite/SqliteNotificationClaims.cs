@@ -11,12 +11,18 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 internal sealed class SqliteNotificationClaims : INotificationClaims
 {
     public async Task<IReadOnlyList<Notification>> ClaimDueAsync(
-        KubeAgentsDbContext db, DateTimeOffset now, TimeSpan lease, int batchSize, CancellationToken cancellationToken)
+        KubeAgentsDbContext db, DateTimeOffset now, TimeSpan lease, int batchSize, IReadOnlyCollection<Guid> skipRoutes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(skipRoutes);
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var _ = transaction.ConfigureAwait(false);
-        var due = await db.Notifications
-            .Where(Notification.DueAt(now))
+        var query = db.Notifications.Where(Notification.DueAt(now));
+        if (skipRoutes.Count > 0)
+        {
+            query = query.Where(n => !skipRoutes.Contains(n.RouteId ?? Guid.Empty));
+        }
+
+        var due = await query
             .OrderBy(n => n.NextAttemptAt)
             .Take(batchSize)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
