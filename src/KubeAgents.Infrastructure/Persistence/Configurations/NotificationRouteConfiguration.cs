@@ -33,6 +33,7 @@ internal sealed class NotificationRouteConfiguration(string lengthFunction) : IE
         builder.HasIndex(r => r.Name).IsUnique().HasDatabaseName("ux_notification_routes_name");
     }
 
-    private static NotificationEvents Parse(string names) => names.Split(',').Aggregate(
+    /// <summary>Internal, not private: the compiled models (<c>Persistence/&lt;Store&gt;/CompiledModel</c>) call it.</summary>
+    internal static NotificationEvents Parse(string names) => names.Split(',').Aggregate(
         NotificationEvents.None, (all, name) => NotificationEventNames.TryParse(name, out var e) ? all | e : all);
 }

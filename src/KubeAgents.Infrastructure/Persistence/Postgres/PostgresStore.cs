@@ -2,6 +2,7 @@ using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Infrastructure.Configuration;
 using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Notifications;
+using KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel;
 using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +46,7 @@ internal sealed class PostgresStore : StoreDefinition
         // Pooled: a context per request is otherwise rebuilt from scratch on every read.
         services.AddDbContextPool<PostgresDbContext>((provider, options) => options
             .UseNpgsql(connectionString)
+            .UseModel(PostgresDbContextModel.Instance)
             .AddInterceptors(provider.GetServices<IInterceptor>())
             .ConfigureWarnings(StoreLogLevels.Configure));
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<PostgresDbContext>());

@@ -85,8 +85,11 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
     }
 
-    /// <summary>An instant as its UTC ticks: sortable, comparable, exact to 100 ns; read back in UTC.</summary>
-    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    /// <summary>
+    /// An instant as its UTC ticks: sortable, comparable, exact to 100 ns; read back in UTC. Internal,
+    /// not private: the compiled model (<c>CompiledModel</c>) names it.
+    /// </summary>
+    internal sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         value => value.UtcTicks,
         ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
 }

@@ -2,6 +2,7 @@ using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Infrastructure.Configuration;
 using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Notifications;
+using KubeAgents.Infrastructure.Persistence.Sqlite.CompiledModel;
 using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
 using Microsoft.EntityFrameworkCore;
@@ -46,6 +47,7 @@ internal sealed class SqliteStore : StoreDefinition
         {
             var database = provider.GetRequiredService<SqliteDatabase>();
             options.UseSqlite(database.ConnectionString)
+                .UseModel(SqliteDbContextModel.Instance)
                 .AddInterceptors(database.Setup, SqliteCommandTracing.Instance)
                 .AddInterceptors(provider.GetServices<IInterceptor>())
                 .ConfigureWarnings(StoreLogLevels.Configure);

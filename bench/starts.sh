@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Cold starts of two published builds, A/B, alternating: how long from exec to the first 200 on
+# /health, how much CPU the process used by then, and its RSS 5 s later. CPU to the first 200 is
+# the figure to trust on a shared machine (wall time moves with the neighbours' load).
+#
+#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained false -o /tmp/a   # at one commit
+#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained false -o /tmp/b   # at the other
+#   bench/starts.sh /tmp/a /tmp/b                  # 8 starts each, embedded store (in memory)
+#   STARTS=4 STORE=postgres bench/starts.sh /tmp/a /tmp/b   # a throwaway local cluster, a new database per start
+#
+# Each start runs `dotnet DIR/KubeAgents.Api.dll` with PORT and ASPNETCORE_ENVIRONMENT=Production, an
+# empty temporary directory as its working directory, and polls /health every 10 ms.
+# Needs curl; PostgreSQL binaries (/usr/lib/postgresql/*/bin) for STORE=postgres.
+set -euo pipefail
+[ $# -eq 2 ] || { echo "usage: bench/starts.sh PUBLISHED_DIR_A PUBLISHED_DIR_B" >&2; exit 2; }
+DIR_A=$(cd "$1" && pwd)
+DIR_B=$(cd "$2" && pwd)
+STARTS=${STARTS:-8}
+STORE=${STORE:-memory}
+SETTLE=${SETTLE:-5}                      # seconds after the first 200 before RSS is read
+WORK=$(mktemp -d /tmp/kubeagents-starts-XXXXXX)
+chmod 755 "$WORK"
+PID=""
+PG_DIR=""
+PG_BIN=""
+TICKS=$(getconf CLK_TCK)
+
+pg() {
+  local tool=$1; shift
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PG_BIN/$tool" "$@"; else "$PG_BIN/$tool" "$@"; fi
+}
+
+cleanup() {
+  [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
+  if [ -n "$PG_DIR" ]; then pg pg_ctl -D "$PG_DIR" -m immediate -w stop >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now_ms() { date +%s%3N; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# CPU ms (user + system) of PID so far: fields 14 and 15 of /proc/PID/stat, after the command name.
+cpu_ms() { sed 's/.*) //' "/proc/$1/stat" | awk -v t="$TICKS" '{printf "%.0f", ($12 + $13) * 1000 / t}'; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -Atc "$1" >/dev/null; }
+
+if [ "$STORE" = postgres ]; then
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -x "$PG_BIN/initdb" ] || { echo "starts: PostgreSQL binaries not found" >&2; exit 1; }
+  PG_DIR=$WORK/pg
+  PG_PORT=$(free_port)
+  mkdir -p "$PG_DIR"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR" && chmod 700 "$PG_DIR"
+  pg initdb -D "$PG_DIR" -U postgres --auth=trust -E UTF8 >/dev/null
+  pg pg_ctl -D "$PG_DIR" -l "$PG_DIR/server.log" -w -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
+elif [ "$STORE" != memory ]; then
+  echo "starts: unknown store '$STORE' (memory or postgres)" >&2; exit 2
+fi
+
+# start DIR -> "wall_ms cpu_ms rss_mb" of one cold start of the build in DIR.
+start() {
+  local dir=$1 port cwd t0 wall cpu rss env
+  port=$(free_port)
+  cwd=$(mktemp -d "$WORK/cwd-XXXXXX")
+  env=(PORT="$port" ASPNETCORE_ENVIRONMENT=Production)
+  if [ "$STORE" = postgres ]; then
+    sql "DROP DATABASE IF EXISTS starts WITH (FORCE)"
+    sql "CREATE DATABASE starts"
+    env+=(DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME=starts)
+  fi
+  t0=$(now_ms)
+  (cd "$cwd" && exec env "${env[@]}" dotnet "$dir/KubeAgents.Api.dll" >"$WORK/start.log" 2>&1) &
+  PID=$!
+  until curl -fs -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; do
+    kill -0 "$PID" 2>/dev/null || { echo "starts: $dir exited during start: $(tail -5 "$WORK/start.log")" >&2; exit 1; }
+    sleep 0.01
+  done
+  wall=$(( $(now_ms) - t0 ))
+  cpu=$(cpu_ms "$PID")
+  sleep "$SETTLE"
+  rss=$(rss_mb "$PID")
+  kill "$PID"
+  wait "$PID" 2>/dev/null || true
+  PID=""
+  rm -rf "$cwd"
+  echo "$wall $cpu $rss"
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+a=""; b=""
+for i in $(seq 1 "$STARTS"); do
+  a+="$(start "$DIR_A")"$'\n'
+  b+="$(start "$DIR_B")"$'\n'
+  echo "start $i/$STARTS: A $(echo "$a" | grep . | tail -1), B $(echo "$b" | grep . | tail -1) (wall ms, CPU ms, RSS MB)" >&2
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+col() { echo "$1" | grep . | awk -v c="$2" '{print $c}'; }
+row() { printf '| %s | %s | %s | %s / %s |\n' "$1" "$(col "$a" "$2" | median)" "$(col "$b" "$2" | median)" \
+  "$(col "$a" "$2" | paste -sd' ')" "$(col "$b" "$2" | paste -sd' ')"; }
+cat <<EOF
+Cold starts, $STORE store, $STARTS per side alternating (bench/starts.sh); A = $DIR_A, B = $DIR_B
+Load average before / after: $load_before / $load_after; $(nproc) cores
+
+| median of $STARTS | A | B | each start (A / B) |
+|---|---|---|---|
+$(row "exec to first 200 on /health, ms" 1)
+$(row "process CPU at that 200, ms" 2)
+$(row "RSS ${SETTLE} s after the 200, MB" 3)
+EOF
