@@ -1,8 +1,6 @@
 using System.Threading.Channels;
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeAgents.Infrastructure.Notifications;
@@ -125,44 +123,3 @@ internal sealed class ClaimedBatch(AsyncServiceScope scope) : IAsyncDisposable
 }
 
 internal sealed record FinishedAttempt(ClaimedBatch Batch, Notification Notification, SendResult Result);
-
-/// <summary>
-/// An attempt's result, moved from the context that claimed its notification to the one that saves
-/// it with others, with the values it was claimed with (its claim token among them: the save's condition).
-/// </summary>
-internal sealed class KeptResult
-{
-    private readonly PropertyValues _claimed;
-    private readonly string[] _changed;
-
-    private KeptResult(Notification notification, PropertyValues claimed, string[] changed)
-    {
-        Notification = notification;
-        _claimed = claimed;
-        _changed = changed;
-    }
-
-    public Notification Notification { get; }
-
-    /// <summary>Takes the changed <paramref name="notification"/> out of <paramref name="claimedBy"/>.</summary>
-    public static KeptResult Take(KubeAgentsDbContext claimedBy, Notification notification)
-    {
-        ArgumentNullException.ThrowIfNull(claimedBy);
-        var entry = claimedBy.Entry(notification);
-        var kept = new KeptResult(notification, entry.OriginalValues.Clone(), [.. entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name)]);
-        entry.State = EntityState.Detached;
-        return kept;
-    }
-
-    /// <summary>Tracks the notification in <paramref name="db"/> as changed since its claim.</summary>
-    public void TrackIn(KubeAgentsDbContext db)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        var entry = db.Attach(Notification);
-        entry.OriginalValues.SetValues(_claimed);
-        foreach (var name in _changed)
-        {
-            entry.Property(name).IsModified = true;
-        }
-    }
-}

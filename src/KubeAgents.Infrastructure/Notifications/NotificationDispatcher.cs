@@ -49,9 +49,6 @@ internal sealed partial class NotificationDispatcher(
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
     private const int BatchSize = 16;
 
-    // Well inside the lease, so a result kept through an outage is saved soon after the store is back.
-    private static readonly TimeSpan MaxSaveBackoff = TimeSpan.FromSeconds(4);
-
     /// <summary>
     /// How long a claim keeps a notification from every other claimer: longer than any attempt, so a
     /// live claimer never loses its claim mid-attempt. Each notification's lease runs from its own
