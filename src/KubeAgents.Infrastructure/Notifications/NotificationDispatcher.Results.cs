@@ -2,6 +2,7 @@ using KubeAgents.Domain.Notifications;
 using KubeAgents.Infrastructure.Diagnostics;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace KubeAgents.Infrastructure.Notifications;
@@ -9,27 +10,60 @@ namespace KubeAgents.Infrastructure.Notifications;
 /// <summary>What an attempt's result does to its notification, and saving it under its claim.</summary>
 internal sealed partial class NotificationDispatcher
 {
-    /// <summary>Records every finished attempt waiting in <paramref name="attempts"/>, freeing its slot.</summary>
+    private readonly NotificationResults _results = new(storeFailures, time, logger);
+
+    /// <summary>
+    /// Records every finished attempt waiting in <paramref name="attempts"/>, freeing its slot. The
+    /// results taken together (every attempt that ended since the last save) are saved in one
+    /// transaction: on SQLite each write transaction takes its turn with the reports' writes.
+    /// </summary>
     private async Task RecordFinishedAsync(NotificationAttempts attempts, CancellationToken stoppingToken)
     {
-        while (attempts.TryTake(out var finished))
+        var taken = new List<FinishedAttempt>();
+        while (attempts.TryTake(out var first))
         {
+            taken.Add(first);
+            while (attempts.TryTake(out var next))
+            {
+                taken.Add(next);
+            }
+
             try
             {
-                await RecordAsync(finished.Batch.Db, finished.Notification, finished.Result, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+                await RecordAsync(taken, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
             }
             finally
             {
-                if (--finished.Batch.Pending == 0)
+                foreach (var finished in taken)
                 {
-                    await finished.Batch.DisposeAsync().ConfigureAwait(false);
+                    if (--finished.Batch.Pending == 0)
+                    {
+                        await finished.Batch.DisposeAsync().ConfigureAwait(false);
+                    }
                 }
+
+                taken.Clear();
             }
         }
     }
 
-    private async Task RecordAsync(
-        KubeAgentsDbContext db, Notification notification, SendResult result, DateTimeOffset now, CancellationToken stoppingToken)
+    private async Task RecordAsync(List<FinishedAttempt> taken, DateTimeOffset now, CancellationToken stoppingToken)
+    {
+        var results = new List<KeptResult>(taken.Count);
+        foreach (var finished in taken)
+        {
+            Apply(finished.Notification, finished.Result, now);
+            results.Add(KeptResult.Take(finished.Batch.Db, finished.Notification));
+        }
+
+        var scope = scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            await _results.SaveAsync(scope.ServiceProvider.GetRequiredService<KubeAgentsDbContext>(), results, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Apply(Notification notification, SendResult result, DateTimeOffset now)
     {
         var error = result.Error;
         if (result.WasInterrupted)
@@ -55,64 +89,6 @@ internal sealed partial class NotificationDispatcher
             notification.MarkAttemptFailed(error, now, NotificationRetryPolicy.DelayAfter(notification.Attempts + 1, Random.Shared.NextDouble()), options.Value.MaxAttempts);
             LogAttemptFailed(notification.Id, notification.Attempts, options.Value.MaxAttempts, error);
         }
-
-        await SaveResultAsync(db, notification, stoppingToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Saves an attempt's result, retrying with backoff while the store is unavailable. A result lost
-    /// to a short outage would let the lease run out and the notification be sent again; kept here,
-    /// it is saved when the store answers, and nothing new is claimed meanwhile (this dispatcher's loop waits;
-    /// attempts in flight go on, their results queue up).
-    /// Past the lease, another dispatcher may have claimed it again: the claim token then refuses the save.
-    /// </summary>
-    private async Task SaveResultAsync(KubeAgentsDbContext db, Notification notification, CancellationToken stoppingToken)
-    {
-        var backoff = TimeSpan.FromMilliseconds(500);
-        for (var failures = 0; ; failures++)
-        {
-            try
-            {
-                // Not cancellable: the attempt happened and its result must be kept.
-                await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
-                if (failures > 0)
-                {
-                    LogResultSaved(notification.Id, failures);
-                }
-
-                return;
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Our lease ran out and another dispatcher holds it now; its result wins.
-                db.Entry(notification).State = EntityState.Detached;
-                return;
-            }
-            catch (Exception ex) when (storeFailures.IsUnavailable(ex))
-            {
-                if (failures == 0)
-                {
-                    LogResultPending(notification.Id, storeFailures.Describe(ex));
-                }
-
-                if (stoppingToken.IsCancellationRequested)
-                {
-                    LogResultLost(notification.Id);
-                    throw new OperationCanceledException(stoppingToken);
-                }
-
-                try
-                {
-                    await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // One last try on the way out, below.
-                }
-
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxSaveBackoff.Ticks));
-            }
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id} delivered ({AgentId}, {SessionTopic})")]
@@ -123,13 +99,4 @@ internal sealed partial class NotificationDispatcher
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} attempt {Attempt} of {MaxAttempts} failed: {Error}")]
     private partial void LogAttemptFailed(Guid id, int attempt, int maxAttempts, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id}: the result of its attempt cannot be saved yet ({Reason}); kept, retrying until the store answers")]
-    private partial void LogResultPending(Guid id, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id}: result saved after {Failures} failed tries")]
-    private partial void LogResultSaved(Guid id, int failures);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id}: shutting down before its result could be saved; it will be sent again, with the same delivery id, once its lease runs out")]
-    private partial void LogResultLost(Guid id);
 }

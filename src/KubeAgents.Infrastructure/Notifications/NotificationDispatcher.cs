@@ -13,7 +13,7 @@ namespace KubeAgents.Infrastructure.Notifications;
 /// <summary>
 /// Delivers the notification outbox: claims due notifications (one dispatcher per notification, even
 /// across replicas), sends each to its route at once, and records each result under its claim as soon
-/// as it is known. It keeps claiming while attempts are in flight, up to <see cref="NotificationAttempts.MaxInFlight"/>
+/// as it is known, those known together in one transaction. It keeps claiming while attempts are in flight, up to <see cref="NotificationAttempts.MaxInFlight"/>
 /// in all and <see cref="NotificationAttempts.MaxInFlightPerRoute"/> per route, so a route that hangs
 /// until the timeout holds a few slots and never delays another route's deliveries. Polls every
 /// <see cref="PollInterval"/> and wakes at once for notifications this instance committed and for
@@ -49,15 +49,13 @@ internal sealed partial class NotificationDispatcher(
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
     private const int BatchSize = 16;
 
-    // Well inside the lease, so a result kept through an outage is saved soon after the store is back.
-    private static readonly TimeSpan MaxSaveBackoff = TimeSpan.FromSeconds(4);
-
     /// <summary>
     /// How long a claim keeps a notification from every other claimer: longer than any attempt, so a
     /// live claimer never loses its claim mid-attempt. Each notification's lease runs from its own
     /// claim, and its attempt starts in the same step (a claim never takes more than the free slots,
     /// so nothing claimed waits for a slot); the sender cancels the attempt at the timeout, and the
-    /// loop saves the result as soon as it is taken, between one claim or save and the next. Keeping
+    /// loop saves the result as soon as it is taken (with every other result taken then), between one
+/// claim or save and the next. Keeping
     /// attempts in flight while claiming more changes none of this. Only a store outage longer than
     /// the 30 s margin can hold a result past its lease; the claim token then refuses the late save.
     /// </summary>
