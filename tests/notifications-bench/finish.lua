@@ -43,7 +43,8 @@ end
 
 function done(summary, latency, requests)
   local failed = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT requests=%d ok=%d rate=%.1f p50_ms=%.2f p99_ms=%.2f\n",
+  io.write(string.format("RESULT requests=%d ok=%d rate=%.1f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f timeouts=%d non2xx=%d\n",
     summary.requests, summary.requests - failed, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    summary.errors.timeout, summary.errors.status))
 end

@@ -59,9 +59,10 @@ add_routes() { # $1: service port, $2: key, $3: receiver port
   done
 }
 
-ingest() { # $1: port, $2: key, $3: seconds; prints "rate ok requests"
+ingest() { # $1: port, $2: key, $3: seconds; prints "rate ok requests p99_ms max_ms timeouts non2xx"
   BENCH_KEY=$2 wrk -t"$threads" -c"$connections" -d"$3s" -s "$here/finish.lua" "http://localhost:$1" |
-    awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v["rate"], v["ok"], v["requests"] }'
+    awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      print v["rate"], v["ok"], v["requests"], v["p99_ms"], v["max_ms"], v["timeouts"], v["non2xx"] }'
 }
 
 echo "== $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
@@ -77,10 +78,10 @@ ingest "$none_port" "$none_key" "$warm" > /dev/null
 ingest "$routed_port" "$routed_key" "$warm" > /dev/null
 none_rates=(); routed_rates=()
 for round in $(seq 1 "$rounds"); do
-  read -r rate ok total < <(ingest "$none_port" "$none_key" "$seconds")
-  none_rates+=("$rate"); echo "round $round none:     $rate reports/s ($ok of $total answered 200)"
-  read -r rate ok total < <(ingest "$routed_port" "$routed_key" "$seconds")
-  routed_rates+=("$rate"); echo "round $round 5 routes: $rate reports/s ($ok of $total answered 200)"
+  read -r rate ok total p99 max timeouts non2xx < <(ingest "$none_port" "$none_key" "$seconds")
+  none_rates+=("$rate"); echo "round $round none:     $rate reports/s ($ok of $total answered 200; p99 $p99 ms, max $max ms, $timeouts timed out, $non2xx not 2xx)"
+  read -r rate ok total p99 max timeouts non2xx < <(ingest "$routed_port" "$routed_key" "$seconds")
+  routed_rates+=("$rate"); echo "round $round 5 routes: $rate reports/s ($ok of $total answered 200; p99 $p99 ms, max $max ms, $timeouts timed out, $non2xx not 2xx)"
 done
 none_median=$(median "${none_rates[@]}"); routed_median=$(median "${routed_rates[@]}")
 echo "median: none $none_median reports/s, 5 routes $routed_median reports/s, ratio $(python3 -c "print(f'{$routed_median / $none_median:.2f}')")"
