@@ -58,22 +58,22 @@ internal sealed class NotificationAttempts(NotificationDelivery delivery) : IDis
         return overCap;
     }
 
-    /// <summary>Takes a finished attempt, if any, and frees its slot.</summary>
-    public bool TryTake(out FinishedAttempt finished)
+    /// <summary>Takes every finished attempt waiting (none: an empty list) and frees their slots.</summary>
+    public List<FinishedAttempt> TakeAll()
     {
-        if (!_finished.Reader.TryRead(out finished!))
+        var taken = new List<FinishedAttempt>();
+        while (_finished.Reader.TryRead(out var finished))
         {
-            return false;
+            taken.Add(finished);
+            Count--;
+            var route = RouteKey(finished.Notification);
+            if (--_perRoute[route] == 0)
+            {
+                _perRoute.Remove(route);
+            }
         }
 
-        Count--;
-        var route = RouteKey(finished.Notification);
-        if (--_perRoute[route] == 0)
-        {
-            _perRoute.Remove(route);
-        }
-
-        return true;
+        return taken;
     }
 
     /// <summary>Completes when an attempt has finished (at once if one is waiting to be taken).</summary>

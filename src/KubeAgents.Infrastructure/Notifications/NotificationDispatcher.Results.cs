@@ -19,15 +19,9 @@ internal sealed partial class NotificationDispatcher
     /// </summary>
     private async Task RecordFinishedAsync(NotificationAttempts attempts, CancellationToken stoppingToken)
     {
-        var taken = new List<FinishedAttempt>();
-        while (attempts.TryTake(out var first))
+        // Attempts may end while a save runs: take again until none is waiting.
+        for (var taken = attempts.TakeAll(); taken.Count > 0; taken = attempts.TakeAll())
         {
-            taken.Add(first);
-            while (attempts.TryTake(out var next))
-            {
-                taken.Add(next);
-            }
-
             try
             {
                 await RecordAsync(taken, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
@@ -41,8 +35,6 @@ internal sealed partial class NotificationDispatcher
                         await finished.Batch.DisposeAsync().ConfigureAwait(false);
                     }
                 }
-
-                taken.Clear();
             }
         }
     }

@@ -55,9 +55,9 @@ internal sealed partial class NotificationDispatcher(
     /// claim, and its attempt starts in the same step (a claim never takes more than the free slots,
     /// so nothing claimed waits for a slot); the sender cancels the attempt at the timeout, and the
     /// loop saves the result as soon as it is taken (with every other result taken then), between one
-/// claim or save and the next. Keeping
-    /// attempts in flight while claiming more changes none of this. Only a store outage longer than
-    /// the 30 s margin can hold a result past its lease; the claim token then refuses the late save.
+    /// claim or save and the next. Keeping attempts in flight while claiming more changes none of
+    /// this. Only a store outage longer than the 30 s margin can hold a result past its lease; the
+    /// claim token then refuses the late save.
     /// </summary>
     private TimeSpan Lease => options.Value.Timeout + TimeSpan.FromSeconds(30);
 
