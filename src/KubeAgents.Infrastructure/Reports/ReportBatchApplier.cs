@@ -170,6 +170,9 @@ internal sealed partial class ReportBatchApplier(
         {
             // A failed save rolls the whole transaction back: a savepoint around it protects nothing.
             db.Database.AutoSavepointsEnabled = false;
+            // Each store's SaveReportBatchAsync detects changes once, explicitly; left on, every
+            // ChangeTracker.Entries() call it makes would walk every tracked row again.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
             var targets = await BatchTargets.LoadAsync(db, batch.Select(p => p.Report)).ConfigureAwait(false);
             var queued = outbox.Begin(db);
             // The events commit with the rows they describe, in the order the reports were applied.
