@@ -40,6 +40,13 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     internal abstract Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Loads (tracked) the existing sessions among <paramref name="keys"/>, (agent id, topic) pairs,
+    /// for the write pipeline: one indexed query whatever the batch, whose cost must not grow with the
+    /// sessions already stored. Its SQL carries <c>ReportWritePipeline.SessionsQueryTag</c>.
+    /// </summary>
+    internal abstract Task<List<Session>> LoadSessionsAsync(IReadOnlyList<(string AgentId, string Topic)> keys, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Saves what a batch of reports changed (tracked by the write pipeline) and appends its
     /// <paramref name="events"/> to the log, inside the writer's transaction. How events get their
     /// numbers is the store's to decide: the numbering must stay gap-free and in commit order under as

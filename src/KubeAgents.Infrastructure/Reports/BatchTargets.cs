@@ -2,26 +2,21 @@ using KubeAgents.Application.Reports;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace KubeAgents.Infrastructure.Reports;
 
 /// <summary>The agents and sessions of one batch, tracked; a missing one is created on first use.</summary>
 internal sealed class BatchTargets(KubeAgentsDbContext db, Dictionary<string, Agent> agents, Dictionary<(string, string), Session> sessions)
 {
-    /// <summary>Two queries whatever the batch: the agents, held (<see cref="KubeAgentsDbContext.LockAgentsAsync"/>), and their sessions.</summary>
+    /// <summary>Two queries whatever the batch: the agents, held (<see cref="KubeAgentsDbContext.LockAgentsAsync"/>), and their sessions (<see cref="KubeAgentsDbContext.LoadSessionsAsync"/>).</summary>
     public static async Task<BatchTargets> LoadAsync(KubeAgentsDbContext db, IEnumerable<IncomingReport> reports)
     {
         var list = reports.ToList();
         var agentIds = list.Select(r => r.AgentId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var topics = list.Select(r => r.SessionTopic).Distinct(StringComparer.Ordinal).ToArray();
+        var keys = list.Select(r => (r.AgentId, r.SessionTopic)).Distinct().ToList();
         var agents = (await db.LockAgentsAsync(agentIds, CancellationToken.None).ConfigureAwait(false))
             .ToDictionary(a => a.AgentId, StringComparer.Ordinal);
-        // A superset (every pair of the batch's agents and topics) in one indexed query.
-        var sessions = (await db.Sessions
-                .TagWith(ReportWritePipeline.SessionsQueryTag)
-                .Where(s => agentIds.Contains(s.AgentId) && topics.Contains(s.Topic))
-                .ToListAsync(CancellationToken.None).ConfigureAwait(false))
+        var sessions = (await db.LoadSessionsAsync(keys, CancellationToken.None).ConfigureAwait(false))
             .ToDictionary(s => (s.AgentId, s.Topic));
         return new BatchTargets(db, agents, sessions);
     }

@@ -1,6 +1,7 @@
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Events;
+using KubeAgents.Infrastructure.Reports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -65,6 +66,23 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         _sessionWriters.Held(Database.CurrentTransaction, sortedAgentIds);
         return agents;
+    }
+
+    /// <summary>
+    /// The exact pairs, joined to the unique (agent, topic) index: one index probe per pair. Not
+    /// <c>agent_id = ANY(...) AND topic = ANY(...)</c>: PostgreSQL answers that with a scan of every
+    /// session of the batch's agents (a seq scan of the whole table until the first ANALYZE), whose
+    /// cost grows with the sessions stored; that made a fresh database ingest at a third of its rate
+    /// until autovacuum's first analyze, a minute or more after the start (docs/benchmarks.md).
+    /// </summary>
+    internal override Task<List<Session>> LoadSessionsAsync(IReadOnlyList<(string AgentId, string Topic)> keys, CancellationToken cancellationToken)
+    {
+        var agentIds = keys.Select(k => k.AgentId).ToArray();
+        var topics = keys.Select(k => k.Topic).ToArray();
+        return Sessions
+            .FromSql($"SELECT s.* FROM sessions AS s JOIN unnest({agentIds}, {topics}) AS k(agent_id, topic) ON s.agent_id = k.agent_id AND s.topic = k.topic")
+            .TagWith(ReportWritePipeline.SessionsQueryTag)
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>

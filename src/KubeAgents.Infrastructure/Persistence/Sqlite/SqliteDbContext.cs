@@ -1,6 +1,7 @@
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Events;
+using KubeAgents.Infrastructure.Reports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -21,6 +22,20 @@ public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) :
     /// </summary>
     internal override Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken) =>
         Agents.Where(a => sortedAgentIds.Contains(a.AgentId)).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Every pair of the batch's agents and topics, a superset, in one query: SQLite looks each pair up
+    /// in the unique (agent, topic) index, so the cost follows the batch, not the table.
+    /// </summary>
+    internal override Task<List<Session>> LoadSessionsAsync(IReadOnlyList<(string AgentId, string Topic)> keys, CancellationToken cancellationToken)
+    {
+        var agentIds = keys.Select(k => k.AgentId).Distinct(StringComparer.Ordinal).ToArray();
+        var topics = keys.Select(k => k.Topic).Distinct(StringComparer.Ordinal).ToArray();
+        return Sessions
+            .TagWith(ReportWritePipeline.SessionsQueryTag)
+            .Where(s => agentIds.Contains(s.AgentId) && topics.Contains(s.Topic))
+            .ToListAsync(cancellationToken);
+    }
 
     /// <summary>Read, then marked by id: exact, because the transaction (<c>BEGIN IMMEDIATE</c>) holds the database meanwhile.</summary>
     internal override async Task<List<ExpiredSession>> MarkExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
