@@ -7,6 +7,7 @@ using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,7 +49,9 @@ internal sealed class SqliteStore : StoreDefinition
             var database = provider.GetRequiredService<SqliteDatabase>();
             options.UseSqlite(database.ConnectionString)
                 .UseModel(SqliteDbContextModel.Instance)
-                .AddInterceptors(database.Setup, SqliteCommandTracing.Instance)
+                // The gate after the tracing: a command's span includes its wait for the write lock.
+                .AddInterceptors(database.Setup, SqliteCommandTracing.Instance, database.WriteGating)
+                .ReplaceService<IRelationalTransactionFactory, SqliteGatedTransactionFactory>()
                 .AddInterceptors(provider.GetServices<IInterceptor>())
                 .ConfigureWarnings(StoreLogLevels.Configure);
         });
