@@ -49,10 +49,12 @@ internal sealed class SqliteStore : StoreDefinition
             var database = provider.GetRequiredService<SqliteDatabase>();
             options.UseSqlite(database.ConnectionString)
                 .UseModel(SqliteDbContextModel.Instance)
-                // The gate after the tracing: a command's span includes its wait for the write lock.
-                .AddInterceptors(database.Setup, SqliteCommandTracing.Instance, database.WriteGating)
-                .ReplaceService<IRelationalTransactionFactory, SqliteGatedTransactionFactory>()
+                .AddInterceptors(database.Setup, SqliteCommandTracing.Instance)
                 .AddInterceptors(provider.GetServices<IInterceptor>())
+                // The write gate last: other interceptors act before a writer takes its turn, not while
+                // it holds it (a command's span includes its wait for the turn).
+                .AddInterceptors(database.WriteGating)
+                .ReplaceService<IRelationalTransactionFactory, SqliteGatedTransactionFactory>()
                 .ConfigureWarnings(StoreLogLevels.Configure);
         });
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<SqliteDbContext>());
