@@ -34,10 +34,15 @@ public sealed class SqliteDatabase : IDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             // How long a statement waits for the write lock (the sweeper, the writer, a claim) before it fails.
-            DefaultTimeout = 30,
+            DefaultTimeout = BusyTimeoutSeconds,
         }.ToString();
         Setup = new ConnectionSetup(temporary ? "OFF" : "FULL");
+        // This database's own: each database has its own write lock (tests run many in one process).
+        WriteGating = new SqliteWriteGating(new SqliteWriteGate(TimeSpan.FromSeconds(BusyTimeoutSeconds)));
     }
+
+    /// <summary>How long a writer waits for the write lock, in the gate and then in SQLite, before it fails as busy.</summary>
+    private const int BusyTimeoutSeconds = 30;
 
     public string Path { get; }
 
@@ -48,6 +53,9 @@ public sealed class SqliteDatabase : IDisposable
 
     /// <summary>Applies the per-connection settings each time EF opens a connection.</summary>
     internal DbConnectionInterceptor Setup { get; }
+
+    /// <summary>Queues this process's writers to the database in arrival order (<see cref="SqliteWriteGate"/>).</summary>
+    internal SqliteWriteGating WriteGating { get; }
 
     private const string TemporaryPrefix = "kubeagents-";
 

@@ -7,6 +7,7 @@ using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -50,6 +51,10 @@ internal sealed class SqliteStore : StoreDefinition
                 .UseModel(SqliteDbContextModel.Instance)
                 .AddInterceptors(database.Setup, SqliteCommandTracing.Instance)
                 .AddInterceptors(provider.GetServices<IInterceptor>())
+                // The write gate last: other interceptors act before a writer takes its turn, not while
+                // it holds it (a command's span includes its wait for the turn).
+                .AddInterceptors(database.WriteGating)
+                .ReplaceService<IRelationalTransactionFactory, SqliteGatedTransactionFactory>()
                 .ConfigureWarnings(StoreLogLevels.Configure);
         });
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<SqliteDbContext>());
