@@ -12,8 +12,17 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 /// stored as UTC ticks (SQLite cannot order or compare <see cref="DateTimeOffset"/>), so ordering,
 /// keyset cursors and expiry run in SQL. Its migrations are in <c>Persistence/Sqlite/Migrations</c>.
 /// </summary>
-public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) : KubeAgentsDbContext(options)
+public sealed class SqliteDbContext : KubeAgentsDbContext
 {
+    public SqliteDbContext(DbContextOptions<SqliteDbContext> options)
+        : base(options)
+    {
+        // A single-statement save would otherwise run without a transaction, its write lock taken by
+        // the statement itself, outside the write gate (SqliteWriteGating). Set here, it is part of
+        // the configuration a pooled context is reset to.
+        Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+    }
+
     internal override string LengthFunction => "length";
 
     /// <summary>

@@ -13,12 +13,13 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 /// gate, then runs <c>BEGIN IMMEDIATE</c>; <see cref="SqliteGatedTransactionFactory"/> leaves it when
 /// the transaction ends (commit, rollback, or dispose, which rolls back what was not committed);</item>
 /// <item><c>SaveChanges</c> outside a transaction always opens one (EF would run a single statement
-/// without), so it is gated as above;</item>
+/// without), so it is gated as above: <see cref="SqliteDbContext"/> sets that once, for every
+/// context it pools;</item>
 /// <item>a non-query outside a transaction (<c>ExecuteUpdate</c>, <c>ExecuteDelete</c>,
 /// <c>ExecuteSql</c>) runs inside the gate: it is its own write transaction.</item>
 /// </list>
 /// </summary>
-internal sealed class SqliteWriteGating(SqliteWriteGate gate) : DbTransactionInterceptor, IDbCommandInterceptor, ISaveChangesInterceptor
+internal sealed class SqliteWriteGating(SqliteWriteGate gate) : DbTransactionInterceptor, IDbCommandInterceptor
 {
     /// <summary>The gate's turn held by each open transaction this interceptor began.</summary>
     private static readonly ConditionalWeakTable<DbTransaction, SqliteWriteGate.Lease> Held = [];
@@ -90,32 +91,6 @@ internal sealed class SqliteWriteGating(SqliteWriteGate gate) : DbTransactionInt
         using (gate.Enter(CancellationToken.None))
         {
             return InterceptionResult<int>.SuppressWithResult(command.ExecuteNonQuery());
-        }
-    }
-
-    public ValueTask<InterceptionResult<int>> SavingChangesAsync(
-        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        AlwaysInTransaction(eventData);
-        return ValueTask.FromResult(result);
-    }
-
-    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        AlwaysInTransaction(eventData);
-        return result;
-    }
-
-    /// <summary>
-    /// A single-statement save would otherwise run without a transaction, its write lock taken by the
-    /// statement itself, outside the gate. Inside a transaction already, this changes nothing.
-    /// </summary>
-    private static void AlwaysInTransaction(DbContextEventData eventData)
-    {
-        ArgumentNullException.ThrowIfNull(eventData);
-        if (eventData.Context is { } context)
-        {
-            context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
         }
     }
 }
