@@ -1,3 +1,4 @@
+using System.Globalization;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Persistence;
@@ -70,6 +71,32 @@ public class PostgresStoreRuleTests
         (await api.InDatabaseAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.AgentId == "held"))).TtlMinutes.Should().Be(99);
     }
 
+    [SkippableFact]
+    public async Task The_batch_sessions_query_probes_the_unique_index_even_in_a_generic_plan_cached_while_the_table_was_empty()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
+        var connectionString = api.InDatabase(db => db.Database.GetConnectionString())!;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var statement = string.Format(CultureInfo.InvariantCulture, PostgresDbContext.SessionsByPairsSql, "$1", "$2");
+        await ExecuteAsync(connection, $"SET plan_cache_mode = force_generic_plan; PREPARE pairs(text[], text[]) AS {statement}");
+
+        var onEmptyTable = await PlanAsync(connection);
+        await ExecuteAsync(connection, """
+            INSERT INTO agents (agent_id, name, source, registered, last_seen, latest_status, latest_status_at, latest_message)
+            SELECT 'scale-' || a, 'scale', 'test', now(), now(), 'running', now(), '' FROM generate_series(1, 20) a;
+            INSERT INTO sessions (id, agent_id, topic, created, current_status, current_status_at, expired, expires_at, first_running_at, last_updated, ttl_minutes)
+            SELECT -n, 'scale-' || (1 + n % 20), 'topic-' || n, now(), 'running', now(), false, now() + interval '1 hour', now(), now(), 60
+            FROM generate_series(1, 20000) n;
+            """);
+        var cachedOnceTheTableHolds20000 = await PlanAsync(connection);
+
+        foreach (var plan in new[] { onEmptyTable, cachedOnceTheTableHolds20000 })
+        {
+            plan.Should().Contain("Index Scan using ux_sessions_agent_id_topic on sessions", "each pair is one probe of the unique index").And.NotContain("Seq Scan on sessions");
+        }
+    }
+
     private static async Task<Dictionary<string, string>> ColumnsAsync(string connectionString, string table)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -85,5 +112,24 @@ public class PostgresStoreRuleTests
         }
 
         return columns;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> PlanAsync(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand("EXPLAIN EXECUTE pairs('{a,b,c}', '{x,y,z}')", connection);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
     }
 }

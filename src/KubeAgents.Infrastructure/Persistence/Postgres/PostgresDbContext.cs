@@ -68,19 +68,26 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
         return agents;
     }
 
+    /// <summary>The sessions of the pairs <c>{0}</c> (agent ids) and <c>{1}</c> (topics), arrays of one length.</summary>
+    internal const string SessionsByPairsSql =
+        "SELECT s.* FROM unnest({0}, {1}) AS k(agent_id, topic) " +
+        "CROSS JOIN LATERAL (SELECT * FROM sessions AS x WHERE x.agent_id = k.agent_id AND x.topic = k.topic LIMIT 1) AS s";
+
     /// <summary>
-    /// The exact pairs, joined to the unique (agent, topic) index: one index probe per pair. Not
-    /// <c>agent_id = ANY(...) AND topic = ANY(...)</c>: PostgreSQL answers that with a scan of every
-    /// session of the batch's agents (a seq scan of the whole table until the first ANALYZE), whose
-    /// cost grows with the sessions stored; that made a fresh database ingest at a third of its rate
-    /// until autovacuum's first analyze, a minute or more after the start (docs/benchmarks.md).
+    /// The exact pairs, each probing the unique (agent, topic) index once: a cost that does not grow
+    /// with the sessions stored. Not <c>agent_id = ANY(...) AND topic = ANY(...)</c> (every session of
+    /// the batch's agents), and not a plain join to <c>unnest</c> either: the statement is prepared,
+    /// and the generic plan PostgreSQL caches while the table is still small is a hash join over a
+    /// seq scan of every session, kept until autovacuum's first pass a minute or more later. The
+    /// lateral subquery with <c>LIMIT 1</c> (the pair is unique) cannot be flattened into a join, so
+    /// every plan is a nested loop of index probes (docs/benchmarks.md, "stale generic plans").
     /// </summary>
     internal override Task<List<Session>> LoadSessionsAsync(IReadOnlyList<(string AgentId, string Topic)> keys, CancellationToken cancellationToken)
     {
         var agentIds = keys.Select(k => k.AgentId).ToArray();
         var topics = keys.Select(k => k.Topic).ToArray();
         return Sessions
-            .FromSql($"SELECT s.* FROM sessions AS s JOIN unnest({agentIds}, {topics}) AS k(agent_id, topic) ON s.agent_id = k.agent_id AND s.topic = k.topic")
+            .FromSqlRaw(SessionsByPairsSql, agentIds, topics)
             .TagWith(ReportWritePipeline.SessionsQueryTag)
             .ToListAsync(cancellationToken);
     }
