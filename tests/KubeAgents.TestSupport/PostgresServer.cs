@@ -135,6 +135,9 @@ public sealed class PostgresServer : IDisposable
 
     private sealed class LocalCluster
     {
+        private const string DataDirPrefix = "kubeagents-pg-";
+        private static readonly TimeSpan LeftoverAge = TimeSpan.FromMinutes(30);
+
         private readonly string _binDir;
         private readonly string _dataDir;
         private readonly int _port;
@@ -170,7 +173,8 @@ public sealed class PostgresServer : IDisposable
         {
             // initdb refuses to run as root: run the server as the postgres user then.
             var asPostgresUser = Environment.UserName == "root";
-            var dataDir = Path.Combine(Path.GetTempPath(), $"kubeagents-pg-{Guid.NewGuid():N}"[..32]);
+            RemoveLeftovers();
+            var dataDir = Path.Combine(Path.GetTempPath(), $"{DataDirPrefix}{Guid.NewGuid():N}"[..32]);
             Directory.CreateDirectory(dataDir);
             if (asPostgresUser)
             {
@@ -182,6 +186,47 @@ public sealed class PostgresServer : IDisposable
             cluster.Pg("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
             cluster.Start();
             return cluster;
+        }
+
+        /// <summary>
+        /// Removes the clusters earlier test runs left behind. A run removes its own when it ends,
+        /// but the test host can be ended before that finishes, and each cluster holds 1–1.5 GB
+        /// (a database per test): a few hundred runs filled a disk. A data directory is left alone
+        /// while its postmaster lives or for <see cref="LeftoverAge"/> after its last change, so a
+        /// cluster another run is still creating or has stopped for an outage is never touched.
+        /// </summary>
+        private static void RemoveLeftovers()
+        {
+            foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), $"{DataDirPrefix}*"))
+            {
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(dir) < LeftoverAge || PostmasterRuns(dir))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Another run got there first, or it is not ours to remove.
+                }
+            }
+        }
+
+        private static bool PostmasterRuns(string dataDir)
+        {
+            var pidFile = Path.Combine(dataDir, "postmaster.pid");
+            try
+            {
+                var firstLine = File.Exists(pidFile) ? File.ReadLines(pidFile).FirstOrDefault() : null;
+                return int.TryParse(firstLine, out var pid) && Directory.Exists($"/proc/{pid}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return true;
+            }
         }
 
         public void Start() => Pg("pg_ctl", [
@@ -206,9 +251,9 @@ public sealed class PostgresServer : IDisposable
             {
                 Directory.Delete(_dataDir, recursive: true);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // Left in the temp folder; harmless.
+                // Left in the temp folder: the next run's RemoveLeftovers takes it.
             }
         }
 
