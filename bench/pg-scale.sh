@@ -4,7 +4,7 @@
 # API on that store, and retention deleting its oldest day while ingestion runs. Prints one Markdown
 # table: measure | value | target | met?
 #
-#   bench/pg-scale.sh                     # the full scale; about 5 GB free under TMPDIR (or /tmp)
+#   bench/pg-scale.sh                     # the full scale; about 5.5 GB free under TMPDIR (or /tmp)
 #   SCALE=0.01 RUNS=1 DURATION=5 WARMUP=10 bench/pg-scale.sh   # a smoke run: 100,000 entries
 #   BUILD=/tmp/api bench/pg-scale.sh      # a published build instead of publishing this tree:
 #     dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained false -o /tmp/api
