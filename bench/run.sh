@@ -41,13 +41,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
 WORK=$(mktemp -d /tmp/kubeagents-bench-XXXXXX)
 chmod 755 "$WORK"
-PIDS=()
-PG_DIR=""
-PG_BIN=""
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 
 cleanup() {
-  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
-  if [ -n "$PG_DIR" ]; then pg stop -D "$PG_DIR" -m immediate -w >/dev/null 2>&1 || true; fi
+  stop_all
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -56,36 +54,13 @@ for tool in wrk curl dotnet; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required (apt-get install -y wrk curl)" >&2; exit 1; }
 done
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 # RSS split: anonymous (heap, stacks, native), file-backed (mapped assemblies), shared (W^X code mappings).
 rss_split() { awk '/RssAnon|RssFile|RssShmem/ {sub(":", "", $1); sub("Rss", "", $1); printf "%s%s %.0f", (n++ ? ", " : ""), tolower($1), $2/1024}' "/proc/$1/status"; }
-
-pg() {
-  local tool=$1; shift
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PG_BIN/$tool" "$@"; else "$PG_BIN/$tool" "$@"; fi
-}
-
-start_postgres() {
-  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  [ -x "$PG_BIN/initdb" ] || { echo "bench: PostgreSQL binaries not found (apt-get install -y postgresql)" >&2; exit 1; }
-  PG_DIR=$WORK/pg
-  PG_PORT=$(free_port)
-  mkdir -p "$PG_DIR"
-  [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR" && chmod 700 "$PG_DIR"
-  pg initdb -D "$PG_DIR" -U postgres --auth=trust -E UTF8 >/dev/null
-  pg pg_ctl -D "$PG_DIR" -l "$PG_DIR/server.log" -w -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-}
-
-sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -Atc "$2"; }
 
 # start_service NAME [extra env...]: a new service on a new database; sets PORT_<NAME>, PID_<NAME>.
 start_service() {
   local name=$1; shift
-  local port; port=$(free_port)
-  local env=(PORT="$port" ASPNETCORE_ENVIRONMENT=Production)
+  local env=()
   case "$STORE" in
     postgres)
       sql postgres "CREATE DATABASE bench_$name" >/dev/null
@@ -98,19 +73,11 @@ start_service() {
     BOOTSTRAP_KEY=${BOOTSTRAP_KEY:-$(dotnet "$WORK/api/KubeAgents.Api.dll" keys generate)}
     env+=(AUTH_MODE=keys BOOTSTRAP_ADMIN_KEY="$BOOTSTRAP_KEY")
   fi
-  env "${env[@]}" "$@" dotnet "${API_DIR:-$WORK/api}/KubeAgents.Api.dll" >"$WORK/$name.log" 2>&1 &
-  local pid=$!
-  PIDS+=("$pid")
-  for _ in $(seq 1 120); do
-    curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-    kill -0 "$pid" 2>/dev/null || { cat "$WORK/$name.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  printf -v "PORT_$name" '%s' "$port"
-  printf -v "PID_$name" '%s' "$pid"
+  launch_service "$name" "${env[@]}" "$@"
   if [ "$AUTH" = keys ]; then
+    local port_var="PORT_$name"
     # One report+read key per service (its own database): the wrk scripts and the preload send it.
-    API_KEY=$(curl -fs -X POST "http://127.0.0.1:$port/api/keys" -H "Authorization: Bearer $BOOTSTRAP_KEY" \
+    API_KEY=$(curl -fs -X POST "http://127.0.0.1:${!port_var}/api/keys" -H "Authorization: Bearer $BOOTSTRAP_KEY" \
       -H 'Content-Type: application/json' -d '{"name":"bench","scopes":["report","read"]}' | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
     [ -n "$API_KEY" ] || { echo "bench: could not create an API key" >&2; exit 1; }
     export API_KEY
@@ -135,48 +102,16 @@ preload() {
   fi
 }
 
-# CPU time in clock ticks: of one process; of PostgreSQL (the postmaster, the children it reaped and
-# its live backends).
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-pg_ticks() {
-  [ -n "$PG_DIR" ] || { echo 0; return; }
-  local master; master=$(head -1 "$PG_DIR/postmaster.pid")
-  { awk '{print $14 + $15 + $16 + $17}' "/proc/$master/stat"
-    for child in $(pgrep -P "$master"); do ticks "$child"; done; } | awk '{s += $1} END {print s}'
-}
-ingest() { # PORT MODE [AGENT TOPIC] -> RESULT line, with the CPU milliseconds each report cost
-  local pid_var="PID_$5" hz; hz=$(getconf CLK_TCK)
-  local s0 p0 s1 p1 line
-  s0=$(ticks "${!pid_var}"); p0=$(pg_ticks)
-  line=$(MODE=$2 AGENT=${3:-} TOPIC=${4:-} wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH/report.lua" "http://127.0.0.1:$1" | grep '^RESULT')
-  s1=$(ticks "${!pid_var}"); p1=$(pg_ticks)
-  echo "$line" | awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v hz="$hz" '{
-      n = $2; sub("requests=", "", n)
-      printf "%s svc_cpu_ms=%.2f pg_cpu_ms=%.2f\n", $0, s * 1000 / hz / n, p * 1000 / hz / n }'
-}
-warm_up() { # PORT NAME: fresh ingestion for WARMUP seconds -> RESULT line
-  DURATION=$WARMUP ingest "$1" fresh "" "" "$2"
-}
 get_p50() { # PORT PATH -> RESULT line
   wrk -t1 -c1 -d"${GET_DURATION}s" -s "$BENCH/get.lua" "http://127.0.0.1:$1$2" | grep '^RESULT'
 }
-runs() { for _ in $(seq 1 "$RUNS"); do "$@"; done; }
 
 echo "== building (Release)" >&2
 # As the Dockerfile ships it: for linux-x64, framework-dependent, ReadyToRun (the Api project turns it on with a RID).
 dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -r linux-x64 --self-contained false -o "$WORK/api" --nologo -v q >/dev/null
 if [ "$STORE" = postgres ]; then
   start_postgres
-  # A cluster seconds old is not what a service meets in production: its first minutes of writes
-  # create WAL segments and warm caches, and the first service measured on it ran at a quarter of
-  # the rate a second one reached (docs/benchmarks.md). pgbench writes through that first.
-  if [ -x "$PG_BIN/pgbench" ] && [ -z "${SKIP_CLUSTER_WARMUP:-}" ]; then
-    echo "== warming the new cluster: pgbench, ${WARMUP}s" >&2
-    sql postgres "CREATE DATABASE cluster_warmup" >/dev/null
-    "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -s 20 -q cluster_warmup >/dev/null 2>&1
-    "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -c 16 -j 2 -T "$WARMUP" cluster_warmup >/dev/null 2>&1 || true
-    sql postgres "DROP DATABASE cluster_warmup" >/dev/null
-  fi
+  warm_up_cluster
 fi
 
 # --- G: the event stream ---------------------------------------------------------------------------

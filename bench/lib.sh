@@ -1,0 +1,96 @@
+# Shared by bench/run.sh and bench/pg-scale.sh (sourced, not run): ports and medians, the throwaway
+# PostgreSQL cluster, starting our service, and wrk's ingestion with the CPU each report cost.
+# The sourcing script sets WORK (a temporary directory it removes on exit), BENCH, CONNECTIONS,
+# DURATION and WARMUP, and calls stop_all from its exit trap.
+# shellcheck shell=bash
+
+PIDS=()      # every process started here: stop_all stops them
+PG_DIR=""
+PG_BIN=""
+PG_PORT=""
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+runs() { for _ in $(seq 1 "$RUNS"); do "$@"; done; }
+
+# pg TOOL ARGS...: a PostgreSQL binary, as the postgres user when run as root.
+pg() {
+  local tool=$1; shift
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PG_BIN/$tool" "$@"; else "$PG_BIN/$tool" "$@"; fi
+}
+
+# A new cluster in $WORK/pg on a free port, default settings (fsync and synchronous_commit on).
+start_postgres() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -x "$PG_BIN/initdb" ] || { echo "bench: PostgreSQL binaries not found (apt-get install -y postgresql)" >&2; exit 1; }
+  PG_DIR=$WORK/pg
+  PG_PORT=$(free_port)
+  mkdir -p "$PG_DIR"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR" && chmod 700 "$PG_DIR"
+  pg initdb -D "$PG_DIR" -U postgres --auth=trust -E UTF8 >/dev/null
+  pg pg_ctl -D "$PG_DIR" -l "$PG_DIR/server.log" -w -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+}
+
+# A cluster seconds old is not what a service meets in production: its first minutes of writes
+# create WAL segments and warm caches, and the first service measured on it ran at a quarter of
+# the rate a second one reached (docs/benchmarks.md). pgbench writes through that first.
+warm_up_cluster() {
+  if [ -x "$PG_BIN/pgbench" ] && [ -z "${SKIP_CLUSTER_WARMUP:-}" ]; then
+    echo "== warming the new cluster: pgbench, ${WARMUP}s" >&2
+    sql postgres "CREATE DATABASE cluster_warmup" >/dev/null
+    "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -s 20 -q cluster_warmup >/dev/null 2>&1
+    "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -c 16 -j 2 -T "$WARMUP" cluster_warmup >/dev/null 2>&1 || true
+    sql postgres "DROP DATABASE cluster_warmup" >/dev/null
+  fi
+}
+
+sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -Atc "$2"; }
+
+# The exit trap's part: the processes started here, then the cluster.
+stop_all() {
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  if [ -n "$PG_DIR" ]; then pg pg_ctl -D "$PG_DIR" -m immediate -w stop >/dev/null 2>&1 || true; fi
+}
+
+# launch_service NAME [ENV...]: our service (the build in API_DIR, default $WORK/api) on a free port,
+# in Production, with these settings; waits for /health; sets PORT_<NAME> and PID_<NAME>. Its
+# output goes to $WORK/NAME.log.
+launch_service() {
+  local name=$1; shift
+  local port; port=$(free_port)
+  env PORT="$port" ASPNETCORE_ENVIRONMENT=Production "$@" dotnet "${API_DIR:-$WORK/api}/KubeAgents.Api.dll" >"$WORK/$name.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || { cat "$WORK/$name.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  printf -v "PORT_$name" '%s' "$port"
+  printf -v "PID_$name" '%s' "$pid"
+}
+
+# CPU time in clock ticks: of one process; of PostgreSQL (the postmaster, the children it reaped and
+# its live backends).
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() {
+  [ -n "$PG_DIR" ] || { echo 0; return; }
+  local master; master=$(head -1 "$PG_DIR/postmaster.pid")
+  { awk '{print $14 + $15 + $16 + $17}' "/proc/$master/stat"
+    for child in $(pgrep -P "$master"); do ticks "$child"; done; } | awk '{s += $1} END {print s}'
+}
+ingest() { # PORT MODE AGENT TOPIC NAME -> RESULT line, with the CPU milliseconds each report cost
+  local pid_var="PID_$5" hz; hz=$(getconf CLK_TCK)
+  local s0 p0 s1 p1 line
+  s0=$(ticks "${!pid_var}"); p0=$(pg_ticks)
+  line=$(MODE=$2 AGENT=${3:-} TOPIC=${4:-} wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH/report.lua" "http://127.0.0.1:$1" | grep '^RESULT')
+  s1=$(ticks "${!pid_var}"); p1=$(pg_ticks)
+  echo "$line" | awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v hz="$hz" '{
+      n = $2; sub("requests=", "", n)
+      printf "%s svc_cpu_ms=%.2f pg_cpu_ms=%.2f\n", $0, s * 1000 / hz / n, p * 1000 / hz / n }'
+}
+warm_up() { # PORT NAME: fresh ingestion for WARMUP seconds -> RESULT line
+  DURATION=$WARMUP ingest "$1" fresh "" "" "$2"
+}
