@@ -87,15 +87,16 @@ WHERE c.contype = 'f' AND c.conrelid IN ('sessions'::regclass, 'status_entries':
 SELECT drop_ddl FROM deferred \gexec
 
 \echo '-- agents'
-INSERT INTO agents (agent_id, name, source, registered, last_seen, latest_status, latest_status_at, latest_message)
+INSERT INTO agents (agent_id, name, source, registered, last_seen, latest_status, latest_status_at, latest_message, session_count)
 SELECT 'agent-' || latest.agent, 'Agent ' || latest.agent, (ARRAY['ci', 'ide', 'cli'])[latest.agent % 3 + 1],
        c.t0 + firsts.first_g * c.step,
        c.t0 + (latest.first_g + latest.n - 1) * c.step,
        latest.final_status,
        c.t0 + (latest.first_g + latest.n - 1) * c.step,
-       latest.final_message
+       latest.final_message,
+       firsts.sessions
 FROM (SELECT DISTINCT ON (agent) * FROM plan ORDER BY agent, s DESC) AS latest
-JOIN (SELECT agent, min(first_g) AS first_g FROM plan GROUP BY agent) AS firsts USING (agent)
+JOIN (SELECT agent, min(first_g) AS first_g, count(*) AS sessions FROM plan GROUP BY agent) AS firsts USING (agent)
 CROSS JOIN clock c;
 
 \echo '-- sessions'
@@ -168,11 +169,11 @@ BEGIN
     -- Every agent against its sessions, as Agent.Record keeps it.
     SELECT count(*) INTO bad
     FROM agents a
-    LEFT JOIN (SELECT agent_id, min(created) AS registered, max(last_updated) AS last_seen FROM sessions GROUP BY agent_id) AS g USING (agent_id)
+    LEFT JOIN (SELECT agent_id, min(created) AS registered, max(last_updated) AS last_seen, count(*) AS sessions FROM sessions GROUP BY agent_id) AS g USING (agent_id)
     LEFT JOIN (SELECT DISTINCT ON (agent_id) agent_id, id, current_status, current_status_at FROM sessions
                ORDER BY agent_id, current_status_at DESC, id DESC) AS l USING (agent_id)
     WHERE g.agent_id IS NULL
-       OR a.registered <> g.registered OR a.last_seen <> g.last_seen
+       OR a.registered <> g.registered OR a.last_seen <> g.last_seen OR a.session_count <> g.sessions
        OR a.latest_status IS DISTINCT FROM l.current_status OR a.latest_status_at IS DISTINCT FROM l.current_status_at
        OR a.latest_message IS DISTINCT FROM (SELECT e.message FROM status_entries e WHERE e.session_id = l.id
                                              ORDER BY e."timestamp" DESC, e.id DESC LIMIT 1);

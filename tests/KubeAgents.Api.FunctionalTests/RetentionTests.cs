@@ -86,6 +86,39 @@ public class RetentionTests(ITestOutputHelper output)
 
     [SkippableTheory]
     [BothStores]
+    public async Task An_agents_session_count_follows_the_sessions_retention_deletes(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, WithoutHourlyRuns);
+        var client = api.CreateWireClient();
+        var t0 = api.Clock.GetUtcNow();
+        foreach (var topic in new[] { "old-1", "old-2" })
+        {
+            await client.ReportAsync("mixed", topic, "success", t0, ttlMinutes: 1);
+        }
+
+        await client.ReportAsync("steady", "only", "running", t0, ttlMinutes: 1);
+        api.Clock.Advance(TimeSpan.FromDays(7.5));
+        var now = api.Clock.GetUtcNow();
+        await client.ReportAsync("mixed", "new", "running", now);
+        await client.ReportAsync("steady", "only", "running", now);
+        await api.Services.GetRequiredService<SessionSweeper>().SweepOnceAsync(CancellationToken.None);
+        (await SessionCountsAsync(client)).Should().Equal(("mixed", 3, 1), ("steady", 1, 1));
+
+        (await RunAsync(api)).Sessions.Should().Be(2);
+
+        (await SessionCountsAsync(client)).Should().Equal(("mixed", 1, 1), ("steady", 1, 1));
+        (await client.GetAsync(Path("api", "agents", "mixed", "sessions"))).Items("sessions").Select(s => s.Str("session_topic")).Should().Equal("new");
+        await client.ReportAsync("mixed", "old-1", "running", now.AddSeconds(1));
+        (await SessionCountsAsync(client)).Should().Equal([("mixed", 2, 2), ("steady", 1, 1)], "a topic retention deleted opens a new session");
+    }
+
+    private static async Task<List<(string AgentId, int Sessions, int Active)>> SessionCountsAsync(WireClient client) =>
+        [.. (await client.GetAsync("/api/agents")).Items("agents")
+            .Select(a => (a.Str("agent_id")!, a.GetProperty("session_count").GetInt32(), a.GetProperty("active_session_count").GetInt32()))
+            .OrderBy(a => a.Item1, StringComparer.Ordinal)];
+
+    [SkippableTheory]
+    [BothStores]
     public async Task Retention_deletes_at_most_a_thousand_rows_per_statement(StoreKind store)
     {
         var deletes = new DeleteRecorder();

@@ -123,7 +123,7 @@ public static class SessionWords
             LastSeen = a.LastSeen,
             LatestStatus = a.LatestStatus,
             LatestMessage = a.LatestMessage,
-            SessionCount = a.Sessions.Count,
+            SessionCount = a.SessionCount,
             LiveCount = a.Sessions.AsQueryable().Count(live),
             Urgency = a.Sessions.AsQueryable().Select(urgency).Min(u => (int?)u) ?? (int)AgentState.Idle,
         });

@@ -41,7 +41,16 @@ public sealed class Agent
 
     public string? LatestMessage { get; private set; }
 
+    /// <summary>
+    /// The agent's sessions in the store, kept on the row (one more per session opened, fewer when
+    /// retention deletes some) so a page of agents never counts their sessions.
+    /// </summary>
+    public int SessionCount { get; private set; }
+
     public IReadOnlyCollection<Session> Sessions => _sessions;
+
+    /// <summary>Counts a session just opened for this agent (<see cref="Session.Open"/>).</summary>
+    public void CountOpenedSession() => SessionCount++;
 
     /// <summary>A newly registered agent with no name, source or status yet.</summary>
     public static Agent Register(string agentId, DateTimeOffset now)

@@ -81,7 +81,7 @@ public sealed class Session
     public static Expression<Func<Session, bool>> ExpiredAsOf(DateTimeOffset now) => s => s.ExpiresAt < now;
 
     /// <summary>The complement of <see cref="ExpiredAsOf"/>: the TTL has not passed at <paramref name="now"/>.</summary>
-    public static Expression<Func<Session, bool>> ActiveAsOf(DateTimeOffset now) => s => s.ExpiresAt >= now;
+    public static Expression<Func<Session, bool>> ActiveAsOf(DateTimeOffset now) => s => !s.Expired && s.ExpiresAt >= now;
 
     /// <summary><see cref="ExpiredAsOf"/> for a session in hand.</summary>
     public bool IsExpiredAt(DateTimeOffset now) => now > ExpiresAt;

@@ -37,6 +37,7 @@ internal sealed class BatchTargets(KubeAgentsDbContext db, Dictionary<string, Ag
         {
             session = Session.Open(report.AgentId, report.SessionTopic, report.ReceivedAt);
             db.Sessions.Add(session);
+            agent.CountOpenedSession();
             sessions.Add((session.AgentId, session.Topic), session);
         }
 

@@ -39,6 +39,8 @@ internal sealed class SessionConfiguration(string lengthFunction) : IEntityTypeC
         builder.HasIndex(s => new { s.AgentId, s.LastUpdated }).IsDescending(false, true).HasDatabaseName("ix_sessions_agent_id_last_updated");
         // The sweeper: live sessions whose TTL has passed.
         builder.HasIndex(s => s.ExpiresAt).HasFilter("NOT expired").HasDatabaseName("ix_sessions_expires_at_live");
+        // An agent's active sessions (GET /api/agents counts them per listed agent): live ones only, so it stays small.
+        builder.HasIndex(s => new { s.AgentId, s.ExpiresAt }, "ix_sessions_agent_id_expires_at_live").HasFilter("NOT expired");
         // Retention: sessions expired longest ago. Only expired sessions are in it, so a report does not update it.
         builder.HasIndex(s => s.ExpiresAt, "ix_sessions_expires_at_expired").HasFilter("expired");
     }

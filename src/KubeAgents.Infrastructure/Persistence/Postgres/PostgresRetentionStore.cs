@@ -32,17 +32,27 @@ internal sealed class PostgresRetentionStore(KubeAgentsDbContext db) : IRetentio
             """,
             cancellationToken);
 
-    public Task<int> DeleteSessionsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync(
+    // The agents' session_count falls by what went, in the same statement, under the same agent locks.
+    public async Task<int> DeleteSessionsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
+    {
+        var deleted = await db.Database.SqlQuery<int>(
             $"""
-            DELETE FROM sessions WHERE expired AND expires_at < {cutoff} AND id = ANY (ARRAY(
-                SELECT s.id FROM sessions s JOIN agents a ON a.agent_id = s.agent_id
-                WHERE s.expired AND s.expires_at < {cutoff}
-                ORDER BY s.expires_at
-                LIMIT {limit}
-                FOR UPDATE OF a SKIP LOCKED))
-            """,
-            cancellationToken);
+            WITH gone AS (
+                DELETE FROM sessions WHERE expired AND expires_at < {cutoff} AND id = ANY (ARRAY(
+                    SELECT s.id FROM sessions s JOIN agents a ON a.agent_id = s.agent_id
+                    WHERE s.expired AND s.expires_at < {cutoff}
+                    ORDER BY s.expires_at
+                    LIMIT {limit}
+                    FOR UPDATE OF a SKIP LOCKED))
+                RETURNING agent_id),
+            counted AS (
+                UPDATE agents SET session_count = agents.session_count - g.n
+                FROM (SELECT agent_id, count(*)::int AS n FROM gone GROUP BY agent_id) g
+                WHERE agents.agent_id = g.agent_id)
+            SELECT count(*)::int AS "Value" FROM gone
+            """).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return deleted.Single();
+    }
 
     public Task<int> DeleteAgentsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync(

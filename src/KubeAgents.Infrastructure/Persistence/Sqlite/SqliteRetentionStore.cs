@@ -5,9 +5,9 @@ using Microsoft.EntityFrameworkCore;
 namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 
 /// <summary>
-/// Retention on the embedded store: each delete is one statement in its own transaction, which
-/// SQLite runs under its one write lock, between two of the write pipeline's batches. One process
-/// per database, so no replica runs it beside this one.
+/// Retention on the embedded store: each delete is one statement in its own transaction (sessions:
+/// with their agents' counts, three in one), which SQLite runs under its one write lock, between two
+/// of the write pipeline's batches. One process per database, so no replica runs it beside this one.
 /// </summary>
 internal sealed class SqliteRetentionStore(KubeAgentsDbContext db) : IRetentionStore
 {
@@ -21,12 +21,26 @@ internal sealed class SqliteRetentionStore(KubeAgentsDbContext db) : IRetentionS
             .Take(limit)
             .ExecuteDeleteAsync(cancellationToken);
 
-    public Task<int> DeleteSessionsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
-        db.Sessions
+    /// <summary>The sessions, and their agents' <c>session_count</c> counted again, in one transaction.</summary>
+    public async Task<int> DeleteSessionsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var gone = await db.Sessions
             .Where(s => s.Expired && s.ExpiresAt < cutoff)
             .OrderBy(s => s.ExpiresAt)
             .Take(limit)
-            .ExecuteDeleteAsync(cancellationToken);
+            .Select(s => new { s.Id, s.AgentId })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var ids = gone.Select(s => s.Id).ToArray();
+        var agentIds = gone.Select(s => s.AgentId).Distinct(StringComparer.Ordinal).ToArray();
+        var deleted = await db.Sessions.Where(s => ids.Contains(s.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await db.Agents
+            .Where(a => agentIds.Contains(a.AgentId))
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.SessionCount, a => a.Sessions.Count), cancellationToken)
+            .ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
 
     public Task<int> DeleteAgentsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
         db.Agents

@@ -22,7 +22,7 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
                 "KubeAgents.Domain.Agents.Agent",
                 typeof(Agent),
                 baseEntityType,
-                propertyCount: 8,
+                propertyCount: 9,
                 navigationCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -93,6 +93,15 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
                 sentinel: new DateTimeOffset(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)));
             registered.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             registered.AddAnnotation("Relational:ColumnName", "registered");
+
+            var sessionCount = runtimeEntityType.AddProperty(
+                "SessionCount",
+                typeof(int),
+                propertyInfo: typeof(Agent).GetProperty("SessionCount", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Agent).GetField("<SessionCount>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            sessionCount.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            sessionCount.AddAnnotation("Relational:ColumnName", "session_count");
 
             var source = runtimeEntityType.AddProperty(
                 "Source",

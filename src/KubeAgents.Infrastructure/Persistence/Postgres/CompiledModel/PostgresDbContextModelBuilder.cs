@@ -13,7 +13,7 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
     public partial class PostgresDbContextModel
     {
         private PostgresDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a3e9b434-8a84-47a6-b13a-d03ad0c95cbe"), entityTypeCount: 7)
+            : base(skipDetectChanges: false, modelId: new Guid("1e60cb32-e8f2-454f-b48c-dbb60b66b4bc"), entityTypeCount: 7)
         {
         }
 

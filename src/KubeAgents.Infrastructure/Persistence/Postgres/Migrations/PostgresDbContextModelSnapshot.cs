@@ -58,6 +58,10 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("registered");
 
+                    b.Property<int>("SessionCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("session_count");
+
                     b.Property<string>("Source")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -409,6 +413,9 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                     b.HasIndex("AgentId", "Topic")
                         .IsUnique()
                         .HasDatabaseName("ux_sessions_agent_id_topic");
+
+                    b.HasIndex(new[] { "AgentId", "ExpiresAt" }, "ix_sessions_agent_id_expires_at_live")
+                        .HasFilter("NOT expired");
 
                     b.HasIndex(new[] { "ExpiresAt" }, "ix_sessions_expires_at_expired")
                         .HasFilter("expired");

@@ -21,7 +21,7 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.CompiledModel
                 "KubeAgents.Domain.Agents.Agent",
                 typeof(Agent),
                 baseEntityType,
-                propertyCount: 8,
+                propertyCount: 9,
                 navigationCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -88,6 +88,14 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.CompiledModel
                 valueConverter: new SqliteDbContext.UtcTicksConverter());
             registered.SetSentinelFromProviderValue(0L);
             registered.AddAnnotation("Relational:ColumnName", "registered");
+
+            var sessionCount = runtimeEntityType.AddProperty(
+                "SessionCount",
+                typeof(int),
+                propertyInfo: typeof(Agent).GetProperty("SessionCount", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Agent).GetField("<SessionCount>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            sessionCount.AddAnnotation("Relational:ColumnName", "session_count");
 
             var source = runtimeEntityType.AddProperty(
                 "Source",

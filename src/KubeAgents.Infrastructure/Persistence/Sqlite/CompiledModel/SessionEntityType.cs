@@ -27,7 +27,7 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.CompiledModel
                 navigationCount: 2,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
-                namedIndexCount: 1,
+                namedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -152,6 +152,11 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.CompiledModel
                 new[] { agentId, topic },
                 unique: true);
             index1.AddAnnotation("Relational:Name", "ux_sessions_agent_id_topic");
+
+            var ix_sessions_agent_id_expires_at_live = runtimeEntityType.AddIndex(
+                new[] { agentId, expiresAt },
+                name: "ix_sessions_agent_id_expires_at_live");
+            ix_sessions_agent_id_expires_at_live.AddAnnotation("Relational:Filter", "NOT expired");
 
             var ix_sessions_expires_at_expired = runtimeEntityType.AddIndex(
                 new[] { expiresAt },

@@ -11,7 +11,7 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.CompiledModel
     public partial class SqliteDbContextModel
     {
         private SqliteDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("9156f45d-eb84-4c68-9660-a86ad0972c20"), entityTypeCount: 7)
+            : base(skipDetectChanges: false, modelId: new Guid("372799a3-ea6e-49b2-b375-bd531cdf7acb"), entityTypeCount: 7)
         {
         }
 

@@ -50,6 +50,10 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("registered");
 
+                    b.Property<int>("SessionCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("session_count");
+
                     b.Property<string>("Source")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -399,6 +403,9 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                     b.HasIndex("AgentId", "Topic")
                         .IsUnique()
                         .HasDatabaseName("ux_sessions_agent_id_topic");
+
+                    b.HasIndex(new[] { "AgentId", "ExpiresAt" }, "ix_sessions_agent_id_expires_at_live")
+                        .HasFilter("NOT expired");
 
                     b.HasIndex(new[] { "ExpiresAt" }, "ix_sessions_expires_at_expired")
                         .HasFilter("expired");
