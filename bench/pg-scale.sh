@@ -167,12 +167,16 @@ echo "== paged reads on the loaded store: wrk -c$READ_CONNECTIONS, ${READ_DURATI
 read_rows=""
 for entry in "${reads[@]}"; do
   label=${entry%%|*}; path=${entry#*|}
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
+  read -r code first_s < <(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$base$path")
   [ "$code" = 200 ] || { echo "pg-scale: GET $path answered $code" >&2; exit 1; }
+  echo "   GET $label: first answer in ${first_s} s" >&2
   result=$(wrk -t1 -c"$READ_CONNECTIONS" -d"${READ_DURATION}s" -s "$BENCH/get.lua" "$base$path" | grep '^RESULT')
   p50=$(echo "$result" | field p50_ms); p99=$(echo "$result" | field p99_ms); errors=$(echo "$result" | field errors)
+  answered=$(echo "$result" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
   met=$(awk -v p="$p50" -v e="$errors" 'BEGIN {print (p <= 5 && e == 0) ? "yes" : "no"}')
   [ "$errors" = 0 ] || met="no ($errors errors)"
+  # No answer within the run is a failure, not a p50 of 0.
+  [ "${answered:-0}" -gt 0 ] || met="no (no answer in ${READ_DURATION} s)"
   shown=$path; [ ${#shown} -le 70 ] || shown="${shown:0:67}..."
   read_rows+="| GET $label: \`$shown\` | p50 $p50 ms, p99 $p99 ms ($(echo "$result" | field bytes) bytes) | p50 ≤ 5 ms | $met |"$'\n'
 done
