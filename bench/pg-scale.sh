@@ -167,7 +167,7 @@ echo "== paged reads on the loaded store: wrk -c$READ_CONNECTIONS, ${READ_DURATI
 read_rows=""
 for entry in "${reads[@]}"; do
   label=${entry%%|*}; path=${entry#*|}
-  read -r code first_s < <(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$base$path")
+  read -r code first_s < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$base$path")
   [ "$code" = 200 ] || { echo "pg-scale: GET $path answered $code" >&2; exit 1; }
   echo "   GET $label: first answer in ${first_s} s" >&2
   result=$(wrk -t1 -c"$READ_CONNECTIONS" -d"${READ_DURATION}s" -s "$BENCH/get.lua" "$base$path" | grep '^RESULT')
