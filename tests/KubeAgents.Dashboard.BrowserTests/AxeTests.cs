@@ -68,7 +68,10 @@ public sealed class AxeTests
             browser.Driver.Navigate().GoToUrl(GlanceTests.Url(signedIn.Api, "/login"));
             Check(scheme, "/login");
             signedIn.SubmitLogin(browser, "ka_not_a_key");
-            browser.Driver.FindElement(OpenQA.Selenium.By.CssSelector("form.login .error")).Text.Should().Contain("not valid");
+            // The click posts the form; the answer is a new page, which may not be there yet.
+            var refusal = OpenQA.Selenium.By.CssSelector("form.login .error");
+            await browser.WaitUntilAsync(() => browser.Driver.FindElements(refusal).Count > 0, "the login page refusing the key", TimeSpan.FromSeconds(10));
+            browser.Driver.FindElement(refusal).Text.Should().Contain("not valid");
             Check(scheme, "/login refusing a key");
         }
 
