@@ -21,7 +21,8 @@ pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PG_BIN/$tool" "$@"; else "$PG_BIN/$tool" "$@"; fi
 }
 
-# A new cluster in $WORK/pg on a free port, default settings (fsync and synchronous_commit on).
+# A new cluster in $WORK/pg on a free port, default settings (fsync and synchronous_commit on);
+# PG_OPTIONS adds server options (bench/pg-probe.sh logs checkpoints and autovacuum with it).
 start_postgres() {
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   [ -x "$PG_BIN/initdb" ] || { echo "bench: PostgreSQL binaries not found (apt-get install -y postgresql)" >&2; exit 1; }
@@ -30,7 +31,7 @@ start_postgres() {
   mkdir -p "$PG_DIR"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR" && chmod 700 "$PG_DIR"
   pg initdb -D "$PG_DIR" -U postgres --auth=trust -E UTF8 >/dev/null
-  pg pg_ctl -D "$PG_DIR" -l "$PG_DIR/server.log" -w -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+  pg pg_ctl -D "$PG_DIR" -l "$PG_DIR/server.log" -w -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 ${PG_OPTIONS:-}" start >/dev/null
 }
 
 # A cluster seconds old is not what a service meets in production: its first minutes of writes

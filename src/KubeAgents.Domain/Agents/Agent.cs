@@ -49,8 +49,13 @@ public sealed class Agent
 
     public IReadOnlyCollection<Session> Sessions => _sessions;
 
-    /// <summary>Counts a session just opened for this agent (<see cref="Session.Open"/>).</summary>
-    public void CountOpenedSession() => SessionCount++;
+    /// <summary>A new session of this agent (<see cref="Session.Open"/>), counted in <see cref="SessionCount"/>.</summary>
+    public Session OpenSession(string topic, DateTimeOffset now)
+    {
+        var session = Session.Open(AgentId, topic, now);
+        SessionCount++;
+        return session;
+    }
 
     /// <summary>A newly registered agent with no name, source or status yet.</summary>
     public static Agent Register(string agentId, DateTimeOffset now)

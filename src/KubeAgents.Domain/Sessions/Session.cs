@@ -80,7 +80,11 @@ public sealed class Session
     /// <summary>The expiry rule, as an expression every store evaluates in its own queries.</summary>
     public static Expression<Func<Session, bool>> ExpiredAsOf(DateTimeOffset now) => s => s.ExpiresAt < now;
 
-    /// <summary>The complement of <see cref="ExpiredAsOf"/>: the TTL has not passed at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// The complement of <see cref="ExpiredAsOf"/>: the TTL has not passed at <paramref name="now"/>. The
+    /// sweeper marks only sessions whose TTL has passed, so <c>!Expired</c> changes nothing but lets the
+    /// stores' partial indexes of live sessions (<c>WHERE NOT expired</c>) answer it.
+    /// </summary>
     public static Expression<Func<Session, bool>> ActiveAsOf(DateTimeOffset now) => s => !s.Expired && s.ExpiresAt >= now;
 
     /// <summary><see cref="ExpiredAsOf"/> for a session in hand.</summary>

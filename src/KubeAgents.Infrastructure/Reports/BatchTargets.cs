@@ -35,9 +35,8 @@ internal sealed class BatchTargets(KubeAgentsDbContext db, Dictionary<string, Ag
 
         if (!sessions.TryGetValue((report.AgentId, report.SessionTopic), out var session))
         {
-            session = Session.Open(report.AgentId, report.SessionTopic, report.ReceivedAt);
+            session = agent.OpenSession(report.SessionTopic, report.ReceivedAt);
             db.Sessions.Add(session);
-            agent.CountOpenedSession();
             sessions.Add((session.AgentId, session.Topic), session);
         }
 

@@ -61,5 +61,5 @@ internal sealed class SessionExpiryStore(KubeAgentsDbContext db, EventLogSignal 
 
     /// <summary>Live sessions: an index-only count over the sweeper's partial index, right after a sweep.</summary>
     public Task<int> CountActiveAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.Sessions.Where(s => !s.Expired).Where(Session.ActiveAsOf(now)).CountAsync(cancellationToken);
+        db.Sessions.Where(Session.ActiveAsOf(now)).CountAsync(cancellationToken);
 }
