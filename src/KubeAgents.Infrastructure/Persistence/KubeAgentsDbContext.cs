@@ -5,6 +5,7 @@ using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Persistence.Configurations;
+using KubeAgents.Infrastructure.Reports;
 using Microsoft.EntityFrameworkCore;
 
 namespace KubeAgents.Infrastructure.Persistence;
@@ -34,25 +35,27 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     internal abstract string LengthFunction { get; }
 
     /// <summary>
-    /// Loads (tracked) the existing agents among <paramref name="sortedAgentIds"/> and holds them for
-    /// this transaction, so no other writer changes them or their sessions until it ends.
+    /// Loads the existing agents among <paramref name="sortedAgentIds"/> and holds them for this
+    /// transaction, so no other writer changes them or their sessions until it ends. Tracked or not is
+    /// the store's choice, and must match how its <see cref="SaveReportBatchAsync"/> writes.
     /// </summary>
     internal abstract Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Loads (tracked) the existing sessions among <paramref name="keys"/>, (agent id, topic) pairs,
+    /// Loads the existing sessions among <paramref name="keys"/>, (agent id, topic) pairs, tracked or not as the agents,
     /// for the write pipeline: one indexed query whatever the batch, whose cost must not grow with the
     /// sessions already stored. Its SQL carries <c>ReportWritePipeline.SessionsQueryTag</c>.
     /// </summary>
     internal abstract Task<List<Session>> LoadSessionsAsync(IReadOnlyList<(string AgentId, string Topic)> keys, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Saves what a batch of reports changed (tracked by the write pipeline) and appends its
-    /// <paramref name="events"/> to the log, inside the writer's transaction. How events get their
+    /// Saves what a batch of reports created and changed (<paramref name="rows"/>), and anything else
+    /// the unit of work tracks (a due notification), and appends its <paramref name="events"/> to the
+    /// log, inside the writer's transaction. How events get their
     /// numbers is the store's to decide: the numbering must stay gap-free and in commit order under as
     /// many concurrent writers as the store runs (<c>WritePipelineOptions.Writers</c>).
     /// </summary>
-    internal abstract Task SaveReportBatchAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken);
+    internal abstract Task SaveReportBatchAsync(ReportBatchRows rows, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken);
 
     /// <summary>Appends <paramref name="events"/> to the log inside the current transaction (the sweeper's), numbered as <see cref="SaveReportBatchAsync"/> numbers them.</summary>
     internal abstract Task AppendEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken);

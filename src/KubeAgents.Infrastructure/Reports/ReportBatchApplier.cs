@@ -170,8 +170,8 @@ internal sealed partial class ReportBatchApplier(
         {
             // A failed save rolls the whole transaction back: a savepoint around it protects nothing.
             db.Database.AutoSavepointsEnabled = false;
-            // Each store's SaveReportBatchAsync detects changes once, explicitly; left on, every
-            // ChangeTracker.Entries() call it makes would walk every tracked row again.
+            // The rows to write are named (BatchTargets.Rows); a store that tracks them detects changes
+            // once, explicitly. Left on, every ChangeTracker.Entries() call would walk every row again.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var targets = await BatchTargets.LoadAsync(db, batch.Select(p => p.Report)).ConfigureAwait(false);
             var queued = outbox.Begin(db);
@@ -180,8 +180,8 @@ internal sealed partial class ReportBatchApplier(
             foreach (var pending in batch)
             {
                 var report = pending.Report;
-                var (agent, session, registered) = targets.For(report);
-                await queued.QueueFinishedAsync(agent, session, report.ApplyTo(agent, session), report.ReceivedAt).ConfigureAwait(false);
+                var (agent, session, registered, outcome) = targets.Apply(report);
+                await queued.QueueFinishedAsync(agent, session, outcome, report.ReceivedAt).ConfigureAwait(false);
 
                 if (registered)
                 {
@@ -191,7 +191,7 @@ internal sealed partial class ReportBatchApplier(
                 events.Add(EventRecord.ReportApplied(agent, session, report.Report, report.ReceivedAt));
             }
 
-            await db.SaveReportBatchAsync(events, CancellationToken.None).ConfigureAwait(false);
+            await db.SaveReportBatchAsync(targets.Rows, events, CancellationToken.None).ConfigureAwait(false);
             try
             {
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);

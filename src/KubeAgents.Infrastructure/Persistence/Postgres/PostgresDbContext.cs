@@ -95,9 +95,13 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     /// <summary>
     /// Agents, sessions and status entries as one INSERT/UPDATE per table (<see cref="PostgresRowWriter"/>),
     /// sent in one round trip; anything else tracked (a due notification) through <c>SaveChanges</c>.
+    /// The targets were loaded tracked; the new rows join the tracker here, where hi/lo gives them
+    /// their ids, and the tracker finds the new history entries and what changed.
     /// </summary>
-    internal override async Task SaveReportBatchAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    internal override async Task SaveReportBatchAsync(ReportBatchRows rows, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
+        Agents.AddRange(rows.AddedAgents);
+        Sessions.AddRange(rows.AddedSessions);
         ChangeTracker.DetectChanges();
         using var batch = NewBatch();
         var written = new List<EntityEntry>();

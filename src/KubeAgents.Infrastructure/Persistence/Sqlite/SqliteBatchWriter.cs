@@ -1,86 +1,74 @@
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
+using KubeAgents.Infrastructure.Reports;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 
 /// <summary>
-/// Writes a report batch's agents, sessions and history entries set-based (<see cref="SqliteRows"/>):
-/// a few multi-row statements per table instead of <c>SaveChanges</c>' one prepared statement, one
-/// command and one <c>RETURNING</c> per row, which was most of the write cost of a report
-/// (docs/benchmarks.md). The entries written are then accepted (Unchanged); <c>SaveChanges</c> writes
-/// the rest (the notification outbox) as before, and is skipped when there is no rest.
+/// Writes the agents, sessions and history entries a report batch created and changed, as the write
+/// pipeline names them (<see cref="ReportBatchRows"/>), through prepared row statements
+/// (<see cref="SqliteRows"/>). The rows were loaded untracked, so nothing is snapshotted, compared
+/// or accepted: change tracking was a tenth of the service's CPU under fresh ingestion
+/// (docs/benchmarks.md).
 /// </summary>
 /// <remarks>
 /// New sessions and entries get their ids here, after the table's <c>AUTOINCREMENT</c> counter: exact,
 /// because the write transaction (<c>BEGIN IMMEDIATE</c>) holds the database, and it is what SQLite
-/// would have given them (an id is never reused). Tables are written parents first, so the foreign
-/// keys hold at every statement.
+/// would have given them (an id is never reused). Ids are set through the backing fields the EF model
+/// names, as EF itself sets them. Tables are written parents first, so the foreign keys hold at every
+/// statement.
 /// </remarks>
 internal static class SqliteBatchWriter
 {
-    /// <summary>Writes the tracked changes of <paramref name="db"/>: these tables here, the rest through <c>SaveChanges</c>.</summary>
-    public static async Task SaveAsync(DbContext db, CancellationToken cancellationToken)
+    public static async Task WriteAsync(DbContext db, ReportBatchRows rows, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.DetectChanges();
-        var changed = db.ChangeTracker.Entries().Where(e => e.State is not (EntityState.Unchanged or EntityState.Detached)).ToList();
-        var tracked = changed.Where(e => e.State is EntityState.Added or EntityState.Modified && e.Entity is Agent or Session or StatusEntry).ToList();
-        if (tracked.Count > 0)
+        if (rows.AddedSessions.Count + rows.AddedEntries.Count > 0)
         {
-            await WriteAsync(db, tracked, cancellationToken).ConfigureAwait(false);
+            await NumberAsync(db, rows, cancellationToken).ConfigureAwait(false);
         }
 
-        if (changed.Count > tracked.Count)
+        await WriteAsync(db, rows.AddedAgents, rows.ChangedAgents, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(db, rows.AddedSessions, rows.ChangedSessions, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(db, rows.AddedEntries, [], cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync<T>(DbContext db, List<T> added, List<T> changed, CancellationToken cancellationToken)
+        where T : class
+    {
+        var writer = SqliteRows.For(db.Model.FindEntityType(typeof(T))!);
+        await writer.InsertAsync(db, added, Value, cancellationToken).ConfigureAwait(false);
+        await writer.UpdateAsync(db, changed, Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static object? Value<T>(T row, IProperty property)
+        where T : class => property.GetGetter().GetClrValueUsingContainingEntity(row);
+
+    /// <summary>Gives each new session and entry the next id after its table's counter, and each entry its session's id.</summary>
+    private static async Task NumberAsync(DbContext db, ReportBatchRows rows, CancellationToken cancellationToken)
+    {
+        var counters = await CountersAsync(db, cancellationToken).ConfigureAwait(false);
+        var sessionId = Field(db, typeof(Session), nameof(Session.Id));
+        var last = counters.Sessions;
+        foreach (var session in rows.AddedSessions)
         {
-            // Changes were detected above, and the set-based rows are accepted: nothing to look at again.
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                db.ChangeTracker.AutoDetectChangesEnabled = true;
-            }
+            sessionId.SetValue(session, ++last);
+        }
+
+        var entryId = Field(db, typeof(StatusEntry), nameof(StatusEntry.Id));
+        var entrySessionId = Field(db, typeof(StatusEntry), nameof(StatusEntry.SessionId));
+        last = counters.Entries;
+        foreach (var entry in rows.AddedEntries)
+        {
+            entryId.SetValue(entry, ++last);
+            entrySessionId.SetValue(entry, entry.Session!.Id);
         }
     }
 
-    private static async Task WriteAsync(DbContext db, List<EntityEntry> tracked, CancellationToken cancellationToken)
-    {
-        var sessions = tracked.Where(e => e is { Entity: Session, State: EntityState.Added }).ToList();
-        var entries = tracked.Where(e => e is { Entity: StatusEntry, State: EntityState.Added }).ToList();
-        if (sessions.Count + entries.Count > 0)
-        {
-            var counters = await CountersAsync(db, cancellationToken).ConfigureAwait(false);
-            Number(sessions, counters.Sessions);
-            foreach (var entry in entries)
-            {
-                // The session's id, given above, reaches its new history entries.
-                entry.Property(nameof(StatusEntry.SessionId)).CurrentValue = ((StatusEntry)entry.Entity).Session!.Id;
-            }
-
-            Number(entries, counters.Entries);
-        }
-
-        foreach (var type in new[] { typeof(Agent), typeof(Session), typeof(StatusEntry) })
-        {
-            var rows = SqliteRows.For(db.Model.FindEntityType(type)!);
-            await rows.InsertAsync(db, Of(tracked, type, EntityState.Added), CurrentValue, cancellationToken).ConfigureAwait(false);
-            await rows.UpdateAsync(db, Of(tracked, type, EntityState.Modified), CurrentValue, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var entry in tracked)
-        {
-            entry.State = EntityState.Unchanged;
-        }
-    }
-
-    private static List<EntityEntry> Of(List<EntityEntry> tracked, Type type, EntityState state) =>
-        [.. tracked.Where(e => e.State == state && e.Metadata.ClrType == type)];
-
-    private static object? CurrentValue(EntityEntry entry, IProperty property) => entry.Property(property).CurrentValue;
+    private static System.Reflection.FieldInfo Field(DbContext db, Type type, string property) =>
+        db.Model.FindEntityType(type)!.FindProperty(property)!.FieldInfo
+        ?? throw new InvalidOperationException($"The model maps {type.Name}.{property} without a backing field.");
 
     /// <summary>Both tables' AUTOINCREMENT counters, in one query (tables named by the model).</summary>
     private static Task<Counters> CountersAsync(DbContext db, CancellationToken cancellationToken)
@@ -91,15 +79,6 @@ internal static class SqliteBatchWriter
             SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = {sessions}), 0) AS "Sessions",
                    coalesce((SELECT seq FROM sqlite_sequence WHERE name = {entries}), 0) AS "Entries"
             """).SingleAsync(cancellationToken);
-    }
-
-    /// <summary>Gives each added row the next id after its table's counter, <paramref name="last"/>.</summary>
-    private static void Number(List<EntityEntry> added, long last)
-    {
-        foreach (var entry in added)
-        {
-            entry.Property("Id").CurrentValue = ++last;
-        }
     }
 
     private sealed class Counters

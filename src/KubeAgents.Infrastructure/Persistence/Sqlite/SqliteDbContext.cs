@@ -27,10 +27,11 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
 
     /// <summary>
     /// SQLite has one writer at a time: the write transaction (<c>BEGIN IMMEDIATE</c>) already holds
-    /// the whole database, so the agents are simply read.
+    /// the whole database, so the agents are simply read. Untracked, as the sessions: the batch
+    /// writes the rows it names (<see cref="SqliteBatchWriter"/>).
     /// </summary>
     internal override Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken) =>
-        Agents.Where(a => sortedAgentIds.Contains(a.AgentId)).ToListAsync(cancellationToken);
+        Agents.AsNoTracking().Where(a => sortedAgentIds.Contains(a.AgentId)).ToListAsync(cancellationToken);
 
     /// <summary>
     /// Every pair of the batch's agents and topics, a superset, in one query: SQLite looks each pair up
@@ -41,6 +42,7 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
         var agentIds = keys.Select(k => k.AgentId).Distinct(StringComparer.Ordinal).ToArray();
         var topics = keys.Select(k => k.Topic).Distinct(StringComparer.Ordinal).ToArray();
         return Sessions
+            .AsNoTracking()
             .TagWith(ReportWritePipeline.SessionsQueryTag)
             .Where(s => agentIds.Contains(s.AgentId) && topics.Contains(s.Topic))
             .ToListAsync(cancellationToken);
@@ -68,18 +70,26 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
         return [.. due.Select(s => new ExpiredSession(s.AgentId, s.Topic, s.ExpiresAt, s.Id, s.CurrentStatus, s.CurrentStatusAt, s.LastUpdated))];
     }
 
-    internal override async Task SaveReportBatchAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    internal override async Task SaveReportBatchAsync(ReportBatchRows rows, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
-        NumberEvents(await LastEventIdAsync(events, cancellationToken).ConfigureAwait(false), events);
-        // Set-based (SqliteEventInsert), not one tracked row and statement per event.
-        await SqliteEventInsert.InsertAsync(this, events, cancellationToken).ConfigureAwait(false);
-        // Agents, sessions and history set-based too; SaveChanges writes what is left (the outbox).
-        await SqliteBatchWriter.SaveAsync(this, cancellationToken).ConfigureAwait(false);
+        await AppendEventsAsync(events, cancellationToken).ConfigureAwait(false);
+        await SqliteBatchWriter.WriteAsync(this, rows, cancellationToken).ConfigureAwait(false);
+        // What else the unit of work tracks: a due notification (the outbox).
+        if (ChangeTracker.HasChanges())
+        {
+            await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>The sweeper's events, numbered and saved under the same write lock as a batch's.</summary>
-    internal override Task AppendEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken) =>
-        SaveReportBatchAsync(events, cancellationToken);
+    /// <summary>
+    /// Events numbered and written set-based (<see cref="SqliteEventInsert"/>), not one tracked row and
+    /// statement per event, under the write lock of the batch or the sweep that appends them.
+    /// </summary>
+    internal override async Task AppendEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    {
+        NumberEvents(await LastEventIdAsync(events, cancellationToken).ConfigureAwait(false), events);
+        await SqliteEventInsert.InsertAsync(this, events, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Events are numbered as they are written: none wait.</summary>
     internal override Task<int> PublishPendingEventsAsync(CancellationToken cancellationToken) => Task.FromResult(0);
