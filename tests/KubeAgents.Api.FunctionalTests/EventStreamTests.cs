@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Sessions;
 using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -98,6 +99,48 @@ public class EventStreamTests
         expired.Data.Time("expired_at").Should().Be(reportedAt.AddMinutes(5));
         silent.Event.Should().Be("session_silent", "it expired while running");
         (await stream.TryTakeAsync(TimeSpan.FromMilliseconds(300))).Should().BeNull("the second sweep changed nothing");
+    }
+
+    /// <summary>
+    /// With nobody subscribed the feed does not read the events, it only moves its position to the
+    /// newest one. A client that comes back must still get, from the table, everything it missed.
+    /// </summary>
+    [SkippableTheory]
+    [BothStores]
+    public async Task Events_written_while_nobody_listens_are_replayed_to_a_client_that_resumes(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store);
+        var client = api.CreateWireClient();
+        var at = api.Clock.GetUtcNow();
+        long lastSeen;
+        await using (var first = await EventStreamClient.ConnectAsync(api.CreateClient()))
+        {
+            await client.ReportAsync("a", "t", "running", at, message: "seen");
+            lastSeen = (await first.TakeAsync(2))[^1].Id;
+        }
+
+        var fanOut = api.Services.GetRequiredService<EventFanOut>();
+        await Eventually.TrueAsync(() => !fanOut.HasSubscribers, "the first client gone");
+        foreach (var message in new[] { "missed 1", "missed 2", "missed 3" })
+        {
+            await client.ReportAsync("a", "t", "running", at, message: message);
+        }
+
+        // The feed has passed the missed events without reading them: its position is the log's newest
+        // (on PostgreSQL once the feed has numbered them out of the inbox).
+        var log = api.Services.GetRequiredService<EventLog>();
+        await Eventually.TrueAsync(async () => await log.NewestAsync(CancellationToken.None) == lastSeen + 3, "the missed events in the log");
+        await Eventually.TrueAsync(() => fanOut.Position == lastSeen + 3, "the feed at the newest event");
+
+        await using var resumed = await EventStreamClient.ConnectAsync(api.CreateClient(), "/api/events", lastSeen);
+        await using var fresh = await EventStreamClient.ConnectAsync(api.CreateClient());
+        await client.ReportAsync("a", "t", "success", at, message: "live");
+
+        var replayed = await resumed.TakeAsync(4);
+        replayed.Select(e => e.Data.Str("message")).Should().Equal("missed 1", "missed 2", "missed 3", "live");
+        replayed.Select(e => e.Id).Should().Equal(lastSeen + 1, lastSeen + 2, lastSeen + 3, lastSeen + 4);
+        (await fresh.TakeAsync(1))[0].Data.Str("message").Should().Be("live", "a client without Last-Event-ID starts from now");
+        (await resumed.TryTakeAsync(TimeSpan.FromMilliseconds(300))).Should().BeNull();
     }
 
     [SkippableTheory]

@@ -111,6 +111,38 @@ internal sealed partial class EventFanOut(
         _ready.TrySetResult();
     }
 
+    /// <summary>
+    /// With nobody subscribed, moves <see cref="Position"/> to <paramref name="newest"/> (the log's
+    /// newest committed id) without the events being read: there is no one to offer them to. A
+    /// subscriber that comes later learns the new position under the same lock and replays up to it
+    /// from the table. False when someone is subscribed: the feed reads and publishes as usual.
+    /// </summary>
+    public bool TrySkipTo(long newest)
+    {
+        lock (_gate)
+        {
+            if (_subscribers.Count > 0)
+            {
+                return false;
+            }
+
+            _position = Math.Max(_position, newest);
+            return true;
+        }
+    }
+
+    /// <summary>Whether anyone is subscribed now (a hint: <see cref="TrySkipTo"/> decides under the lock).</summary>
+    public bool HasSubscribers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.Count > 0;
+            }
+        }
+    }
+
     /// <summary>Offers a page of new events (in id order, after <see cref="Position"/>) to their subscribers.</summary>
     public void Publish(List<StreamEvent> page)
     {

@@ -92,6 +92,13 @@ internal sealed partial class EventFeed(
     {
         // Committed events a store left unnumbered (PostgreSQL's inbox) take their place in the log first.
         await log.NumberPendingAsync(cancellationToken).ConfigureAwait(false);
+        // Nobody listening: one index lookup instead of reading every page to offer it to no one
+        // (that read was 4.6% of the service's CPU under fresh ingestion, docs/benchmarks.md).
+        if (!fanOut.HasSubscribers && fanOut.TrySkipTo(await log.NewestAsync(cancellationToken).ConfigureAwait(false)))
+        {
+            return;
+        }
+
         while (true)
         {
             var page = await log.ReadAsync(null, fanOut.Position, long.MaxValue, cancellationToken).ConfigureAwait(false);
