@@ -203,6 +203,7 @@ internal sealed partial class ReportBatchApplier(
             }
 
             committed = true;
+            eventSignal.Numbered(events[^1].Id);
             return queued.Queued > 0;
         }
         finally

@@ -48,6 +48,7 @@ internal sealed class SessionExpiryStore(KubeAgentsDbContext db, EventLogSignal 
             // The alerts, where appending the events did not save them already.
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            events.Numbered(records[^1].Id);
         }
 
         events.Notify();
