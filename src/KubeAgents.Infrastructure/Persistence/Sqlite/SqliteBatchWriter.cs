@@ -2,7 +2,6 @@ using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Reports;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 
@@ -38,12 +37,9 @@ internal static class SqliteBatchWriter
         where T : class
     {
         var writer = SqliteRows.For(db.Model.FindEntityType(typeof(T))!);
-        await writer.InsertAsync(db, added, Value, cancellationToken).ConfigureAwait(false);
-        await writer.UpdateAsync(db, changed, Value, cancellationToken).ConfigureAwait(false);
+        await writer.InsertAsync(db, added, cancellationToken).ConfigureAwait(false);
+        await writer.UpdateAsync(db, changed, cancellationToken).ConfigureAwait(false);
     }
-
-    private static object? Value<T>(T row, IProperty property)
-        where T : class => property.GetGetter().GetClrValueUsingContainingEntity(row);
 
     /// <summary>Gives each new session and entry the next id after its table's counter, and each entry its session's id.</summary>
     private static async Task NumberAsync(DbContext db, ReportBatchRows rows, CancellationToken cancellationToken)

@@ -15,5 +15,5 @@ internal static class SqliteEventInsert
         events.Count == 0
             ? Task.CompletedTask
             : SqliteRows.For(db.Model.FindEntityType(typeof(EventRecord))!)
-                .InsertAsync(db, events, static (record, property) => property.GetGetter().GetClrValueUsingContainingEntity(record), cancellationToken);
+                .InsertAsync(db, events, cancellationToken);
 }

@@ -9,7 +9,8 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 
 /// <summary>
 /// Row writers for one entity type, in the current transaction: one single-row <c>INSERT</c> or
-/// <c>UPDATE</c> prepared once per call and executed for every row. Columns, value conversions and
+/// <c>UPDATE</c> prepared once per call and executed for every row. The rows are untracked entities,
+/// their values read through the model's property getters. Columns, value conversions and
 /// parameter set-up come from the EF model (each property's type mapping makes its parameter), so a
 /// new column is written without touching this.
 /// </summary>
@@ -54,16 +55,16 @@ internal sealed class SqliteRows
         _update = $"UPDATE \"{_table}\" SET {string.Join(", ", sets)} WHERE {string.Join(" AND ", where)}";
     }
 
-    /// <summary>Inserts <paramref name="rows"/>; <paramref name="value"/> reads one property of one row.</summary>
-    public Task InsertAsync<T>(DbContext db, IReadOnlyList<T> rows, Func<T, IProperty, object?> value, CancellationToken cancellationToken) =>
-        WriteAsync(db, rows, value, _insert, cancellationToken);
+    /// <summary>Inserts <paramref name="rows"/>, entities of this writer's type, untracked: their values are read from the entities.</summary>
+    public Task InsertAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : class => WriteAsync(db, rows, _insert, cancellationToken);
 
     /// <summary>Sets every column but the key of each of <paramref name="rows"/>, found by its key.</summary>
-    public Task UpdateAsync<T>(DbContext db, IReadOnlyList<T> rows, Func<T, IProperty, object?> value, CancellationToken cancellationToken) =>
-        WriteAsync(db, rows, value, _update, cancellationToken);
+    public Task UpdateAsync<T>(DbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : class => WriteAsync(db, rows, _update, cancellationToken);
 
-    private async Task WriteAsync<T>(
-        DbContext db, IReadOnlyList<T> rows, Func<T, IProperty, object?> value, string sql, CancellationToken cancellationToken)
+    private async Task WriteAsync<T>(DbContext db, IReadOnlyList<T> rows, string sql, CancellationToken cancellationToken)
+        where T : class
     {
         if (rows.Count == 0)
         {
@@ -83,7 +84,7 @@ internal sealed class SqliteRows
                 var property = _columns[c];
                 // The type mapping converts the value and sets the parameter up exactly as SaveChanges would.
                 command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(
-                    command, _names[c], value(row, property), property.IsNullable));
+                    command, _names[c], property.GetGetter().GetClrValueUsingContainingEntity(row), property.IsNullable));
             }
 
             try
