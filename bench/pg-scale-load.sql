@@ -112,6 +112,11 @@ CROSS JOIN LATERAL (SELECT c.t0 + p.first_g * c.step AS created,
                            c.t0 + (p.first_g + p.n - 1) * c.step AS last_updated,
                            c.t0 + (p.first_g + p.n - 1) * c.step + interval '30 minutes' AS expires_at) AS t;
 
+\echo '-- the live sessions (not marked expired) of each agent, as the write pipeline and the sweeper keep them'
+UPDATE agents a SET live_session_count = g.live
+FROM (SELECT agent_id, count(*) AS live FROM sessions WHERE NOT expired GROUP BY agent_id) AS g
+WHERE a.agent_id = g.agent_id;
+
 \echo '-- status entries'
 INSERT INTO status_entries (id, session_id, agent_id, status, "timestamp", message, content, received_at)
 OVERRIDING SYSTEM VALUE
@@ -169,11 +174,12 @@ BEGIN
     -- Every agent against its sessions, as Agent.Record keeps it.
     SELECT count(*) INTO bad
     FROM agents a
-    LEFT JOIN (SELECT agent_id, min(created) AS registered, max(last_updated) AS last_seen, count(*) AS sessions FROM sessions GROUP BY agent_id) AS g USING (agent_id)
+    LEFT JOIN (SELECT agent_id, min(created) AS registered, max(last_updated) AS last_seen, count(*) AS sessions,
+                      count(*) FILTER (WHERE NOT expired) AS live FROM sessions GROUP BY agent_id) AS g USING (agent_id)
     LEFT JOIN (SELECT DISTINCT ON (agent_id) agent_id, id, current_status, current_status_at FROM sessions
                ORDER BY agent_id, current_status_at DESC, id DESC) AS l USING (agent_id)
     WHERE g.agent_id IS NULL
-       OR a.registered <> g.registered OR a.last_seen <> g.last_seen OR a.session_count <> g.sessions
+       OR a.registered <> g.registered OR a.last_seen <> g.last_seen OR a.session_count <> g.sessions OR a.live_session_count <> g.live
        OR a.latest_status IS DISTINCT FROM l.current_status OR a.latest_status_at IS DISTINCT FROM l.current_status_at
        OR a.latest_message IS DISTINCT FROM (SELECT e.message FROM status_entries e WHERE e.session_id = l.id
                                              ORDER BY e."timestamp" DESC, e.id DESC LIMIT 1);

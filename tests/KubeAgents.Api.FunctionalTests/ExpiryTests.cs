@@ -106,6 +106,48 @@ public class ExpiryTests
         scrape.Should().Contain("# TYPE kubeagents_sessions_active gauge\n");
     }
 
+    [SkippableTheory]
+    [BothStores]
+    public async Task An_agents_active_count_follows_the_ttl_the_sweeper_and_revivals(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store, new Dictionary<string, string?> { ["SESSION_SWEEP_INTERVAL_SECONDS"] = "86400" });
+        var client = api.CreateWireClient();
+        var t0 = api.Clock.GetUtcNow();
+        await client.ReportAsync("agent", "a", "running", t0, ttlMinutes: 1);
+        await client.ReportAsync("agent", "b", "running", t0, ttlMinutes: 1);
+        await client.ReportAsync("agent", "c", "running", t0, ttlMinutes: 60);
+        await client.ReportAsync("other", "x", "running", t0, ttlMinutes: 1);
+        (await CountsAsync(client)).Should().Equal(("agent", 3, 3), ("other", 1, 1));
+
+        api.Clock.Advance(TimeSpan.FromMinutes(2));
+        (await CountsAsync(client)).Should().Equal([("agent", 3, 1), ("other", 1, 0)], "past the TTL counts before any sweep");
+        (await SweepAsync(api)).Should().Be(3);
+        (await CountsAsync(client)).Should().Equal([("agent", 3, 1), ("other", 1, 0)], "the sweep stores the expiry; it changes no count");
+
+        var t1 = api.Clock.GetUtcNow();
+        await client.ReportAsync("agent", "a", "running", t1, ttlMinutes: 1);
+        await client.ReportAsync("agent", "d", "running", t1, ttlMinutes: 1);
+        (await CountsAsync(client)).Should().Equal([("agent", 4, 3), ("other", 1, 0)], "a swept session revived, and a new one");
+
+        api.Clock.Advance(TimeSpan.FromMinutes(2));
+        await client.ReportAsync("agent", "d", "success", api.Clock.GetUtcNow(), ttlMinutes: 1);
+        (await CountsAsync(client)).Should().Equal([("agent", 4, 2), ("other", 1, 0)], "d revived before any sweep; a is past its TTL");
+        (await SweepAsync(api)).Should().Be(1);
+        (await CountsAsync(client)).Should().Equal(("agent", 4, 2), ("other", 1, 0));
+        (await SweepAsync(api)).Should().Be(0);
+        (await CountsAsync(client)).Should().Equal(("agent", 4, 2), ("other", 1, 0));
+
+        var one = await client.GetAsync(Path("api", "agents", "agent"));
+        (one.GetProperty("session_count").GetInt32(), one.GetProperty("active_session_count").GetInt32()).Should().Be((4, 2), "one agent reads the same counts as the list");
+        var live = (await client.GetAsync(Path("api", "agents", "agent", "sessions") + "?expired=false")).Items("sessions");
+        live.Select(s => s.Str("session_topic")).Should().BeEquivalentTo(["c", "d"], "the count is the sessions the filter lists");
+    }
+
+    private static async Task<List<(string AgentId, int Sessions, int Active)>> CountsAsync(WireClient client) =>
+        [.. (await client.GetAsync("/api/agents")).Items("agents")
+            .Select(a => (a.Str("agent_id")!, a.GetProperty("session_count").GetInt32(), a.GetProperty("active_session_count").GetInt32()))
+            .OrderBy(a => a.Item1, StringComparer.Ordinal)];
+
     /// <summary>
     /// The gauge as this service's own meter reports it. Read through a listener on this host's meter
     /// factory: a Prometheus scrape also shows the same-named meters of other services in this process.

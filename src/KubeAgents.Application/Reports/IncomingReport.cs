@@ -23,6 +23,11 @@ public sealed record IncomingReport(
         ArgumentNullException.ThrowIfNull(session);
         var outcome = session.Record(Report, ReceivedAt);
         agent.Record(AgentName, AgentSource, Report, ReceivedAt);
+        if (outcome.Revived)
+        {
+            agent.SessionRevived();
+        }
+
         return outcome;
     }
 }

@@ -47,15 +47,26 @@ public sealed class Agent
     /// </summary>
     public int SessionCount { get; private set; }
 
+    /// <summary>
+    /// The agent's sessions not yet marked expired, kept on the row: one more per session opened or
+    /// revived, fewer as the sweeper marks some. Those of them past their TTL that the sweeper has not
+    /// marked yet (<see cref="Session.OverdueAsOf"/>) are what a read subtracts to get the active count.
+    /// </summary>
+    public int LiveSessionCount { get; private set; }
+
     public IReadOnlyCollection<Session> Sessions => _sessions;
 
-    /// <summary>A new session of this agent (<see cref="Session.Open"/>), counted in <see cref="SessionCount"/>.</summary>
+    /// <summary>A new session of this agent (<see cref="Session.Open"/>), counted in <see cref="SessionCount"/> and <see cref="LiveSessionCount"/>.</summary>
     public Session OpenSession(string topic, DateTimeOffset now)
     {
         var session = Session.Open(AgentId, topic, now);
         SessionCount++;
+        LiveSessionCount++;
         return session;
     }
+
+    /// <summary>A report revived one of this agent's sessions that the sweeper had marked expired (<see cref="RecordOutcome.Revived"/>).</summary>
+    public void SessionRevived() => LiveSessionCount++;
 
     /// <summary>A newly registered agent with no name, source or status yet.</summary>
     public static Agent Register(string agentId, DateTimeOffset now)

@@ -87,6 +87,12 @@ public sealed class Session
     /// </summary>
     public static Expression<Func<Session, bool>> ActiveAsOf(DateTimeOffset now) => s => !s.Expired && s.ExpiresAt >= now;
 
+    /// <summary>
+    /// Live on the row (<c>!Expired</c>) but past its TTL at <paramref name="now"/>: what the sweeper will
+    /// mark next. Few at any moment, and a range of the stores' partial index of live sessions by agent.
+    /// </summary>
+    public static Expression<Func<Session, bool>> OverdueAsOf(DateTimeOffset now) => s => !s.Expired && s.ExpiresAt < now;
+
     /// <summary><see cref="ExpiredAsOf"/> for a session in hand.</summary>
     public bool IsExpiredAt(DateTimeOffset now) => now > ExpiresAt;
 
@@ -114,6 +120,7 @@ public sealed class Session
         }
 
         ExpiresAt = LastUpdated.AddMinutes(TtlMinutes);
+        var revived = Expired;
         Expired = false;
         ExpiredAt = null;
 
@@ -134,6 +141,6 @@ public sealed class Session
             CurrentStatusAt = report.Timestamp;
         }
 
-        return new RecordOutcome(entry, becameCurrent, previous);
+        return new RecordOutcome(entry, becameCurrent, previous, revived);
     }
 }

@@ -24,6 +24,7 @@ internal sealed class AgentConfiguration(string lengthFunction) : IEntityTypeCon
         builder.Property(a => a.LatestStatusAt).HasColumnName("latest_status_at");
         builder.Property(a => a.LatestMessage).HasColumnName("latest_message");
         builder.Property(a => a.SessionCount).HasColumnName("session_count");
+        builder.Property(a => a.LiveSessionCount).HasColumnName("live_session_count");
 
         builder.HasMany(a => a.Sessions).WithOne(s => s.Agent).HasForeignKey(s => s.AgentId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(a => a.Sessions).UsePropertyAccessMode(PropertyAccessMode.Field);

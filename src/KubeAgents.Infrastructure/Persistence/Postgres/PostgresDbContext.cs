@@ -129,20 +129,42 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     }
 
     /// <summary>
-    /// One UPDATE ... RETURNING: PostgreSQL re-checks the condition on a row a concurrent report holds,
-    /// so a session revived meanwhile is neither marked nor returned, and with several replicas each
-    /// row is returned by exactly one sweeper.
+    /// The agents of the due sessions are locked first, in id order, as every report batch locks its
+    /// agents (<see cref="LockAgentsAsync"/>): no batch writes their sessions or live counts meanwhile, and
+    /// the two never deadlock. Then one statement marks the due sessions of those agents and lowers each
+    /// agent's <c>live_session_count</c> by the sessions it marked. PostgreSQL re-checks the condition on
+    /// each row as it is when updated, so a session revived before the lock is neither marked nor
+    /// returned, and with several replicas each row is returned by exactly one sweeper.
     /// </summary>
     internal override async Task<List<ExpiredSession>> MarkExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var utcNow = now.ToUniversalTime();
+        var agents = await Database.SqlQuery<string>(
+            $"""
+            SELECT agent_id AS "Value" FROM agents
+            WHERE agent_id IN (SELECT agent_id FROM sessions WHERE NOT expired AND expires_at < {utcNow})
+            ORDER BY agent_id FOR UPDATE
+            """).ToArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (agents.Length == 0)
+        {
+            return [];
+        }
+
         await using var command = Database.GetDbConnection().CreateCommand();
         command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = """
-            UPDATE sessions SET expired = TRUE, expired_at = expires_at
-            WHERE NOT expired AND expires_at < @now
-            RETURNING agent_id, topic, expires_at, id, current_status, current_status_at, last_updated
+            WITH marked AS (
+                UPDATE sessions SET expired = TRUE, expired_at = expires_at
+                WHERE NOT expired AND expires_at < @now AND agent_id = ANY (@agents)
+                RETURNING agent_id, topic, expires_at, id, current_status, current_status_at, last_updated),
+            counted AS (
+                UPDATE agents SET live_session_count = agents.live_session_count - m.n
+                FROM (SELECT agent_id, count(*)::int AS n FROM marked GROUP BY agent_id) m
+                WHERE agents.agent_id = m.agent_id)
+            SELECT * FROM marked
             """;
-        command.Parameters.Add(new NpgsqlParameter("now", now.ToUniversalTime()));
+        command.Parameters.Add(new NpgsqlParameter("now", utcNow));
+        command.Parameters.Add(new NpgsqlParameter("agents", agents));
         var expired = new List<ExpiredSession>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -48,7 +48,10 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>Read, then marked by id: exact, because the transaction (<c>BEGIN IMMEDIATE</c>) holds the database meanwhile.</summary>
+    /// <summary>
+    /// Read, then marked by id, and the agents' <c>live_session_count</c> counted again: exact, because
+    /// the transaction (<c>BEGIN IMMEDIATE</c>) holds the database meanwhile.
+    /// </summary>
     internal override async Task<List<ExpiredSession>> MarkExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var due = await Sessions
@@ -66,6 +69,11 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
         await Sessions
             .Where(s => ids.Contains(s.Id))
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.Expired, true).SetProperty(s => s.ExpiredAt, s => s.ExpiresAt), cancellationToken)
+            .ConfigureAwait(false);
+        var agentIds = due.Select(s => s.AgentId).Distinct(StringComparer.Ordinal).ToArray();
+        await Agents
+            .Where(a => agentIds.Contains(a.AgentId))
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LiveSessionCount, a => a.Sessions.Count(s => !s.Expired)), cancellationToken)
             .ConfigureAwait(false);
         return [.. due.Select(s => new ExpiredSession(s.AgentId, s.Topic, s.ExpiresAt, s.Id, s.CurrentStatus, s.CurrentStatusAt, s.LastUpdated))];
     }

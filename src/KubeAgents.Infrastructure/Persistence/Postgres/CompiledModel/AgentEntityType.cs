@@ -22,7 +22,7 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
                 "KubeAgents.Domain.Agents.Agent",
                 typeof(Agent),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 navigationCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -74,6 +74,15 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
                 nullable: true);
             latestStatusAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             latestStatusAt.AddAnnotation("Relational:ColumnName", "latest_status_at");
+
+            var liveSessionCount = runtimeEntityType.AddProperty(
+                "LiveSessionCount",
+                typeof(int),
+                propertyInfo: typeof(Agent).GetProperty("LiveSessionCount", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Agent).GetField("<LiveSessionCount>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            liveSessionCount.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            liveSessionCount.AddAnnotation("Relational:ColumnName", "live_session_count");
 
             var name = runtimeEntityType.AddProperty(
                 "Name",

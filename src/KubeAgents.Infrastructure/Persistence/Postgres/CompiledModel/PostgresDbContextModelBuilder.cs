@@ -13,7 +13,7 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
     public partial class PostgresDbContextModel
     {
         private PostgresDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1e60cb32-e8f2-454f-b48c-dbb60b66b4bc"), entityTypeCount: 7)
+            : base(skipDetectChanges: false, modelId: new Guid("0762c023-21ef-4f76-9e94-f0a54edf0b72"), entityTypeCount: 7)
         {
         }
 

@@ -49,6 +49,10 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("latest_status_at");
 
+                    b.Property<int>("LiveSessionCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("live_session_count");
+
                     b.Property<string>("Name")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")

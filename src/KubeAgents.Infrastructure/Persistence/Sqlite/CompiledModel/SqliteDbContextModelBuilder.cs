@@ -11,7 +11,7 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.CompiledModel
     public partial class SqliteDbContextModel
     {
         private SqliteDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("372799a3-ea6e-49b2-b375-bd531cdf7acb"), entityTypeCount: 7)
+            : base(skipDetectChanges: false, modelId: new Guid("301306b2-f60d-43c7-9cab-dd0c62abb2d8"), entityTypeCount: 7)
         {
         }
 

@@ -41,6 +41,10 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("latest_status_at");
 
+                    b.Property<int>("LiveSessionCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("live_session_count");
+
                     b.Property<string>("Name")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
