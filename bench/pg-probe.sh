@@ -10,6 +10,7 @@
 #   RUNS=6 PGSS=1 bench/pg-probe.sh /tmp/probe-build          # + the top statements (pg_stat_statements)
 #   AT_WARM="VACUUM sessions" bench/pg-probe.sh /tmp/probe-build   # one SQL statement after the warm-up
 #   EXTRA="-c shared_preload_libraries=auto_explain -c auto_explain.log_min_duration=5" bench/pg-probe.sh /tmp/probe-build
+#   COUNTERS=1 bench/pg-probe.sh /tmp/probe-build             # + the runtime's counters each second
 #
 # EXTRA adds server options; the server log (plans from auto_explain included) is kept in $KEEP
 # (default /tmp/pg-probe.log). Needs wrk, curl, psql and the PostgreSQL binaries; runs as root
@@ -41,6 +42,14 @@ start_postgres
 sql postgres "CREATE DATABASE probe" >/dev/null
 launch_service probe DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME=probe
 PORT=$PORT_probe
+if [ -n "${COUNTERS:-}" ]; then
+  # The thread pool's size and queue, lock contention and GC, once a second, to $KEEP.counters.csv
+  # (dotnet-counters, from ~/.dotnet/tools). Started once the service answers, so its diagnostics
+  # port is up.
+  PATH=$PATH:$HOME/.dotnet/tools dotnet-counters collect -p "$PID_probe" --counters System.Runtime \
+    --refresh-interval 1 --format csv -o "$KEEP.counters.csv" >"$WORK/counters.log" 2>&1 &
+  PIDS+=("$!")
+fi
 
 q() { sql probe "$1"; }
 probe_run() { MODE=fresh wrk -t2 -c64 -d"$1"s --latency -s "$BENCH/report.lua" "http://127.0.0.1:$PORT" | grep RESULT; }
