@@ -11,6 +11,7 @@
 #   AT_WARM="VACUUM sessions" bench/pg-probe.sh /tmp/probe-build   # one SQL statement after the warm-up
 #   EXTRA="-c shared_preload_libraries=auto_explain -c auto_explain.log_min_duration=5" bench/pg-probe.sh /tmp/probe-build
 #   COUNTERS=1 bench/pg-probe.sh /tmp/probe-build             # + the runtime's counters each second
+#   TRACE=75 bench/pg-probe.sh /tmp/probe-build               # + a dotnet-trace of the first 75 s
 #
 # EXTRA adds server options; the server log (plans from auto_explain included) is kept in $KEEP
 # (default /tmp/pg-probe.log). Needs wrk, curl, psql and the PostgreSQL binaries; runs as root
@@ -48,6 +49,13 @@ if [ -n "${COUNTERS:-}" ]; then
   # port is up.
   PATH=$PATH:$HOME/.dotnet/tools dotnet-counters collect -p "$PID_probe" --counters System.Runtime \
     --refresh-interval 1 --format csv -o "$KEEP.counters.csv" >"$WORK/counters.log" 2>&1 &
+  PIDS+=("$!")
+fi
+if [ -n "${TRACE:-}" ]; then
+  # Runtime events (GC suspensions, thread-pool adjustments, JIT) and thread stacks sampled at ~100 Hz,
+  # for the first TRACE seconds, to $KEEP.nettrace.
+  PATH=$PATH:$HOME/.dotnet/tools dotnet-trace collect -p "$PID_probe" ${TRACE_PROFILE:---profile dotnet-common,dotnet-sampled-thread-time} \
+    --duration "$(date -u -d "@$TRACE" +%H:%M:%S)" -o "$KEEP.nettrace" >"$WORK/trace.log" 2>&1 &
   PIDS+=("$!")
 fi
 

@@ -29,8 +29,10 @@ internal sealed class AgentConfiguration(string lengthFunction) : IEntityTypeCon
         builder.HasMany(a => a.Sessions).WithOne(s => s.Agent).HasForeignKey(s => s.AgentId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(a => a.Sessions).UsePropertyAccessMode(PropertyAccessMode.Field);
 
-        // GET /api/agents: newest first, and the status filter.
+        // GET /api/agents: newest first; with the status filter, one range of the agents in that status
+        // in list order (not every agent walked newest first and filtered: 6-17 ms p50 a page at 10,000
+        // agents, docs/benchmarks.md). It replaces an index of the status alone: no more writes per report.
         builder.HasIndex(a => a.LastSeen).IsDescending().HasDatabaseName("ix_agents_last_seen");
-        builder.HasIndex(a => a.LatestStatus).HasDatabaseName("ix_agents_latest_status");
+        builder.HasIndex(a => new { a.LatestStatus, a.LastSeen, a.AgentId }).IsDescending(false, true, false).HasDatabaseName("ix_agents_latest_status_last_seen");
     }
 }

@@ -131,8 +131,8 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
             index.AddAnnotation("Relational:Name", "ix_agents_last_seen");
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { latestStatus });
-            index0.AddAnnotation("Relational:Name", "ix_agents_latest_status");
+                new[] { latestStatus, lastSeen, agentId });
+            index0.AddAnnotation("Relational:Name", "ix_agents_latest_status_last_seen");
 
             return runtimeEntityType;
         }

@@ -77,8 +77,9 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         .IsDescending()
                         .HasDatabaseName("ix_agents_last_seen");
 
-                    b.HasIndex("LatestStatus")
-                        .HasDatabaseName("ix_agents_latest_status");
+                    b.HasIndex("LatestStatus", "LastSeen", "AgentId")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_agents_latest_status_last_seen");
 
                     b.ToTable("agents", null, t =>
                         {

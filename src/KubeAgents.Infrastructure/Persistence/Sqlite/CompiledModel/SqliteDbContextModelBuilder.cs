@@ -11,7 +11,7 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.CompiledModel
     public partial class SqliteDbContextModel
     {
         private SqliteDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("301306b2-f60d-43c7-9cab-dd0c62abb2d8"), entityTypeCount: 7)
+            : base(skipDetectChanges: false, modelId: new Guid("0d3e7b0a-b6dd-48ac-9411-8e84b7cca2e4"), entityTypeCount: 7)
         {
         }
 

@@ -69,8 +69,9 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite.Migrations
                         .IsDescending()
                         .HasDatabaseName("ix_agents_last_seen");
 
-                    b.HasIndex("LatestStatus")
-                        .HasDatabaseName("ix_agents_latest_status");
+                    b.HasIndex("LatestStatus", "LastSeen", "AgentId")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_agents_latest_status_last_seen");
 
                     b.ToTable("agents", null, t =>
                         {
