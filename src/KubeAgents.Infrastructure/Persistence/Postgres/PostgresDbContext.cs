@@ -285,5 +285,9 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
         // same batch instead of waiting for RETURNING id.
         modelBuilder.Entity<Session>().Property(s => s.Id).UseHiLo(HiLoSequence);
         modelBuilder.Entity<StatusEntry>().Property(e => e.Id).UseIdentityAlwaysColumn();
+        // An agent's history with ?status=: one range, not the agent's whole timeline fetched and filtered
+        // (7-10 ms p50 at 10 million entries when 1% match). Here only: SQLite's ingestion pays for every index.
+        modelBuilder.Entity<StatusEntry>().HasIndex(e => new { e.AgentId, e.Status, e.Timestamp, e.Id })
+            .IsDescending(false, false, true, true).HasDatabaseName("ix_status_entries_agent_status_timeline");
     }
 }

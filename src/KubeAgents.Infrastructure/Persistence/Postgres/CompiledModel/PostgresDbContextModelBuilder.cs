@@ -13,7 +13,7 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
     public partial class PostgresDbContextModel
     {
         private PostgresDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0c68e9eb-b979-4532-8e1a-ad5186eeee62"), entityTypeCount: 7)
+            : base(skipDetectChanges: false, modelId: new Guid("9c65a7ec-6636-47b6-82df-cf5985cca469"), entityTypeCount: 7)
         {
         }
 

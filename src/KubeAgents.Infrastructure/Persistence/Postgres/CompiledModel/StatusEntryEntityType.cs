@@ -26,7 +26,7 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
                 propertyCount: 8,
                 navigationCount: 1,
                 foreignKeyCount: 2,
-                unnamedIndexCount: 3,
+                unnamedIndexCount: 4,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -122,6 +122,10 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
             var index1 = runtimeEntityType.AddIndex(
                 new[] { sessionId, timestamp, id });
             index1.AddAnnotation("Relational:Name", "ix_status_entries_session_timeline");
+
+            var index2 = runtimeEntityType.AddIndex(
+                new[] { agentId, status, timestamp, id });
+            index2.AddAnnotation("Relational:Name", "ix_status_entries_agent_status_timeline");
 
             return runtimeEntityType;
         }

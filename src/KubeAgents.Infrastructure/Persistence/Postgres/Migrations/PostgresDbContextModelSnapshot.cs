@@ -491,6 +491,10 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_status_entries_session_timeline");
 
+                    b.HasIndex("AgentId", "Status", "Timestamp", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_status_entries_agent_status_timeline");
+
                     b.ToTable("status_entries", null, t =>
                         {
                             t.HasCheckConstraint("ck_status_entries_status", "status IN ('running', 'pending', 'success', 'failed')");
