@@ -101,7 +101,10 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     internal override async Task SaveReportBatchAsync(ReportBatchRows rows, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
         Agents.AddRange(rows.AddedAgents);
-        Sessions.AddRange(rows.AddedSessions);
+        // Async: a new session's id comes from the hi/lo sequence, and a new block is a round trip. The
+        // synchronous AddRange fetched it blocking a pool thread, and every other batch blocked on the
+        // generator's lock meanwhile: on 2 cores that starved the pool, a stall of 1-2 s (docs/benchmarks.md).
+        await Sessions.AddRangeAsync(rows.AddedSessions, cancellationToken).ConfigureAwait(false);
         ChangeTracker.DetectChanges();
         using var batch = NewBatch();
         var written = new List<EntityEntry>();
