@@ -28,8 +28,7 @@ internal sealed class SqliteRows
     private static readonly ConcurrentDictionary<IEntityType, SqliteRows> ByEntity = new();
 
     private readonly string _table;
-    private readonly IProperty[] _columns;
-    private readonly string[] _names;
+    private readonly Column[] _columns;
     private readonly string _insert;
     private readonly string _update;
 
@@ -45,13 +44,16 @@ internal sealed class SqliteRows
         _table = entity.GetTableName()!;
         var store = StoreObjectIdentifier.Table(_table, entity.GetSchema());
         IProperty[] keys = [.. entity.FindPrimaryKey()!.Properties];
-        _columns = [.. keys, .. entity.GetProperties().Where(p => !p.IsPrimaryKey() && p.GetColumnName(store) is not null)];
-        _names = [.. _columns.Select((_, c) => string.Create(CultureInfo.InvariantCulture, $"@p{c}"))];
-        var columns = _columns.Select(c => $"\"{c.GetColumnName(store)}\"").ToArray();
-        _insert = $"INSERT INTO \"{_table}\" ({string.Join(", ", columns)}) VALUES ({string.Join(", ", _names)})";
+        IProperty[] properties = [.. keys, .. entity.GetProperties().Where(p => !p.IsPrimaryKey() && p.GetColumnName(store) is not null)];
+        // What each row's parameters need, looked up once here rather than for every cell of every batch.
+        _columns = [.. properties.Select((p, c) => new Column(
+            string.Create(CultureInfo.InvariantCulture, $"@p{c}"), p.GetRelationalTypeMapping(), p.GetGetter(), p.IsNullable))];
+        var names = _columns.Select(c => c.Parameter).ToArray();
+        var columns = properties.Select(p => $"\"{p.GetColumnName(store)}\"").ToArray();
+        _insert = $"INSERT INTO \"{_table}\" ({string.Join(", ", columns)}) VALUES ({string.Join(", ", names)})";
         // Keys come first in _columns, so column c is set from parameter c.
-        var sets = Enumerable.Range(keys.Length, _columns.Length - keys.Length).Select(c => $"{columns[c]} = {_names[c]}");
-        var where = Enumerable.Range(0, keys.Length).Select(k => $"{columns[k]} = {_names[k]}");
+        var sets = Enumerable.Range(keys.Length, _columns.Length - keys.Length).Select(c => $"{columns[c]} = {names[c]}");
+        var where = Enumerable.Range(0, keys.Length).Select(k => $"{columns[k]} = {names[k]}");
         _update = $"UPDATE \"{_table}\" SET {string.Join(", ", sets)} WHERE {string.Join(" AND ", where)}";
     }
 
@@ -79,12 +81,11 @@ internal sealed class SqliteRows
         foreach (var row in rows)
         {
             command.Parameters.Clear();
-            for (var c = 0; c < _columns.Length; c++)
+            foreach (var column in _columns)
             {
-                var property = _columns[c];
                 // The type mapping converts the value and sets the parameter up exactly as SaveChanges would.
-                command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(
-                    command, _names[c], property.GetGetter().GetClrValueUsingContainingEntity(row), property.IsNullable));
+                command.Parameters.Add(column.Mapping.CreateParameter(
+                    command, column.Parameter, column.Getter.GetClrValueUsingContainingEntity(row), column.Nullable));
             }
 
             try
@@ -98,4 +99,7 @@ internal sealed class SqliteRows
             }
         }
     }
+
+    /// <summary>One column's parameter name, type mapping, value getter and nullability.</summary>
+    private sealed record Column(string Parameter, RelationalTypeMapping Mapping, IClrPropertyGetter Getter, bool Nullable);
 }
