@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Retention;
@@ -19,7 +21,7 @@ namespace KubeAgents.Api.FunctionalTests;
 // In the TimingCollection: the hosted-retention test moves the clock an hour per real-time poll, and
 // failed twice with three other classes running beside it (it passed alone under the same load).
 [Collection(TimingCollection.Name)]
-public class RetentionTests(ITestOutputHelper output)
+public partial class RetentionTests(ITestOutputHelper output)
 {
     private static readonly Dictionary<string, string?> SevenDays = new()
     {
@@ -121,12 +123,13 @@ public class RetentionTests(ITestOutputHelper output)
     [BothStores]
     public async Task Retention_deletes_at_most_a_thousand_rows_per_statement(StoreKind store)
     {
-        var deletes = new DeleteRecorder();
+        using var deletes = new DeleteRecorder();
         await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, s =>
         {
             s.AddSingleton<IInterceptor>(deletes);
             WithoutHourlyRuns(s);
         });
+        deletes.Listen(api);
         var t0 = api.Clock.GetUtcNow();
         await api.InDatabaseAsync(async db =>
         {
@@ -149,9 +152,63 @@ public class RetentionTests(ITestOutputHelper output)
 
         result.StatusEntries.Should().Be(2499, "all but the current entry");
         deletes.Counts.Should().OnlyContain(n => n <= HistoryRetention.BatchSize);
-        deletes.Counts.Where(n => n > 0).Should().Equal(1000, 1000, 499);
+        deletes.Counts.Should().Equal([1000, 1000, 499], "2,500 entries received at one instant: each batch goes on among them");
         var left = await api.InDatabaseAsync(db => db.StatusEntries.AsNoTracking().Select(e => e.Message).ToListAsync());
         left.Should().Equal("#2499");
+    }
+
+    /// <summary>
+    /// Each batch starts where the one before ended (not at the oldest entry, which would check the kept
+    /// current entries before it again every time); entries the batches pass over must still all go.
+    /// </summary>
+    [SkippableTheory]
+    [BothStores]
+    public async Task Retention_in_batches_misses_no_entry_between_the_current_ones_it_keeps(StoreKind store)
+    {
+        using var deletes = new DeleteRecorder();
+        await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, WithoutHourlyRuns);
+        deletes.Listen(api);
+        var t0 = api.Clock.GetUtcNow();
+        await api.InDatabaseAsync(async db =>
+        {
+            var sessions = new List<(Agent Agent, Session Session)>();
+            foreach (var agentId in new[] { "a", "b", "c" })
+            {
+                var agent = Agent.Register(agentId, t0);
+                db.Agents.Add(agent);
+                for (var s = 0; s < 10; s++)
+                {
+                    var session = agent.OpenSession($"t{s}", t0);
+                    db.Sessions.Add(session);
+                    sessions.Add((agent, session));
+                }
+            }
+
+            // Received one after another, round robin: every session's current (last) entry is among
+            // the last 30, the old ones of all sessions interleaved before them, each its own instant.
+            var received = t0;
+            for (var i = 0; i < 250; i++)
+            {
+                foreach (var (agent, session) in sessions)
+                {
+                    received = received.AddMilliseconds(10);
+                    var report = new StatusReport(i == 249 ? SessionStatus.Success : SessionStatus.Running, received, $"#{i}", null, 1);
+                    session.Record(report, received);
+                    agent.Record(null, null, report, received);
+                }
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        api.Clock.Advance(TimeSpan.FromDays(8));
+        await api.Services.GetRequiredService<SessionSweeper>().SweepOnceAsync(CancellationToken.None);
+
+        var result = await RunAsync(api);
+
+        result.Should().Be(new RetentionResult(StatusEntries: 30 * 249, Sessions: 30, Agents: 3, Notifications: 0));
+        deletes.Counts.Should().Equal([1000, 1000, 1000, 1000, 1000, 1000, 1000, 470]);
+        (await api.InDatabaseAsync(db => db.StatusEntries.CountAsync())).Should().Be(0);
+        (await RunAsync(api)).Total.Should().Be(0);
     }
 
     [SkippableFact]
@@ -265,12 +322,13 @@ public class RetentionTests(ITestOutputHelper output)
     public async Task Retention_of_many_entries_goes_in_bounded_statements(StoreKind store)
     {
         var agents = Environment.GetEnvironmentVariable("KUBEAGENTS_RETENTION_BENCH") == "1" ? 100 : 10;
-        var deletes = new DeleteRecorder();
+        using var deletes = new DeleteRecorder();
         await using var api = await KubeAgentsApi.StartAsync(store, SevenDays, s =>
         {
             s.AddSingleton<IInterceptor>(deletes);
             WithoutHourlyRuns(s);
         });
+        deletes.Listen(api);
         var t0 = api.Clock.GetUtcNow();
         for (var a = 0; a < agents; a++)
         {
@@ -313,25 +371,70 @@ public class RetentionTests(ITestOutputHelper output)
     private static Task<RetentionResult> RunAsync(KubeAgentsApi api) =>
         api.Services.GetRequiredService<HistoryRetention>().RunOnceAsync(CancellationToken.None);
 
-    /// <summary>The rows each DELETE statement removed.</summary>
-    private sealed class DeleteRecorder : DbCommandInterceptor
+    /// <summary>
+    /// The status entries each retention statement deleted (from <c>kubeagents.retention.deleted</c>,
+    /// one measurement a statement), and how long each statement that deletes them took.
+    /// </summary>
+    private sealed class DeleteRecorder : DbCommandInterceptor, IDisposable
     {
         private readonly ConcurrentQueue<int> _counts = new();
         private readonly ConcurrentQueue<TimeSpan> _durations = new();
+        private MeterListener? _listener;
 
         public IReadOnlyList<int> Counts => [.. _counts];
 
         public IReadOnlyList<TimeSpan> Durations => [.. _durations];
 
+        /// <summary>Listens to the service's meter (not to another test's service running beside it).</summary>
+        public void Listen(KubeAgentsApi api)
+        {
+            var factory = api.Services.GetRequiredService<IMeterFactory>();
+            _listener = new MeterListener
+            {
+                InstrumentPublished = (instrument, l) =>
+                {
+                    if (instrument.Meter.Scope == factory && instrument.Name == "kubeagents.retention.deleted")
+                    {
+                        l.EnableMeasurementEvents(instrument);
+                    }
+                },
+            };
+            _listener.SetMeasurementEventCallback<long>((_, rows, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag is { Key: "table", Value: "status_entries" })
+                    {
+                        _counts.Enqueue((int)rows);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public void Dispose() => _listener?.Dispose();
+
         public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
         {
-            if (command.CommandText.TrimStart().StartsWith("DELETE", StringComparison.OrdinalIgnoreCase))
-            {
-                _counts.Enqueue(result);
-                _durations.Enqueue(eventData.Duration);
-            }
-
+            Time(command, eventData);
             return base.NonQueryExecutedAsync(command, eventData, result, cancellationToken);
         }
+
+        public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            Time(command, eventData);
+            return base.ReaderExecutedAsync(command, eventData, result, cancellationToken);
+        }
+
+        private void Time(DbCommand command, CommandExecutedEventData eventData)
+        {
+            if (DeletesEntries().IsMatch(command.CommandText))
+            {
+                _durations.Enqueue(eventData.Duration);
+            }
+        }
     }
+
+    [GeneratedRegex("""DELETE FROM "?status_entries""", RegexOptions.IgnoreCase)]
+    private static partial Regex DeletesEntries();
 }

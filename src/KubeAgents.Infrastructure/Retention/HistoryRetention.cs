@@ -40,7 +40,7 @@ public sealed partial class HistoryRetention(
         {
             var store = scope.ServiceProvider.GetRequiredService<IRetentionStore>();
             // In this order: a session's own entries go first, so deleting it cascades to one row at most.
-            var entries = await RepeatAsync("status_entries", store.DeleteStatusEntriesAsync, cutoff, BatchSize, cancellationToken).ConfigureAwait(false);
+            var entries = await DeleteStatusEntriesAsync(store, cutoff, cancellationToken).ConfigureAwait(false);
             // Half as many sessions: each takes its remaining entry with it (a cascade of the same statement).
             var sessions = await RepeatAsync("sessions", store.DeleteSessionsAsync, cutoff, BatchSize / 2, cancellationToken).ConfigureAwait(false);
             var agents = await RepeatAsync("agents", store.DeleteAgentsAsync, cutoff, BatchSize, cancellationToken).ConfigureAwait(false);
@@ -49,6 +49,24 @@ public sealed partial class HistoryRetention(
             LogRun(options.Value.Days ?? 0, cutoff, entries, sessions, agents, notifications);
             return result;
         }
+    }
+
+    /// <summary>The oldest entries first, each batch from where the one before ended.</summary>
+    private async Task<int> DeleteStatusEntriesAsync(IRetentionStore store, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        var from = DateTimeOffset.MinValue;
+        RetentionBatch batch;
+        do
+        {
+            batch = await store.DeleteStatusEntriesAsync(cutoff, from, BatchSize, cancellationToken).ConfigureAwait(false);
+            total += batch.Deleted;
+            metrics.RowsDeleted("status_entries", batch.Deleted);
+            from = batch.Through ?? from;
+        }
+        while (batch.Deleted == BatchSize);
+
+        return total;
     }
 
     private async Task<int> RepeatAsync(

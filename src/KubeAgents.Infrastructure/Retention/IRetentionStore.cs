@@ -8,8 +8,14 @@ namespace KubeAgents.Infrastructure.Retention;
 /// </summary>
 internal interface IRetentionStore
 {
-    /// <summary>Status entries received before <paramref name="cutoff"/>, except each session's current-status entry.</summary>
-    Task<int> DeleteStatusEntriesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// The oldest status entries received at or after <paramref name="from"/> and before <paramref name="cutoff"/>,
+    /// except each session's current-status entry. The batch says where the next one starts (the latest
+    /// <c>received_at</c> it deleted), so a run reads past the entries it keeps only once: read again from
+    /// the start, every batch would check every kept entry before it, and a run's time grows with the
+    /// square of what it deletes.
+    /// </summary>
+    Task<RetentionBatch> DeleteStatusEntriesAsync(DateTimeOffset cutoff, DateTimeOffset from, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Sessions whose persisted expiry (the sweeper's) is before <paramref name="cutoff"/>, with what
@@ -23,3 +29,6 @@ internal interface IRetentionStore
     /// <summary>Delivered or failed notifications created before <paramref name="cutoff"/>; pending ones are never deleted.</summary>
     Task<int> DeleteFinishedNotificationsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>One retention statement's rows, and the latest <c>received_at</c> among them (none: nothing was deleted).</summary>
+internal readonly record struct RetentionBatch(int Deleted, DateTimeOffset? Through);

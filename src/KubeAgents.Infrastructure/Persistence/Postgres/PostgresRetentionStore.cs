@@ -17,20 +17,26 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres;
 internal sealed class PostgresRetentionStore(KubeAgentsDbContext db) : IRetentionStore
 {
     // Not the session's current entry: a later one (greater timestamp; a tie goes to the later arrival) exists.
-    public Task<int> DeleteStatusEntriesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync(
+    // From `from` on (inclusive: entries of one commit share a received_at, and a batch may end among them).
+    public async Task<RetentionBatch> DeleteStatusEntriesAsync(DateTimeOffset cutoff, DateTimeOffset from, int limit, CancellationToken cancellationToken)
+    {
+        var batch = await db.Database.SqlQuery<DeletedEntries>(
             $"""
-            DELETE FROM status_entries WHERE id = ANY (ARRAY(
-                SELECT e.id FROM status_entries e
-                WHERE e.received_at < {cutoff}
-                  AND EXISTS (SELECT 1 FROM status_entries later
-                              WHERE later.session_id = e.session_id
-                                AND (later.timestamp > e.timestamp OR (later.timestamp = e.timestamp AND later.id > e.id)))
-                ORDER BY e.received_at
-                LIMIT {limit}
-                FOR UPDATE SKIP LOCKED))
-            """,
-            cancellationToken);
+            WITH gone AS (
+                DELETE FROM status_entries WHERE id = ANY (ARRAY(
+                    SELECT e.id FROM status_entries e
+                    WHERE e.received_at < {cutoff} AND e.received_at >= {from}
+                      AND EXISTS (SELECT 1 FROM status_entries later
+                                  WHERE later.session_id = e.session_id
+                                    AND (later.timestamp > e.timestamp OR (later.timestamp = e.timestamp AND later.id > e.id)))
+                    ORDER BY e.received_at
+                    LIMIT {limit}
+                    FOR UPDATE SKIP LOCKED))
+                RETURNING received_at)
+            SELECT count(*)::int AS "Deleted", max(received_at) AS "Through" FROM gone
+            """).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return new RetentionBatch(batch[0].Deleted, batch[0].Through);
+    }
 
     // The agents' session_count falls by what went, in the same statement, under the same agent locks.
     public async Task<int> DeleteSessionsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
@@ -79,3 +85,6 @@ internal sealed class PostgresRetentionStore(KubeAgentsDbContext db) : IRetentio
             """,
             cancellationToken);
 }
+
+/// <summary>The row <see cref="PostgresRetentionStore.DeleteStatusEntriesAsync"/> reads back.</summary>
+internal sealed record DeletedEntries(int Deleted, DateTimeOffset? Through);

@@ -11,15 +11,27 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 /// </summary>
 internal sealed class SqliteRetentionStore(KubeAgentsDbContext db) : IRetentionStore
 {
-    public Task<int> DeleteStatusEntriesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
-        db.StatusEntries
-            .Where(e => e.ReceivedAt < cutoff)
+    // Read, then deleted by id: only retention deletes entries, so no entry read here stops being deletable.
+    public async Task<RetentionBatch> DeleteStatusEntriesAsync(DateTimeOffset cutoff, DateTimeOffset from, int limit, CancellationToken cancellationToken)
+    {
+        var batch = await db.StatusEntries
+            .Where(e => e.ReceivedAt < cutoff && e.ReceivedAt >= from)
             // Not the session's current entry: a later one (greater timestamp; a tie goes to the later arrival) exists.
             .Where(e => db.StatusEntries.Any(later => later.SessionId == e.SessionId
                 && (later.Timestamp > e.Timestamp || (later.Timestamp == e.Timestamp && later.Id > e.Id))))
             .OrderBy(e => e.ReceivedAt)
             .Take(limit)
-            .ExecuteDeleteAsync(cancellationToken);
+            .Select(e => new { e.Id, e.ReceivedAt })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (batch.Count == 0)
+        {
+            return new RetentionBatch(0, null);
+        }
+
+        var ids = batch.Select(e => e.Id).ToArray();
+        var deleted = await db.StatusEntries.Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        return new RetentionBatch(deleted, batch[^1].ReceivedAt);
+    }
 
     /// <summary>The sessions, and their agents' <c>session_count</c> counted again, in one transaction.</summary>
     public async Task<int> DeleteSessionsAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
