@@ -32,7 +32,8 @@ SET work_mem = '256MB';
 BEGIN;
 
 \echo '-- clearing the bench rows written so far (fresh ingestion on the empty store)'
-TRUNCATE agents, sessions, status_entries, events, event_inbox, notifications;
+-- agent_search_keys: refilled by the agents' insert trigger (migration AgentSearchKeys).
+TRUNCATE agents, agent_search_keys, sessions, status_entries, events, event_inbox, notifications;
 
 CREATE TEMP TABLE clock ON COMMIT DROP AS
 SELECT now() - make_interval(days => :days) AS t0, make_interval(days => :days) / :entries AS step;
@@ -185,6 +186,13 @@ BEGIN
                                              ORDER BY e."timestamp" DESC, e.id DESC LIMIT 1);
     IF bad > 0 THEN
         RAISE EXCEPTION '% agents disagree with their sessions', bad;
+    END IF;
+    -- Every agent's search keys, as the triggers write them.
+    SELECT count(*) INTO bad
+    FROM agents a LEFT JOIN agent_search_keys k USING (agent_id)
+    WHERE k.agent_id IS NULL OR k.id_key <> lower(a.agent_id) OR k.name_key IS DISTINCT FROM lower(a.name);
+    IF bad > 0 THEN
+        RAISE EXCEPTION '% agents have no search keys, or stale ones', bad;
     END IF;
     IF (SELECT last_value FROM sessions_hilo) < (SELECT max(id) FROM sessions)
        OR (SELECT last_value FROM status_entries_id_seq) < (SELECT max(id) FROM status_entries)

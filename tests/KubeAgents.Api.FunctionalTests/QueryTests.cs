@@ -65,6 +65,21 @@ public class QueryTests(ApiFixture fixture)
 
     [SkippableTheory]
     [BothStores]
+    public async Task Search_finds_a_renamed_agent_by_its_new_name_only(StoreKind store)
+    {
+        var (api, client) = await StartAsync(store);
+        var agent = Unique("renamed");
+        var before = Unique("OldName");
+        var after = Unique("NewName");
+        await client.ReportAsync(agent, "t", "running", api.Clock.GetUtcNow(), agentName: before);
+        await client.ReportAsync(agent, "t", "running", api.Clock.GetUtcNow().AddSeconds(1), agentName: after);
+
+        (await client.GetAsync($"/api/agents?search={after.ToLowerInvariant()}")).Items("agents").Select(a => a.Str("agent_id")).Should().Equal(agent);
+        (await client.GetAsync($"/api/agents?search={before}")).Items("agents").Should().BeEmpty();
+    }
+
+    [SkippableTheory]
+    [BothStores]
     public async Task Search_treats_like_wildcards_as_text(StoreKind store)
     {
         var (api, client) = await StartAsync(store);

@@ -5,7 +5,10 @@ using KubeAgents.Infrastructure.Persistence;
 using KubeAgents.Infrastructure.Persistence.Postgres;
 using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using static KubeAgents.TestSupport.WireClient;
 
 namespace KubeAgents.Infrastructure.IntegrationTests;
 
@@ -97,6 +100,55 @@ public class PostgresStoreRuleTests
         }
     }
 
+    [SkippableFact]
+    public async Task Agent_search_reads_the_trigram_indexes_of_the_search_keys()
+    {
+        var commands = new SqlCommandLog();
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, configureServices: s => s.AddSingleton<IInterceptor>(commands));
+        var client = api.CreateWireClient();
+        await client.ReportAsync("Build-Bot-12", "t", "running", KubeAgentsApi.Epoch);
+        await client.ReportAsync("other", "t", "running", KubeAgentsApi.Epoch, agentName: "Bot-1 by name");
+        await client.ReportAsync("third", "t", "running", KubeAgentsApi.Epoch);
+        commands.Clear();
+
+        var found = (await client.GetAsync("/api/agents?search=bot-1")).Items("agents").Select(a => a.Str("agent_id"));
+
+        found.Should().BeEquivalentTo("Build-Bot-12", "other");
+        var search = commands.Entries.Single(c => c.Text.Contains("agent_search_keys", StringComparison.Ordinal));
+        await using var connection = new NpgsqlConnection(api.InDatabase(db => db.Database.GetConnectionString()));
+        await connection.OpenAsync();
+        // A table of three rows is read whole whatever its indexes; without that choice, the plan shows
+        // which indexes the statement EF sends can use.
+        await ExecuteAsync(connection, "SET enable_seqscan = off");
+        await using var explain = new NpgsqlCommand("EXPLAIN " + search.Text, connection);
+        foreach (var parameter in search.Parameters)
+        {
+            explain.Parameters.AddWithValue(parameter.Name, parameter.Value ?? DBNull.Value);
+        }
+
+        var plan = await ReadPlanAsync(explain);
+        plan.Should().Contain("Bitmap Index Scan on ix_agent_search_keys_id_key", "the key's substring match, as EF writes it, is what the trigram index serves")
+            .And.Contain("Bitmap Index Scan on ix_agent_search_keys_name_key");
+    }
+
+    [SkippableFact]
+    public async Task Search_keys_follow_registration_and_rename_and_go_with_their_agent()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
+        var client = api.CreateWireClient();
+        await client.ReportAsync("Keyed", "t", "running", KubeAgentsApi.Epoch, agentName: "First Name");
+        var keys = () => api.InDatabaseAsync(db => db.Set<AgentSearchKey>().AsNoTracking()
+            .Where(k => k.AgentId == "Keyed").Select(k => new { k.IdKey, k.NameKey }).ToListAsync());
+
+        (await keys()).Should().BeEquivalentTo([new { IdKey = "keyed", NameKey = (string?)"first name" }]);
+
+        await client.ReportAsync("Keyed", "t", "running", KubeAgentsApi.Epoch.AddSeconds(1), agentName: "Second");
+        (await keys()).Should().BeEquivalentTo([new { IdKey = "keyed", NameKey = (string?)"second" }]);
+
+        await api.InDatabaseAsync(db => db.Agents.Where(a => a.AgentId == "Keyed").ExecuteDeleteAsync());
+        (await keys()).Should().BeEmpty("the keys go with their agent (a foreign key, ON DELETE CASCADE)");
+    }
+
     private static async Task<Dictionary<string, string>> ColumnsAsync(string connectionString, string table)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -123,6 +175,11 @@ public class PostgresStoreRuleTests
     private static async Task<string> PlanAsync(NpgsqlConnection connection)
     {
         await using var command = new NpgsqlCommand("EXPLAIN EXECUTE pairs('{a,b,c}', '{x,y,z}')", connection);
+        return await ReadPlanAsync(command);
+    }
+
+    private static async Task<string> ReadPlanAsync(NpgsqlCommand command)
+    {
         var lines = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

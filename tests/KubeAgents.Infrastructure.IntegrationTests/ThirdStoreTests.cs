@@ -169,6 +169,7 @@ public class ThirdStoreTests
             Seam<IStoreFailureClassifier>(services, s => s.AddSingleton<IStoreFailureClassifier, SqliteFailures>());
             Seam<INotificationClaims>(services, s => s.AddSingleton<INotificationClaims, SqliteNotificationClaims>());
             Seam<IRetentionStore>(services, s => s.AddScoped<IRetentionStore, SqliteRetentionStore>());
+            Seam<IAgentSearch>(services, s => s.AddScoped<IAgentSearch, SubstringAgentSearch>());
             Seam<Microsoft.Extensions.Options.IConfigureOptions<WritePipelineOptions>>(services, s => s.Configure<WritePipelineOptions>(o => o.Writers = 1));
         }
 

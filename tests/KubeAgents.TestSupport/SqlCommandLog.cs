@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace KubeAgents.TestSupport;
 
 /// <summary>
-/// Every command EF runs (relational providers), in order: its text, its timeout, and whether it ran
-/// synchronously, holding a thread for the round trip. <see cref="SqlCommandCounter"/> counts; this keeps.
+/// Every command EF runs (relational providers), in order: its text, its parameters, its timeout, and
+/// whether it ran synchronously, holding a thread for the round trip. <see cref="SqlCommandCounter"/> counts; this keeps.
 /// </summary>
 public sealed class SqlCommandLog : DbCommandInterceptor
 {
@@ -44,10 +44,17 @@ public sealed class SqlCommandLog : DbCommandInterceptor
 
     private T Record<T>(DbCommand command, bool synchronous, T result)
     {
-        _entries.Enqueue(new Entry(command.CommandText, command.CommandTimeout, synchronous));
+        var parameters = command.Parameters.Cast<DbParameter>().Select(p => new Parameter(p.ParameterName, p.Value)).ToList();
+        _entries.Enqueue(new Entry(command.CommandText, command.CommandTimeout, synchronous) { Parameters = parameters });
         return result;
     }
 
     /// <param name="Timeout">The command's timeout in seconds, as it was sent.</param>
-    public sealed record Entry(string Text, int Timeout, bool Synchronous);
+    public sealed record Entry(string Text, int Timeout, bool Synchronous)
+    {
+        /// <summary>Names and values as sent, so a test can send the same statement again (under EXPLAIN, say).</summary>
+        public IReadOnlyList<Parameter> Parameters { get; init; } = [];
+    }
+
+    public sealed record Parameter(string Name, object? Value);
 }

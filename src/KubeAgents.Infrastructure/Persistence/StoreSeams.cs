@@ -22,6 +22,7 @@ internal static class StoreSeams
         (typeof(IStoreFailureClassifier), "which of its failures are outages (503, one log line an interval)"),
         (typeof(INotificationClaims), "how dispatchers claim due notifications"),
         (typeof(IRetentionStore), "the retention deletes"),
+        (typeof(IAgentSearch), "how search= finds agents by id or name"),
         (typeof(IConfigureOptions<WritePipelineOptions>), "how many writers may run at once (WritePipelineOptions.Writers)"),
     ];
 

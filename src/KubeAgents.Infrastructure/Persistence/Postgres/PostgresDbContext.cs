@@ -292,5 +292,6 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
         // (7-10 ms p50 at 10 million entries when 1% match). Here only: SQLite's ingestion pays for every index.
         modelBuilder.Entity<StatusEntry>().HasIndex(e => new { e.AgentId, e.Status, e.Timestamp, e.Id })
             .IsDescending(false, false, true, true).HasDatabaseName("ix_status_entries_agent_status_timeline");
+        modelBuilder.ApplyConfiguration(new AgentSearchKeyConfiguration());
     }
 }

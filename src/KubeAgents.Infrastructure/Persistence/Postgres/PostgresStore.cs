@@ -54,6 +54,7 @@ internal sealed class PostgresStore : StoreDefinition
         services.AddSingleton<IStoreFailureClassifier, PostgresFailures>();
         services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();
         services.AddScoped<IRetentionStore, PostgresRetentionStore>();
+        services.AddScoped<IAgentSearch, PostgresAgentSearch>();
         services.Configure<WritePipelineOptions>(options => options.Writers = Writers);
         services.AddHostedService(provider => new PostgresEventListener(
             connectionString,

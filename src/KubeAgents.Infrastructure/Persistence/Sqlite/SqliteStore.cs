@@ -62,6 +62,7 @@ internal sealed class SqliteStore : StoreDefinition
         services.AddSingleton<IStoreFailureClassifier, SqliteFailures>();
         services.AddSingleton<INotificationClaims, SqliteNotificationClaims>();
         services.AddScoped<IRetentionStore, SqliteRetentionStore>();
+        services.AddScoped<IAgentSearch, SubstringAgentSearch>();
         // One writer at a time is SQLite's model: one writer loop, batches as large as the load makes them.
         services.Configure<WritePipelineOptions>(options => options.Writers = 1);
         // The temporary database's event log starts empty at every start: its ids must not pass for an earlier process's.

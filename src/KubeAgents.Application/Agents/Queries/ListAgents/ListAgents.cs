@@ -16,7 +16,7 @@ public sealed record ListAgentsQuery(SessionStatus? Status, string? Search, int?
 /// <param name="NextCursor">Present when more agents follow: pass it as <c>cursor</c>.</param>
 public sealed record AgentListDto(IReadOnlyList<AgentDto> Agents, string? NextCursor = null);
 
-public sealed class ListAgentsHandler(IApplicationDbContext db, TimeProvider time) : IQueryHandler<ListAgentsQuery, AgentListDto>
+public sealed class ListAgentsHandler(IApplicationDbContext db, IAgentSearch search, TimeProvider time) : IQueryHandler<ListAgentsQuery, AgentListDto>
 {
     public async ValueTask<AgentListDto> Handle(ListAgentsQuery query, CancellationToken cancellationToken)
     {
@@ -29,10 +29,8 @@ public sealed class ListAgentsHandler(IApplicationDbContext db, TimeProvider tim
 
         if (!string.IsNullOrEmpty(query.Search))
         {
-            var search = query.Search.ToLowerInvariant();
-#pragma warning disable CA1862, CA1311 // ToLower is what both EF providers translate; comparison overloads are not translated.
-            agents = agents.Where(a => a.AgentId.ToLower().Contains(search) || (a.Name != null && a.Name.ToLower().Contains(search)));
-#pragma warning restore CA1862, CA1311
+            var matching = search.MatchingIds(query.Search);
+            agents = agents.Where(a => matching.Contains(a.AgentId));
         }
 
         if (PageCursor.TryDecode(query.Cursor, out var after))

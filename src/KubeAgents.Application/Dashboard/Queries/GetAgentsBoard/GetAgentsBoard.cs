@@ -41,7 +41,7 @@ public sealed record AgentsBoardDto(
 /// <param name="Message">The message of the session's latest report, when it had one.</param>
 public sealed record AttentionItem(string AgentId, string? AgentName, string SessionTopic, SessionStatus? Status, bool Silent, DateTimeOffset Since, string? Message);
 
-public sealed class GetAgentsBoardHandler(IApplicationDbContext db, TimeProvider time) : IQueryHandler<GetAgentsBoardQuery, AgentsBoardDto>
+public sealed class GetAgentsBoardHandler(IApplicationDbContext db, IAgentSearch search, TimeProvider time) : IQueryHandler<GetAgentsBoardQuery, AgentsBoardDto>
 {
     public async ValueTask<AgentsBoardDto> Handle(GetAgentsBoardQuery query, CancellationToken cancellationToken)
     {
@@ -59,10 +59,8 @@ public sealed class GetAgentsBoardHandler(IApplicationDbContext db, TimeProvider
         var matching = rows;
         if (!string.IsNullOrEmpty(query.Search))
         {
-            var search = query.Search.ToLowerInvariant();
-#pragma warning disable CA1862, CA1311 // ToLower is what both EF providers translate; comparison overloads are not translated.
-            matching = matching.Where(a => a.AgentId.ToLower().Contains(search) || (a.Name != null && a.Name.ToLower().Contains(search)));
-#pragma warning restore CA1862, CA1311
+            var ids = search.MatchingIds(query.Search);
+            matching = matching.Where(a => ids.Contains(a.AgentId));
         }
 
         if (query.State is { } state)

@@ -13,7 +13,7 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
     public partial class PostgresDbContextModel
     {
         private PostgresDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("9c65a7ec-6636-47b6-82df-cf5985cca469"), entityTypeCount: 7)
+            : base(skipDetectChanges: false, modelId: new Guid("efd39908-916c-4d41-8cbb-dc978245f7cc"), entityTypeCount: 8)
         {
         }
 
@@ -26,10 +26,12 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
             var session = SessionEntityType.Create(this);
             var statusEntry = StatusEntryEntityType.Create(this);
             var eventRecord = EventRecordEntityType.Create(this);
+            var agentSearchKey = AgentSearchKeyEntityType.Create(this);
 
             SessionEntityType.CreateForeignKey1(session, agent);
             StatusEntryEntityType.CreateForeignKey1(statusEntry, agent);
             StatusEntryEntityType.CreateForeignKey2(statusEntry, session);
+            AgentSearchKeyEntityType.CreateForeignKey1(agentSearchKey, agent);
 
             AgentEntityType.CreateAnnotations(agent);
             ApiKeyEntityType.CreateAnnotations(apiKey);
@@ -38,6 +40,7 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.CompiledModel
             SessionEntityType.CreateAnnotations(session);
             StatusEntryEntityType.CreateAnnotations(statusEntry);
             EventRecordEntityType.CreateAnnotations(eventRecord);
+            AgentSearchKeyEntityType.CreateAnnotations(agentSearchKey);
 
             var sequences = new Dictionary<(string, string), ISequence>();
             var sessions_hilo = new RuntimeSequence(

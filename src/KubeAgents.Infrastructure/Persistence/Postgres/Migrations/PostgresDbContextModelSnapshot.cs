@@ -564,6 +564,27 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("KubeAgents.Infrastructure.Persistence.Postgres.AgentSearchKey", b =>
+                {
+                    b.Property<string>("AgentId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("IdKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("id_key");
+
+                    b.Property<string>("NameKey")
+                        .HasColumnType("text")
+                        .HasColumnName("name_key");
+
+                    b.HasKey("AgentId");
+
+                    b.ToTable("agent_search_keys", (string)null);
+                });
+
             modelBuilder.Entity("KubeAgents.Domain.Sessions.Session", b =>
                 {
                     b.HasOne("KubeAgents.Domain.Agents.Agent", "Agent")
@@ -590,6 +611,15 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Session");
+                });
+
+            modelBuilder.Entity("KubeAgents.Infrastructure.Persistence.Postgres.AgentSearchKey", b =>
+                {
+                    b.HasOne("KubeAgents.Domain.Agents.Agent", null)
+                        .WithOne()
+                        .HasForeignKey("KubeAgents.Infrastructure.Persistence.Postgres.AgentSearchKey", "AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("KubeAgents.Domain.Agents.Agent", b =>
