@@ -39,7 +39,8 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
 
             migrationBuilder.Sql(
                 """
-                CREATE FUNCTION agent_search_keys_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE FUNCTION agent_search_keys_write() RETURNS trigger LANGUAGE plpgsql
+                    SET search_path FROM CURRENT AS $$
                 BEGIN
                     INSERT INTO agent_search_keys (agent_id, id_key, name_key)
                     VALUES (NEW.agent_id, lower(NEW.agent_id), lower(NEW.name))
@@ -54,16 +55,20 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                 INSERT INTO agent_search_keys (agent_id, id_key, name_key)
                 SELECT agent_id, lower(agent_id), lower(name) FROM agents;
                 DO $$
+                DECLARE
+                    trgm name;
                 BEGIN
                     IF NOT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
                         RAISE NOTICE 'pg_trgm is not available: search= reads the whole agent_search_keys table';
                         RETURN;
                     END IF;
                     CREATE EXTENSION IF NOT EXISTS pg_trgm;
-                    CREATE INDEX ix_agent_search_keys_id_key ON agent_search_keys USING gin (id_key gin_trgm_ops);
-                    CREATE INDEX ix_agent_search_keys_name_key ON agent_search_keys USING gin (name_key gin_trgm_ops);
-                EXCEPTION WHEN insufficient_privilege THEN
-                    RAISE NOTICE 'pg_trgm may not be installed by this user (%): search= reads the whole agent_search_keys table', SQLERRM;
+                    -- Where it is installed, which need not be on this role's search_path.
+                    SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+                    EXECUTE format('CREATE INDEX ix_agent_search_keys_id_key ON agent_search_keys USING gin (id_key %I.gin_trgm_ops)', trgm);
+                    EXECUTE format('CREATE INDEX ix_agent_search_keys_name_key ON agent_search_keys USING gin (name_key %I.gin_trgm_ops)', trgm);
+                EXCEPTION WHEN insufficient_privilege OR undefined_object OR undefined_file THEN
+                    RAISE NOTICE 'pg_trgm could not be used (%): search= reads the whole agent_search_keys table', SQLERRM;
                 END
                 $$;
                 """);
