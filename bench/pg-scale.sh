@@ -223,14 +223,13 @@ old_after=$(sql "$DB" "SELECT count(*) FROM status_entries WHERE id <= $ENTRIES"
 # Left for the next hourly run: a session is only deleted with its agent's row, and one a report
 # holds is skipped (SKIP LOCKED, docs/operations.md), with its last entry. Kept by design, not left:
 # the current entry of a session that expired less than the retention period ago.
-left=$(sql "$DB" "SELECT (SELECT count(*) FROM status_entries e WHERE e.id <= $ENTRIES AND e.received_at < '$cutoff'
-      AND EXISTS (SELECT 1 FROM status_entries l WHERE l.session_id = e.session_id
-                  AND (l.timestamp > e.timestamp OR (l.timestamp = e.timestamp AND l.id > e.id))))
-  || ' entries and ' || (SELECT count(*) FROM sessions WHERE id <= $SESSIONS AND expired AND expires_at < '$cutoff') || ' expired sessions; kept, as current entries of sessions expired within the period: '
-  || (SELECT count(*) FROM status_entries e JOIN sessions s ON s.id = e.session_id WHERE e.id <= $ENTRIES AND e.received_at < '$cutoff'
-      AND NOT (s.expired AND s.expires_at < '$cutoff')
-      AND NOT EXISTS (SELECT 1 FROM status_entries l WHERE l.session_id = e.session_id
-                      AND (l.timestamp > e.timestamp OR (l.timestamp = e.timestamp AND l.id > e.id)))) || ' entries'")
+left=$(sql "$DB" "SELECT count(*) FILTER (WHERE o.superseded) || ' entries and '
+  || (SELECT count(*) FROM sessions WHERE id <= $SESSIONS AND expired AND expires_at < '$cutoff') || ' expired sessions; kept, as current entries of sessions expired within the period: '
+  || count(*) FILTER (WHERE NOT o.superseded AND NOT (s.expired AND s.expires_at < '$cutoff')) || ' entries'
+  FROM (SELECT e.session_id, EXISTS (SELECT 1 FROM status_entries l WHERE l.session_id = e.session_id
+          AND (l.timestamp > e.timestamp OR (l.timestamp = e.timestamp AND l.id > e.id))) AS superseded
+        FROM status_entries e WHERE e.id <= $ENTRIES AND e.received_at < '$cutoff') o
+  JOIN sessions s ON s.id = o.session_id")
 stop_service retention
 # The deletion's window: from the last sample before the first row went to the first sample showing
 # the run's totals; entries deleted = the loaded entries gone (the status_entries step's and, one per

@@ -40,7 +40,7 @@ public sealed partial class HistoryRetention(
         {
             var store = scope.ServiceProvider.GetRequiredService<IRetentionStore>();
             // In this order: a session's own entries go first, so deleting it cascades to one row at most.
-            var entries = await DeleteStatusEntriesAsync(store, cutoff, cancellationToken).ConfigureAwait(false);
+            var entries = await RepeatAsync("status_entries", EntriesInOnePass(store), cutoff, BatchSize, cancellationToken).ConfigureAwait(false);
             // Half as many sessions: each takes its remaining entry with it (a cascade of the same statement).
             var sessions = await RepeatAsync("sessions", store.DeleteSessionsAsync, cutoff, BatchSize / 2, cancellationToken).ConfigureAwait(false);
             var agents = await RepeatAsync("agents", store.DeleteAgentsAsync, cutoff, BatchSize, cancellationToken).ConfigureAwait(false);
@@ -51,22 +51,16 @@ public sealed partial class HistoryRetention(
         }
     }
 
-    /// <summary>The oldest entries first, each batch from where the one before ended.</summary>
-    private async Task<int> DeleteStatusEntriesAsync(IRetentionStore store, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    /// <summary>The status-entry step of one run: the oldest entries first, each batch from where the one before ended.</summary>
+    private static Func<DateTimeOffset, int, CancellationToken, Task<int>> EntriesInOnePass(IRetentionStore store)
     {
-        var total = 0;
         var from = DateTimeOffset.MinValue;
-        RetentionBatch batch;
-        do
+        return async (cutoff, limit, cancellationToken) =>
         {
-            batch = await store.DeleteStatusEntriesAsync(cutoff, from, BatchSize, cancellationToken).ConfigureAwait(false);
-            total += batch.Deleted;
-            metrics.RowsDeleted("status_entries", batch.Deleted);
+            var batch = await store.DeleteStatusEntriesAsync(cutoff, from, limit, cancellationToken).ConfigureAwait(false);
             from = batch.Through ?? from;
-        }
-        while (batch.Deleted == BatchSize);
-
-        return total;
+            return batch.Deleted;
+        };
     }
 
     private async Task<int> RepeatAsync(

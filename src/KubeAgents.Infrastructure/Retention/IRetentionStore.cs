@@ -31,4 +31,4 @@ internal interface IRetentionStore
 }
 
 /// <summary>One retention statement's rows, and the latest <c>received_at</c> among them (none: nothing was deleted).</summary>
-internal readonly record struct RetentionBatch(int Deleted, DateTimeOffset? Through);
+internal sealed record RetentionBatch(int Deleted, DateTimeOffset? Through);

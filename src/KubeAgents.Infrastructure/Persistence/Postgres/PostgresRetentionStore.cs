@@ -20,7 +20,7 @@ internal sealed class PostgresRetentionStore(KubeAgentsDbContext db) : IRetentio
     // From `from` on (inclusive: entries of one commit share a received_at, and a batch may end among them).
     public async Task<RetentionBatch> DeleteStatusEntriesAsync(DateTimeOffset cutoff, DateTimeOffset from, int limit, CancellationToken cancellationToken)
     {
-        var batch = await db.Database.SqlQuery<DeletedEntries>(
+        var batch = await db.Database.SqlQuery<RetentionBatch>(
             $"""
             WITH gone AS (
                 DELETE FROM status_entries WHERE id = ANY (ARRAY(
@@ -35,7 +35,7 @@ internal sealed class PostgresRetentionStore(KubeAgentsDbContext db) : IRetentio
                 RETURNING received_at)
             SELECT count(*)::int AS "Deleted", max(received_at) AS "Through" FROM gone
             """).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return new RetentionBatch(batch[0].Deleted, batch[0].Through);
+        return batch.Single();
     }
 
     // The agents' session_count falls by what went, in the same statement, under the same agent locks.
@@ -85,6 +85,3 @@ internal sealed class PostgresRetentionStore(KubeAgentsDbContext db) : IRetentio
             """,
             cancellationToken);
 }
-
-/// <summary>The row <see cref="PostgresRetentionStore.DeleteStatusEntriesAsync"/> reads back.</summary>
-internal sealed record DeletedEntries(int Deleted, DateTimeOffset? Through);
