@@ -60,6 +60,8 @@ internal static class DependencyInjection
         builder.Services.AddKubeAgentsTracing(builder.Services.AddSettings<TelemetryOptions>(builder.Configuration));
         builder.Services.AddDashboard();
         ShutdownOptions.Configure(builder);
+        // Last: authentication and the views each add Data Protection's key-ring loader.
+        builder.Services.AddEphemeralDataProtection();
         return builder;
     }
 

@@ -195,4 +195,34 @@ public class ProcessTests
 
         service.Output.Should().Contain("info: Microsoft.Hosting.Lifetime").And.NotContain("\"LogLevel\"");
     }
+
+    [Fact]
+    public async Task Nothing_is_written_to_the_home_directory()
+    {
+        // ASP.NET Core's Data Protection would load, and on a first start create, a key ring under
+        // $HOME/.aspnet: a write outside the data the service owns, refused on a read-only root. Nothing
+        // here encrypts with it (keys are hashed; the dashboard's cookie carries the key itself).
+        var home = Directory.CreateTempSubdirectory("kubeagents-home-");
+        try
+        {
+            await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["HOME"] = home.FullName });
+            await service.WaitUntilHealthyAsync(StartUp);
+            using var client = service.CreateClient();
+
+            // An MVC action (TempData, through the views) and the dashboard's login page, both answered.
+            using var agents = await client.GetAsync("/api/agents");
+            using var browser = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{service.Port}") };
+            using var dashboard = await browser.GetAsync("/");
+
+            agents.StatusCode.Should().Be(HttpStatusCode.OK);
+            dashboard.StatusCode.Should().Be(HttpStatusCode.OK);
+            home.EnumerateFileSystemInfos("*", SearchOption.AllDirectories).Select(entry => entry.FullName)
+                .Should().BeEmpty(service.Output);
+            service.Output.Should().NotContain("DataProtection");
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+        }
+    }
 }

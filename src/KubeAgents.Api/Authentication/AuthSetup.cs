@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using KubeAgents.Application.Common.Settings;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -18,10 +17,6 @@ internal static partial class AuthSetup
         var settings = services.AddSettings<AuthOptions>(builder.Configuration);
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<RejectedKeyLog>();
-        // Authentication brings Data Protection, which would write a key ring to the home directory at
-        // start-up (a read-only root in Kubernetes). Nothing here encrypts with it: keys are hashed, and
-        // the dashboard's cookie carries the key itself.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddHostedService<ApiKeyBootstrap>();
 
         // Open: no default scheme, so nothing is authenticated (no key lookups) and every policy is met.
