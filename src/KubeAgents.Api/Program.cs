@@ -2,6 +2,7 @@ using KubeAgents.Api;
 using KubeAgents.Api.Authentication;
 using KubeAgents.Api.Notifications;
 using KubeAgents.Api.Startup;
+using KubeAgents.Infrastructure;
 using Microsoft.Extensions.Options;
 
 if (Usage.IsRequested(args))
@@ -34,13 +35,15 @@ catch (Exception ex) when (classify(ex) is { } failure)
 }
 
 var app = builder.Build();
-app.UseApi();
-
 try
 {
     // Every setting is checked before anything starts (the host would check them too, with a trace).
     app.Services.GetService<IStartupValidator>()?.Validate();
     StartupBanner.Log(app);
+    // The schema is brought up to date on one core while the pipeline is built on the other; the host's
+    // first hosted service waits for it, so nothing listens before the store is ready.
+    app.Services.BeginStoreMigration();
+    app.UseApi();
     await app.RunAsync();
     return 0;
 }

@@ -37,7 +37,8 @@ public static class DependencyInjection
         // First of the hosted services (they start one after the other): nothing that talks to the store,
         // such as PostgreSQL's LISTEN connection, starts before the schema (and the database) exist.
         services.AddSettings<DatabaseStartupOptions>(configuration);
-        services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService(provider => provider.GetRequiredService<DatabaseInitializer>());
 
         var store = Stores.Select(configuration, stores);
         services.AddSingleton(store);
@@ -72,8 +73,18 @@ public static class DependencyInjection
     /// Brings the store's schema up to date now, as start-up does (waiting up to <c>DB_STARTUP_TIMEOUT</c>),
     /// for work done without starting the host: the service's <c>keys</c> command.
     /// </summary>
-    public static Task MigrateStoreAsync(this IServiceProvider services, CancellationToken cancellationToken) =>
-        ActivatorUtilities.CreateInstance<DatabaseInitializer>(services).StartAsync(cancellationToken);
+    public static async Task MigrateStoreAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        using var initializer = ActivatorUtilities.CreateInstance<DatabaseInitializer>(services);
+        await initializer.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts bringing the store's schema up to date in the background, right after the container is
+    /// built: the host builds its pipeline meanwhile, and its first hosted service waits for the result.
+    /// </summary>
+    public static void BeginStoreMigration(this IServiceProvider services) =>
+        services.GetRequiredService<DatabaseInitializer>().Begin();
 
     private static void AddWritePipeline(IServiceCollection services, IConfiguration configuration)
     {

@@ -12,13 +12,54 @@ namespace KubeAgents.Infrastructure.Persistence;
 /// Kestrel), with the store's own EF migrations (<see cref="IStoreMigrator"/>); waits, up to
 /// <c>DB_STARTUP_TIMEOUT</c>, for a store that is not reachable yet.
 /// </summary>
+/// <remarks>
+/// The service begins the work as soon as its container is built (<see cref="Begin"/>), so the schema
+/// is brought up to date on one core while the HTTP pipeline is built on the other; the hosted
+/// service's start then waits for that same work. A failure surfaces there, where it always did.
+/// </remarks>
 internal sealed partial class DatabaseInitializer(
     IServiceScopeFactory scopeFactory,
     IOptions<DatabaseStartupOptions> startupOptions,
     IStoreFailureClassifier storeFailures,
-    ILogger<DatabaseInitializer> logger) : IHostedService
+    ILogger<DatabaseInitializer> logger) : IHostedService, IDisposable
 {
+    private readonly CancellationTokenSource _abandon = new();
+    private readonly Lock _gate = new();
+    private Task? _migration;
+    private int _disposed;
+
+    /// <summary>Starts bringing the schema up to date, unless already started, and returns at once.</summary>
+    public Task Begin()
+    {
+        lock (_gate)
+        {
+            return _migration ??= Task.Run(() => MigrateAsync(_abandon.Token));
+        }
+    }
+
+    /// <summary>Waits for the work <see cref="Begin"/> started, beginning it if nothing did; a cancelled start abandons it.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var abandon = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abandon);
+        await Begin().ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// A host stopped before its start finished leaves nothing migrating behind it. Called twice when the
+    /// container disposes both registrations of the one instance (the service and the hosted service).
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _abandon.Cancel();
+            _abandon.Dispose();
+        }
+    }
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
     {
         var options = startupOptions.Value;
         // Real elapsed time, not the injected TimeProvider: this waits for a real server over real
@@ -67,8 +108,6 @@ internal sealed partial class DatabaseInitializer(
         bool IsDeadline(Exception ex) => deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested &&
             (ex is OperationCanceledException || ex.InnerException is OperationCanceledException || ex is TimeoutException);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Waiting for {Store} (attempt {Attempt}: {Reason}); {Elapsed:0}s of {Timeout:0}s elapsed")]

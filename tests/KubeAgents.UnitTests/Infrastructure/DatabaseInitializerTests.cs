@@ -1,0 +1,115 @@
+using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Infrastructure.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace KubeAgents.UnitTests.Infrastructure;
+
+/// <summary>
+/// The schema is brought up to date as soon as the container is built (<c>Begin</c>), while the host
+/// builds its pipeline; the host's start waits for that same work and sees what became of it.
+/// </summary>
+public class DatabaseInitializerTests
+{
+    [Fact]
+    public async Task The_start_waits_for_the_migration_begun_before_it_and_runs_no_second_one()
+    {
+        var migrator = new HeldMigrator();
+        using var initializer = Create(migrator);
+
+        var begun = initializer.Begin();
+        var start = initializer.StartAsync(CancellationToken.None);
+        await migrator.Started.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        initializer.Begin().Should().BeSameAs(begun);
+        start.IsCompleted.Should().BeFalse("the schema is not up to date yet");
+        migrator.Release.SetResult();
+        await start.WaitAsync(TimeSpan.FromMinutes(1));
+        migrator.Calls.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_failure_while_the_pipeline_is_built_surfaces_at_the_start()
+    {
+        var migrator = new HeldMigrator { Failure = new InvalidOperationException("not a database") };
+        using var initializer = Create(migrator);
+
+        _ = initializer.Begin();
+        migrator.Release.SetResult();
+
+        var start = () => initializer.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
+        await start.Should().ThrowAsync<InvalidOperationException>().WithMessage("not a database");
+    }
+
+    [Fact]
+    public async Task A_cancelled_start_abandons_the_migration_begun_early()
+    {
+        var migrator = new HeldMigrator();
+        using var initializer = Create(migrator);
+        using var stop = new CancellationTokenSource();
+
+        _ = initializer.Begin();
+        var start = initializer.StartAsync(stop.Token);
+        await migrator.Started.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        await stop.CancelAsync();
+
+        await ((Func<Task>)(() => start.WaitAsync(TimeSpan.FromMinutes(1)))).Should().ThrowAsync<OperationCanceledException>();
+        migrator.Cancelled.Should().BeTrue();
+    }
+
+    private static DatabaseInitializer Create(IStoreMigrator migrator)
+    {
+        var services = new ServiceCollection().AddScoped(_ => migrator).BuildServiceProvider();
+        return new DatabaseInitializer(
+            services.GetRequiredService<IServiceScopeFactory>(),
+            Options.Create(new DatabaseStartupOptions()),
+            new NothingUnavailable(),
+            NullLogger<DatabaseInitializer>.Instance);
+    }
+
+    /// <summary>A migration that runs until the test releases it (or its start is cancelled).</summary>
+    private sealed class HeldMigrator : IStoreMigrator
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Exception? Failure { get; init; }
+
+        public int Calls { get; private set; }
+
+        public bool Cancelled { get; private set; }
+
+        public string StoreName => "test store";
+
+        public async Task MigrateAsync(TimeSpan remaining, CancellationToken cancellationToken)
+        {
+            Calls++;
+            Started.TrySetResult();
+            try
+            {
+                await Release.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Cancelled = true;
+                throw;
+            }
+
+            if (Failure is not null)
+            {
+                throw Failure;
+            }
+        }
+    }
+
+    private sealed class NothingUnavailable : IStoreFailureClassifier
+    {
+        public bool IsUnavailable(Exception exception) => false;
+
+        public bool IsRefusedCommit(Exception exception) => false;
+
+        public string Describe(Exception exception) => exception.Message;
+    }
+}
