@@ -7,6 +7,7 @@ using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace KubeAgents.Infrastructure.IntegrationTests;
 
@@ -42,6 +43,32 @@ public class CompiledModelTests
         await using var api = await KubeAgentsApi.StartAsync(store);
 
         api.InDatabase(db => db.Model.GetType()).Should().Be(CompiledModel(store).GetType());
+    }
+
+    [Fact]
+    public void Sqlite_migration_history_is_the_table_EF_would_derive()
+    {
+        using var context = new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite("Data Source=:memory:")
+            .ReplaceService<IHistoryRepository, SqliteMigrationHistory>().Options);
+        var history = context.GetService<IHistoryRepository>().Should().BeOfType<SqliteMigrationHistory>().Subject;
+
+        var derived = history.Derived();
+
+        // An EF upgrade that changes the history table fails here: copy its script into SqliteMigrationHistory.
+        SqliteMigrationHistory.CreateScript.Should().Be(derived.CreateScript);
+        SqliteMigrationHistory.MigrationIdColumn.Should().Be(derived.MigrationIdColumn);
+        SqliteMigrationHistory.ProductVersionColumn.Should().Be(derived.ProductVersionColumn);
+    }
+
+    [Fact]
+    public async Task The_embedded_store_migrates_with_the_written_out_history_table()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
+
+        api.InDatabase(db => db.GetService<IHistoryRepository>().GetType()).Should().Be<SqliteMigrationHistory>();
+        // Every migration recorded in the table it created, and read back through its column names.
+        api.InDatabase(db => db.Database.GetAppliedMigrations().ToList())
+            .Should().Equal(api.InDatabase(db => db.Database.GetMigrations().ToList())).And.NotBeEmpty();
     }
 
     private const string Regenerate = "stale compiled model: regenerate it with the `dotnet ef dbcontext optimize` loop in docs/architecture.md, \"A change to the model\"";

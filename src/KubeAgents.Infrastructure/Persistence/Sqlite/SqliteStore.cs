@@ -6,6 +6,7 @@ using KubeAgents.Infrastructure.Persistence.Sqlite.CompiledModel;
 using KubeAgents.Infrastructure.Reports;
 using KubeAgents.Infrastructure.Retention;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
@@ -55,6 +56,7 @@ internal sealed class SqliteStore : StoreDefinition
                 // it holds it (a command's span includes its wait for the turn).
                 .AddInterceptors(database.WriteGating)
                 .ReplaceService<IRelationalTransactionFactory, SqliteGatedTransactionFactory>()
+                .ReplaceService<IHistoryRepository, SqliteMigrationHistory>()
                 .ConfigureWarnings(StoreLogLevels.Configure);
         });
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<SqliteDbContext>());
