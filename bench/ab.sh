@@ -3,8 +3,8 @@
 # service's CPU per report (clock ticks from /proc over the run). For a change's effect; the
 # comparison with the original is bench/run.sh.
 #
-#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained false -o /tmp/ab/before   # at the old commit
-#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained false -o /tmp/ab/after    # at the new one
+#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/ab/before   # at the old commit
+#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/ab/after    # at the new one
 #   bench/ab.sh /tmp/ab/before /tmp/ab/after 3          # ROUNDS; DUR=15 WARM=25 seconds by default
 set -u
 A=$1; B=$2; ROUNDS=${3:-3}; DUR=${DUR:-15}; WARM=${WARM:-25}

@@ -5,7 +5,7 @@
 # backend writes (pg_stat_bgwriter) and the WAL it wrote. Used to find the slow first minute of a new
 # database (docs/benchmarks.md, "Stale generic plans on PostgreSQL").
 #
-#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained false -o /tmp/probe-build
+#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/probe-build
 #   bench/pg-probe.sh /tmp/probe-build
 #   RUNS=6 PGSS=1 bench/pg-probe.sh /tmp/probe-build          # + the top statements (pg_stat_statements)
 #   AT_WARM="VACUUM sessions" bench/pg-probe.sh /tmp/probe-build   # one SQL statement after the warm-up

@@ -7,7 +7,7 @@
 #   bench/pg-scale.sh                     # the full scale; about 5.5 GB free under TMPDIR (or /tmp)
 #   SCALE=0.01 RUNS=1 DURATION=5 WARMUP=10 bench/pg-scale.sh   # a smoke run: 100,000 entries
 #   BUILD=/tmp/api bench/pg-scale.sh      # a published build instead of publishing this tree:
-#     dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained false -o /tmp/api
+#     dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/api
 #
 # Steps (docs/benchmarks.md): 1. a throwaway PostgreSQL cluster (default durability, as bench/run.sh),
 # warmed by pgbench; 2. the service on an empty database (its migrations create the schema): fresh
@@ -76,7 +76,7 @@ if [ -n "${BUILD:-}" ]; then
   [ -f "$API_DIR/KubeAgents.Api.dll" ] || { echo "pg-scale: no KubeAgents.Api.dll in $BUILD" >&2; exit 1; }
 else
   echo "== building (Release)" >&2
-  dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -r linux-x64 --self-contained false -o "$WORK/api" --nologo -v q >/dev/null
+  dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -r linux-x64 --self-contained true -o "$WORK/api" --nologo -v q >/dev/null
 fi
 
 # --- 1. the cluster --------------------------------------------------------------------------------

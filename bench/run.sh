@@ -108,7 +108,7 @@ get_p50() { # PORT PATH -> RESULT line
 
 echo "== building (Release)" >&2
 # As the Dockerfile ships it: for linux-x64, framework-dependent, ReadyToRun (the Api project turns it on with a RID).
-dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -r linux-x64 --self-contained false -o "$WORK/api" --nologo -v q >/dev/null
+dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -r linux-x64 --self-contained true -o "$WORK/api" --nologo -v q >/dev/null
 if [ "$STORE" = postgres ]; then
   start_postgres
   warm_up_cluster

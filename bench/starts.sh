@@ -3,8 +3,8 @@
 # /health, how much CPU the process used by then, and its RSS 5 s later. CPU to the first 200 is
 # the figure to trust on a shared machine (wall time moves with the neighbours' load).
 #
-#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained false -o /tmp/a   # at one commit
-#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained false -o /tmp/b   # at the other
+#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/a   # at one commit
+#   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/b   # at the other
 #   bench/starts.sh /tmp/a /tmp/b                  # 8 starts each, embedded store (in memory)
 #   STARTS=4 STORE=postgres bench/starts.sh /tmp/a /tmp/b   # a throwaway local cluster, a new database per start
 #
