@@ -38,6 +38,11 @@ public static class Axe
     /// <returns>Why <c>npm ci</c> did not succeed, or null.</returns>
     private static string? NpmCi(string directory)
     {
+        if (!File.Exists(Path.Combine(directory, "package-lock.json")))
+        {
+            return $"{directory} has no package-lock.json (the repository root was not found from {AppContext.BaseDirectory})";
+        }
+
         var info = new ProcessStartInfo("npm", "ci --no-audit --no-fund --loglevel=error")
         {
             WorkingDirectory = directory,
@@ -49,7 +54,13 @@ public static class Axe
             using var npm = Process.Start(info)!;
             var output = npm.StandardOutput.ReadToEndAsync();
             var errors = npm.StandardError.ReadToEndAsync();
-            npm.WaitForExit();
+            // An offline machine must not hang the run: npm gets five minutes.
+            if (!npm.WaitForExit(TimeSpan.FromMinutes(5)))
+            {
+                npm.Kill(entireProcessTree: true);
+                return "`npm ci` did not finish within 5 minutes";
+            }
+
             return npm.ExitCode == 0 ? null : $"`npm ci` failed: {output.Result}{errors.Result}";
         }
         catch (System.ComponentModel.Win32Exception)

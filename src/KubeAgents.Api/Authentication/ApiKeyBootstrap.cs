@@ -14,7 +14,7 @@ namespace KubeAgents.Api.Authentication;
 /// </summary>
 internal sealed partial class ApiKeyBootstrap(IServiceScopeFactory scopes, IOptions<AuthOptions> options, ILogger<ApiKeyBootstrap> logger) : IHostedService
 {
-    /// <summary>A command that runs as printed from the repository root (in the image: <c>dotnet KubeAgents.Api.dll keys ...</c>).</summary>
+    /// <summary>A command that runs as printed from the repository root (in the image: <c>./KubeAgents.Api keys ...</c>).</summary>
     public const string KeysCommandLine = "dotnet run --project src/KubeAgents.Api -- keys";
 
     public async Task StartAsync(CancellationToken cancellationToken)

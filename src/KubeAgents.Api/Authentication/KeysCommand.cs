@@ -22,7 +22,7 @@ internal static class KeysCommand
     public const string Verb = "keys";
 
     private const string Usage = """
-        usage: dotnet run --project src/KubeAgents.Api -- keys <command>   (from the repository root; in the image: dotnet KubeAgents.Api.dll keys <command>)
+        usage: dotnet run --project src/KubeAgents.Api -- keys <command>   (from the repository root; in the image: ./KubeAgents.Api keys <command>)
           keys create --name <name> --scope <report|read|admin> [--scope ...]   prints the new key (shown once)
           keys list                                                        prefix, name, scopes, created_at, last_used_at, revoked_at (tab-separated; - when none)
           keys revoke <prefix>                                             revokes the key ka_<prefix>_...

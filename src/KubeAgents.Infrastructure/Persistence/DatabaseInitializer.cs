@@ -23,39 +23,100 @@ internal sealed partial class DatabaseInitializer(
     IStoreFailureClassifier storeFailures,
     ILogger<DatabaseInitializer> logger) : IHostedService, IDisposable
 {
+    /// <summary>How long an abandoned migration is given to roll back and release the store's migration lock.</summary>
+    private static readonly TimeSpan AbandonWait = TimeSpan.FromSeconds(5);
+
     private readonly CancellationTokenSource _abandon = new();
     private readonly Lock _gate = new();
     private Task? _migration;
     private int _disposed;
 
-    /// <summary>Starts bringing the schema up to date, unless already started, and returns at once.</summary>
+    /// <summary>
+    /// Starts bringing the schema up to date, unless already started, and returns at once. Until it ends,
+    /// a SIGTERM (which, before the host starts, no host lifetime handles) abandons it through
+    /// <see cref="AppDomain.ProcessExit"/> rather than cutting it off while it holds EF's migration lock.
+    /// </summary>
     public Task Begin()
     {
         lock (_gate)
         {
-            return _migration ??= Task.Run(() => MigrateAsync(_abandon.Token));
+            if (_migration is null)
+            {
+                AppDomain.CurrentDomain.ProcessExit += AbandonOnExit;
+                _migration = Task.Run(() => MigrateAsync(_abandon.Token));
+                _migration.ContinueWith(
+                    _ => AppDomain.CurrentDomain.ProcessExit -= AbandonOnExit,
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            return _migration;
         }
     }
 
     /// <summary>Waits for the work <see cref="Begin"/> started, beginning it if nothing did; a cancelled start abandons it.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        using var abandon = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abandon);
+        using var abandon = cancellationToken.Register(static state => ((DatabaseInitializer)state!).Cancel(), this);
         await Begin().ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// A host stopped before its start finished leaves nothing migrating behind it. Called twice when the
-    /// container disposes both registrations of the one instance (the service and the hosted service).
+    /// Nothing will wait for the migration any more: the container is disposed (the host's start failed
+    /// before it waited) or the process is ending (start-up failed before the host ran, or a SIGTERM).
+    /// Cancels it and waits, a few seconds at most, for it to roll back and release the migration lock.
+    /// Its own failure, if any, is observed here; the one that stopped start-up is reported where it was.
+    /// </summary>
+    public void Abandon()
+    {
+        Task? migration;
+        lock (_gate)
+        {
+            migration = _migration;
+        }
+
+        if (migration is null || migration.IsCompleted)
+        {
+            _ = migration?.Exception;
+            return;
+        }
+
+        Cancel();
+        try
+        {
+            migration.Wait(AbandonWait);
+        }
+        catch (AggregateException)
+        {
+            // Cancelled, or failed on its own: either way it no longer holds the store.
+        }
+    }
+
+    /// <summary>
+    /// Abandons a migration still running (see <see cref="Abandon"/>). Called twice when the container
+    /// disposes both registrations of the one instance (the service and the hosted service).
     /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _abandon.Cancel();
+            Abandon();
             _abandon.Dispose();
+        }
+    }
+
+    private void AbandonOnExit(object? sender, EventArgs e) => Abandon();
+
+    private void Cancel()
+    {
+        try
+        {
+            _abandon.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed: nothing is migrating any more.
         }
     }
 

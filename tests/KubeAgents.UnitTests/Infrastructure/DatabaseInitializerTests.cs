@@ -58,6 +58,21 @@ public class DatabaseInitializerTests
         migrator.Cancelled.Should().BeTrue();
     }
 
+    [Fact]
+    public async Task A_start_up_that_fails_before_the_host_waits_abandons_the_migration_and_waits_for_it()
+    {
+        var migrator = new HeldMigrator();
+        using var initializer = Create(migrator);
+
+        var begun = initializer.Begin();
+        await migrator.Started.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        initializer.Abandon();
+
+        migrator.Cancelled.Should().BeTrue();
+        begun.IsCompleted.Should().BeTrue("Abandon returns once the migration has let go of the store");
+        initializer.Invoking(i => i.Dispose()).Should().NotThrow();
+    }
+
     private static DatabaseInitializer Create(IStoreMigrator migrator)
     {
         var services = new ServiceCollection().AddScoped(_ => migrator).BuildServiceProvider();

@@ -7,7 +7,7 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 /// EF's SQLite migration history, with the history table's <c>CREATE TABLE</c> written out instead of
 /// derived at every start from a model EF builds by convention for it (the one model the service does
 /// not compile ahead: about 90 ms of a cold start's CPU, measured in docs/benchmarks.md).
-/// <c>SqliteMigrationHistoryTests</c> checks the text against what EF derives, so an EF upgrade that
+/// <c>CompiledModelTests</c> checks the text against what EF derives, so an EF upgrade that
 /// changes the table fails a test instead of drifting.
 /// </summary>
 #pragma warning disable EF1001 // SqliteHistoryRepository is EF's "internal" API; the test above pins what we rely on.
