@@ -47,16 +47,7 @@ public class TypeScriptClientTests
             return "node or npm is not installed";
         }
 
-        if (!Directory.Exists(Path.Combine(ClientDirectory, "node_modules", "openapi-fetch")))
-        {
-            var (exitCode, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], []);
-            if (exitCode != 0)
-            {
-                return $"`npm ci` in {ClientDirectory} failed: {output}";
-            }
-        }
-
-        return null;
+        return await NodePackages.InstallAsync(ClientDirectory, "openapi-fetch");
     }
 
     private static bool OnPath(string command) =>

@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
+using KubeAgents.TestSupport;
+using KubeAgents.TestSupport.Contract;
 
 namespace KubeAgents.Dashboard.BrowserTests;
 
@@ -14,59 +15,16 @@ public static class Axe
 
     private static (string? Script, string? Missing) Load()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "KubeAgents.sln")))
+        var packageDirectory = Path.Combine(ContractDocument.RepositoryRoot(), "tests", "KubeAgents.Dashboard.BrowserTests", "axe");
+        // A plain `dotnet test` installs the pinned package from the lock file, as .ci/run does.
+        var failure = NodePackages.InstallAsync(packageDirectory, "axe-core").GetAwaiter().GetResult();
+        if (failure is not null)
         {
-            dir = dir.Parent;
+            return (null, $"axe-core is not installed and {failure}: (cd tests/KubeAgents.Dashboard.BrowserTests/axe && npm ci)");
         }
 
-        var packageDirectory = Path.Combine(dir?.FullName ?? ".", "tests", "KubeAgents.Dashboard.BrowserTests", "axe");
         var path = Path.Combine(packageDirectory, "node_modules", "axe-core", "axe.min.js");
-        if (!File.Exists(path))
-        {
-            // A plain `dotnet test` installs the pinned package from the lock file, as .ci/run does.
-            var failure = NpmCi(packageDirectory);
-            if (failure is not null)
-            {
-                return (null, $"axe-core is not installed and {failure}: (cd tests/KubeAgents.Dashboard.BrowserTests/axe && npm ci)");
-            }
-        }
-
         return File.Exists(path) ? (File.ReadAllText(path), null) : (null, $"`npm ci` did not install {path}");
-    }
-
-    /// <returns>Why <c>npm ci</c> did not succeed, or null.</returns>
-    private static string? NpmCi(string directory)
-    {
-        if (!File.Exists(Path.Combine(directory, "package-lock.json")))
-        {
-            return $"{directory} has no package-lock.json (the repository root was not found from {AppContext.BaseDirectory})";
-        }
-
-        var info = new ProcessStartInfo("npm", "ci --no-audit --no-fund --loglevel=error")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        try
-        {
-            using var npm = Process.Start(info)!;
-            var output = npm.StandardOutput.ReadToEndAsync();
-            var errors = npm.StandardError.ReadToEndAsync();
-            // An offline machine must not hang the run: npm gets five minutes.
-            if (!npm.WaitForExit(TimeSpan.FromMinutes(5)))
-            {
-                npm.Kill(entireProcessTree: true);
-                return "`npm ci` did not finish within 5 minutes";
-            }
-
-            return npm.ExitCode == 0 ? null : $"`npm ci` failed: {output.Result}{errors.Result}";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "npm is not installed";
-        }
     }
 
     /// <summary>The violations on the page as "rule (impact): n nodes: targets", empty when there are none.</summary>

@@ -14,8 +14,8 @@ namespace KubeAgents.Infrastructure.Persistence;
 /// </summary>
 /// <remarks>
 /// The service begins the work as soon as its container is built (<see cref="Begin"/>), so the schema
-/// is brought up to date on one core while the HTTP pipeline is built on the other; the hosted
-/// service's start then waits for that same work. A failure surfaces there, where it always did.
+/// is brought up to date on a second thread while the HTTP pipeline is built (two cores overlap them);
+/// the hosted service's start then waits for that same work. A failure surfaces there, where it always did.
 /// </remarks>
 internal sealed partial class DatabaseInitializer(
     IServiceScopeFactory scopeFactory,
@@ -40,16 +40,7 @@ internal sealed partial class DatabaseInitializer(
     {
         lock (_gate)
         {
-            if (_migration is null)
-            {
-                AppDomain.CurrentDomain.ProcessExit += AbandonOnExit;
-                _migration = Task.Run(() => MigrateAsync(_abandon.Token));
-                _migration.ContinueWith(
-                    _ => AppDomain.CurrentDomain.ProcessExit -= AbandonOnExit,
-                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-
-            return _migration;
+            return _migration ??= Task.Run(MigrateUntilExitAsync);
         }
     }
 
@@ -103,6 +94,19 @@ internal sealed partial class DatabaseInitializer(
         {
             Abandon();
             _abandon.Dispose();
+        }
+    }
+
+    private async Task MigrateUntilExitAsync()
+    {
+        AppDomain.CurrentDomain.ProcessExit += AbandonOnExit;
+        try
+        {
+            await MigrateAsync(_abandon.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.ProcessExit -= AbandonOnExit;
         }
     }
 
