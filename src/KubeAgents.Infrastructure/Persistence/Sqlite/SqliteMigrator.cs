@@ -8,7 +8,8 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 
 /// <summary>
 /// Puts the database in WAL mode (readers see a snapshot while the writer commits; the setting is
-/// stored in the file) and applies the SQLite migrations. One process owns a SQLite file.
+/// stored in the file) and applies the SQLite migrations: all at once, written out, on a new
+/// database (<see cref="SqliteSchema"/>); through EF on one that has tables. One process owns a SQLite file.
 /// </summary>
 /// <remarks>
 /// A file that cannot be used at start-up (a directory, not a database, an unwritable or full
@@ -44,7 +45,11 @@ internal sealed class SqliteMigrator(SqliteDbContext db, SqliteDatabase database
         try
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            // A new database (the default store's is new at every start) gets the whole schema at once.
+            if (!await SqliteSchema.CreateIfNewAsync((SqliteConnection)db.Database.GetDbConnection(), cancellationToken).ConfigureAwait(false))
+            {
+                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
