@@ -8,7 +8,8 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres;
 /// <summary>
 /// Migrates while holding a PostgreSQL advisory lock on the migrating connection: instances that
 /// start together take turns, and the later ones find nothing pending. EF's own migration lock did
-/// not prevent "relation already exists" when three instances met an empty database.
+/// not prevent "relation already exists" when three instances met an empty database. A database
+/// with no migration history is created from <see cref="PostgresSchema"/> under the same lock.
 /// </summary>
 internal sealed class PostgresMigrator(PostgresDbContext db) : IStoreMigrator
 {
@@ -63,7 +64,11 @@ internal sealed class PostgresMigrator(PostgresDbContext db) : IStoreMigrator
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken).ConfigureAwait(false);
             try
             {
-                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                // A new database gets the whole schema at once; one with a history migrates through EF.
+                if (!await PostgresSchema.CreateIfNewAsync(db, cancellationToken).ConfigureAwait(false))
+                {
+                    await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             finally
             {

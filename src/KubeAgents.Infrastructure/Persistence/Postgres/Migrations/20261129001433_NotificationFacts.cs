@@ -71,7 +71,7 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres.Migrations
                     previous_status = 'running',
                     running_since = created_at,
                     occurred_at = created_at,
-                    agent_name = (SELECT a.name FROM agents a WHERE a.agent_id = notifications.agent_id)
+                    agent_name = (SELECT a.name FROM agents a WHERE a.agent_id = notifications.agent_id);
                 """);
 
             migrationBuilder.DropColumn(
