@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text;
+using KubeAgents.Application.Common.Diagnostics;
 using KubeAgents.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
@@ -48,6 +51,32 @@ public class TracingTests
             TimeSpan.FromSeconds(30));
         collector.Paths.Should().OnlyContain(p => p == "/v1/traces");
         collector.ContentTypes.Should().OnlyContain(t => t == "application/x-protobuf");
+    }
+
+    [Fact]
+    public async Task Every_embedded_store_command_ends_its_span_async_or_not()
+    {
+        // The span used to be found again through Activity.Current, which EF's async composite of the
+        // store's interceptors had already lost: async commands' spans were never ended, so never exported.
+        var ended = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == KubeAgentsActivitySource.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = ended.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
+        var marker = Guid.NewGuid().ToString("N");
+        var asyncText = $"SELECT 1 -- async {marker}";
+        var syncText = $"SELECT 2 -- sync {marker}";
+
+        await api.InDatabaseAsync(db => db.Database.ExecuteSqlRawAsync(asyncText));
+        api.InDatabase(db => db.Database.ExecuteSqlRaw(syncText));
+
+        var spans = ended.Where(a => ((string?)a.GetTagItem("db.query.text"))?.Contains(marker, StringComparison.Ordinal) == true).ToList();
+        spans.Select(a => (string?)a.GetTagItem("db.query.text")).Should().BeEquivalentTo(asyncText, syncText);
+        spans.Should().OnlyContain(a => a.DisplayName == "SELECT sqlite" && a.Kind == ActivityKind.Client && a.Duration > TimeSpan.Zero);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using KubeAgents.Application.Common.Diagnostics;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -10,9 +11,17 @@ namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 /// come from Npgsql itself), with the OpenTelemetry database attributes. The EF Core instrumentation
 /// package would do this too, but is only published as a beta.
 /// </summary>
+/// <remarks>
+/// Each span is kept beside its command, not found again through <see cref="Activity.Current"/>: with
+/// more than one interceptor EF calls them through an <c>async</c> composite, and the current activity
+/// set inside it is gone by the time the command has run. Spans of async commands were never ended,
+/// so never exported.
+/// </remarks>
 internal sealed class SqliteCommandTracing : DbCommandInterceptor
 {
     public static readonly SqliteCommandTracing Instance = new();
+
+    private static readonly ConditionalWeakTable<DbCommand, Activity> Spans = [];
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
@@ -132,14 +141,13 @@ internal sealed class SqliteCommandTracing : DbCommandInterceptor
         }
 
         activity.SetTag("db.query.text", text);
+        Spans.AddOrUpdate(command, activity);
     }
 
-    /// <summary>Ends the span <see cref="Start"/> began for this command, if it is the current one.</summary>
+    /// <summary>Ends the span <see cref="Start"/> began for this command, if any; once.</summary>
     private static void Stop(DbCommand command, Exception? exception)
     {
-        var activity = Activity.Current;
-        if (activity is null || activity.Source != KubeAgentsActivitySource.Instance || activity.Kind != ActivityKind.Client
-            || !ReferenceEquals(activity.GetTagItem("db.query.text"), command.CommandText))
+        if (!Spans.TryGetValue(command, out var activity) || !Spans.Remove(command))
         {
             return;
         }
