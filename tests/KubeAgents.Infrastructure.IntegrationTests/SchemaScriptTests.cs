@@ -8,6 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Npgsql;
 
 namespace KubeAgents.Infrastructure.IntegrationTests;
@@ -46,6 +47,12 @@ public class SchemaScriptTests
             // EF's own path, every migration replayed: what the service did before Schema.sql.
             await context.Database.MigrateAsync();
         }
+
+        // What the dump does not carry: rows a migration wrote (seed data, sqlite_sequence) and the file's own
+        // PRAGMAs. A migration that adds any needs it in Schema.sql first.
+        (await RowsOutsideTheHistoryAsync(file)).Should().BeEmpty("Schema.sql carries the schema and the history rows, no other data");
+        (await PragmaAsync(file, "user_version")).Should().Be(0);
+        (await PragmaAsync(file, "application_id")).Should().Be(0);
 
         var built = await DumpAsync(file);
         if (Environment.GetEnvironmentVariable(WriteVariable) == "1")
@@ -89,7 +96,8 @@ public class SchemaScriptTests
     public void Postgres_schema_sql_is_EFs_script_for_every_migration()
     {
         using var context = NewPostgresContext("Host=localhost;Database=unused"); // never connected
-        var script = context.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.NoTransactions);
+        // EF writes Environment.NewLine; the committed file has LF line ends (.gitattributes), on every OS.
+        var script = context.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.NoTransactions).ReplaceLineEndings("\n");
         if (Environment.GetEnvironmentVariable(WriteVariable) == "1")
         {
             File.WriteAllText(SourcePath("Postgres"), script);
@@ -97,6 +105,50 @@ public class SchemaScriptTests
 
         PostgresSchema.Script.Text.Should().Be(script, $"Postgres/Schema.sql must be EF's script for the migrations: {Regenerate}");
         script.Should().Contain(context.Database.GetMigrations().Last());
+    }
+
+    [Fact]
+    public void Every_postgres_migration_can_run_inside_the_one_transaction()
+    {
+        using var context = NewPostgresContext("Host=localhost;Database=unused"); // never connected
+        // EF's script with transactions puts every migration in START TRANSACTION ... COMMIT, and a statement
+        // that cannot run in one (suppressTransaction: true, CREATE INDEX CONCURRENTLY) between two blocks.
+        // Schema.sql runs everything in one transaction, where such a statement would fail every new start.
+        StatementsOutsideTransactions(context.GetService<IMigrator>().GenerateScript()).Should().BeEmpty(
+            "a migration that suppresses its transaction cannot be part of Schema.sql: create new databases through EF's Migrate instead (PostgresSchema)");
+
+        // Schema.sql runs as one command: a raw statement without its ';' would run into the next one.
+        var migrations = context.GetService<IMigrationsAssembly>();
+        foreach (var (id, type) in migrations.Migrations)
+        {
+            var migration = migrations.CreateMigration(type, context.Database.ProviderName!);
+            migration.UpOperations.OfType<SqlOperation>().Select(sql => sql.Sql).Where(sql => !sql.TrimEnd().EndsWith(';'))
+                .Should().BeEmpty($"{id}: every migrationBuilder.Sql(...) statement must end with ';'");
+        }
+    }
+
+    /// <summary>The script's lines outside its transaction blocks, after the first (the history table comes before any).</summary>
+    private static List<string> StatementsOutsideTransactions(string script)
+    {
+        var outside = new List<string>();
+        bool inTransaction = false, begun = false;
+        foreach (var line in script.Split('\n').Select(l => l.TrimEnd()))
+        {
+            if (line == "START TRANSACTION;")
+            {
+                inTransaction = begun = true;
+            }
+            else if (line == "COMMIT;")
+            {
+                inTransaction = false;
+            }
+            else if (begun && !inTransaction && line.Length > 0)
+            {
+                outside.Add(line);
+            }
+        }
+
+        return outside;
     }
 
     [SkippableFact]
@@ -206,7 +258,48 @@ public class SchemaScriptTests
                 .Append(string.Join(",\n", rows)).Append(";\n");
         }
 
-        return text.ToString();
+        // The statements keep the line ends EF wrote them with (Environment.NewLine); the file has LF.
+        return text.ToString().ReplaceLineEndings("\n");
+    }
+
+    /// <summary>"table: rows" for every table but the migration history that holds any row.</summary>
+    private static async Task<List<string>> RowsOutsideTheHistoryAsync(string file)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('__EFMigrationsHistory', '__EFMigrationsLock')";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var nonEmpty = new List<string>();
+        foreach (var table in tables)
+        {
+            await using var count = connection.CreateCommand();
+            count.CommandText = $"SELECT count(*) FROM \"{table}\"";
+            var rows = (long)(await count.ExecuteScalarAsync())!;
+            if (rows != 0)
+            {
+                nonEmpty.Add($"{table}: {rows}");
+            }
+        }
+
+        return nonEmpty;
+    }
+
+    private static async Task<long> PragmaAsync(string file, string pragma)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {pragma}";
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<bool> TableExistsAsync(string file, string name)

@@ -20,8 +20,8 @@ internal static class PostgresSchema
     public static async Task<bool> CreateIfNewAsync(PostgresDbContext db, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Where the script and EF put the history table: the first schema on the search path. (EF's own
-        // IHistoryRepository.ExistsAsync answered true on a database with no table at all here.)
+        // The history table as the script's unqualified names resolve it: through the search path. (EF's
+        // IHistoryRepository.ExistsAsync answered true here on a database with no table at all.)
         await using (var command = new NpgsqlCommand("""SELECT to_regclass('"__EFMigrationsHistory"') IS NOT NULL""", (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction()))
         {
             command.CommandTimeout = db.Database.GetCommandTimeout() ?? command.CommandTimeout;

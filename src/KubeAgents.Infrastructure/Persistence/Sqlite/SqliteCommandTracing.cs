@@ -141,7 +141,9 @@ internal sealed class SqliteCommandTracing : DbCommandInterceptor
         }
 
         activity.SetTag("db.query.text", text);
-        Spans.AddOrUpdate(command, activity);
+        // A command run again before its span ended (EF does not reuse one so today) ends the older span first.
+        Stop(command, null);
+        Spans.Add(command, activity);
     }
 
     /// <summary>Ends the span <see cref="Start"/> began for this command, if any; once.</summary>
