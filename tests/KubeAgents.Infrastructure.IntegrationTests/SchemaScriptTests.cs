@@ -39,7 +39,7 @@ public class SchemaScriptTests
     [Fact]
     public async Task Sqlite_schema_sql_is_what_the_migrations_build()
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TemporaryDirectory("kubeagents-schema-");
         var file = Path.Combine(directory.Path, "migrated.db");
         var options = new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite($"Data Source={file};Pooling=False").Options;
         await using (var context = new SqliteDbContext(options))
@@ -68,7 +68,7 @@ public class SchemaScriptTests
     [Fact]
     public async Task A_new_embedded_store_is_created_from_it_and_opens_again_through_EF()
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TemporaryDirectory("kubeagents-schema-");
         var file = Path.Combine(directory.Path, "new.db");
         var settings = new Dictionary<string, string?> { ["DB_FILE"] = file };
 
@@ -165,8 +165,8 @@ public class SchemaScriptTests
         await using (var context = NewPostgresContext(created))
         {
             await context.Database.OpenConnectionAsync();
-            (await PostgresSchema.CreateIfNewAsync(context, CancellationToken.None)).Should().BeTrue();
-            (await PostgresSchema.CreateIfNewAsync(context, CancellationToken.None)).Should().BeFalse("the database has a history now");
+            (await PostgresSchema.Script.CreateIfNewAsync(context.Database, CancellationToken.None)).Should().BeTrue();
+            (await PostgresSchema.Script.CreateIfNewAsync(context.Database, CancellationToken.None)).Should().BeFalse("the database has a history now");
             context.Database.GetPendingMigrations().Should().BeEmpty();
         }
 
@@ -226,8 +226,7 @@ public class SchemaScriptTests
     /// <summary><c>sqlite_master</c> (tables, then indexes, by name) and the migration history, as executable SQL.</summary>
     private static async Task<string> DumpAsync(string file)
     {
-        await using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await OpenReadOnlyAsync(file);
         var text = new StringBuilder(Header);
         await using (var command = connection.CreateCommand())
         {
@@ -265,8 +264,7 @@ public class SchemaScriptTests
     /// <summary>"table: rows" for every table but the migration history that holds any row.</summary>
     private static async Task<List<string>> RowsOutsideTheHistoryAsync(string file)
     {
-        await using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await OpenReadOnlyAsync(file);
         var tables = new List<string>();
         await using (var command = connection.CreateCommand())
         {
@@ -295,32 +293,25 @@ public class SchemaScriptTests
 
     private static async Task<long> PragmaAsync(string file, string pragma)
     {
-        await using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await OpenReadOnlyAsync(file);
         await using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA {pragma}";
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    private static async Task<SqliteConnection> OpenReadOnlyAsync(string file)
+    {
+        var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
+
     private static async Task<bool> TableExistsAsync(string file, string name)
     {
-        await using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await OpenReadOnlyAsync(file);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
         command.Parameters.AddWithValue("$name", name);
         return (long)(await command.ExecuteScalarAsync())! == 1;
-    }
-
-    /// <summary>A directory of its own per test, removed with what the stores left in it (WAL and shared-memory files).</summary>
-    private sealed class TemporaryDirectory : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("kubeagents-schema-").FullName;
-
-        public void Dispose()
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(Path, recursive: true);
-        }
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace KubeAgents.Infrastructure.Persistence;
 
@@ -10,7 +12,9 @@ namespace KubeAgents.Infrastructure.Persistence;
 /// "Start-up, round 4"). A test per store regenerates the text from the migrations and fails while the
 /// embedded file differs (docs/architecture.md, "A change to the model").
 /// </summary>
-internal sealed class SchemaScript(string resourceName)
+/// <param name="resourceName">The embedded <c>Schema.sql</c>.</param>
+/// <param name="hasSchemaQuery">One value, true (or non-zero) when the database is not new: EF migrates it instead.</param>
+internal sealed class SchemaScript(string resourceName, string hasSchemaQuery)
 {
     private readonly Lazy<string> _text = new(() =>
     {
@@ -25,10 +29,28 @@ internal sealed class SchemaScript(string resourceName)
     public string Text => _text.Value;
 
     /// <summary>
-    /// Runs the statements through EF, in its current transaction: with the context's command timeout
-    /// (the start-up time left, for a migration) and its interceptors, as the migrations' own would.
+    /// Creates the schema when the database is new; false, untouched, when it is not. The check and the
+    /// script share one transaction, so a failure rolls the whole script back, history rows included.
+    /// The script runs through EF: with the context's command timeout (the start-up time left, for a
+    /// migration) and its interceptors, as the migrations' own statements would.
     /// </summary>
-    public Task RunAsync(DatabaseFacade database, CancellationToken cancellationToken) =>
+    public async Task<bool> CreateIfNewAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    {
+        await using var transaction = await database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = database.GetDbConnection().CreateCommand())
+        {
+            command.Transaction = transaction.GetDbTransaction();
+            command.CommandText = hasSchemaQuery;
+            command.CommandTimeout = database.GetCommandTimeout() ?? command.CommandTimeout;
+            if (Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture))
+            {
+                return false;
+            }
+        }
+
         // ExecuteSqlRaw formats its text (string.Format), parameters or not: braces are escaped.
-        database.ExecuteSqlRawAsync(Text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal), cancellationToken);
+        await database.ExecuteSqlRawAsync(Text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 }

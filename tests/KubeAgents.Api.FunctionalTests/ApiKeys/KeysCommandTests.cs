@@ -13,7 +13,7 @@ public class KeysCommandTests
     [BothStores]
     public async Task A_key_made_by_the_command_works_over_HTTP_until_the_command_revokes_it(StoreKind store)
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TemporaryDirectory("kubeagents-keys-");
         var environment = new Dictionary<string, string?>();
         var settings = new Dictionary<string, string?> { ["AUTH_MODE"] = "keys" };
         if (store == StoreKind.Postgres)
@@ -74,12 +74,5 @@ public class KeysCommandTests
         usage.Errors.Should().Contain("usage:");
         generated.ExitCode.Should().Be(0);
         generated.Output.Trim().Should().MatchRegex("^ka_[a-z2-7]{8}_[A-Za-z0-9_-]{43}$");
-    }
-
-    private sealed class TemporaryDirectory : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("kubeagents-keys-").FullName;
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

@@ -65,7 +65,7 @@ internal sealed class PostgresMigrator(PostgresDbContext db) : IStoreMigrator
             try
             {
                 // A new database gets the whole schema at once; one with a history migrates through EF.
-                if (!await PostgresSchema.CreateIfNewAsync(db, cancellationToken).ConfigureAwait(false))
+                if (!await PostgresSchema.Script.CreateIfNewAsync(db.Database, cancellationToken).ConfigureAwait(false))
                 {
                     await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
                 }
