@@ -151,6 +151,15 @@ public class SchemaScriptTests
         return outside;
     }
 
+    [Fact]
+    public void Migration_ids_found_without_a_context_are_the_ones_EF_applies()
+    {
+        using var postgres = NewPostgresContext("Host=localhost;Database=unused");
+        MigrationIds.Of<PostgresDbContext>().Should().BeEquivalentTo(postgres.Database.GetMigrations()).And.NotBeEmpty();
+        using var sqlite = new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite("Data Source=:memory:").Options);
+        MigrationIds.Of<SqliteDbContext>().Should().BeEquivalentTo(sqlite.Database.GetMigrations()).And.NotBeEmpty();
+    }
+
     [SkippableFact]
     public async Task A_new_postgres_database_is_created_from_it_as_the_migrations_build_it()
     {
@@ -165,8 +174,9 @@ public class SchemaScriptTests
         await using (var context = NewPostgresContext(created))
         {
             await context.Database.OpenConnectionAsync();
-            (await PostgresSchema.Script.CreateIfNewAsync(context.Database, CancellationToken.None)).Should().BeTrue();
-            (await PostgresSchema.Script.CreateIfNewAsync(context.Database, CancellationToken.None)).Should().BeFalse("the database has a history now");
+            var connection = context.Database.GetDbConnection();
+            (await PostgresSchema.Script.CreateIfNewAsync(connection, 30, CancellationToken.None)).Should().BeTrue();
+            (await PostgresSchema.Script.CreateIfNewAsync(connection, 30, CancellationToken.None)).Should().BeFalse("the database has a history now");
             context.Database.GetPendingMigrations().Should().BeEmpty();
         }
 
@@ -175,7 +185,7 @@ public class SchemaScriptTests
             .And.Contain(line => line.StartsWith("trigger ", StringComparison.Ordinal));
         (await DescribePostgresAsync(created)).Should().Equal(expected);
 
-        // The service starts on it, through EF's Migrate (a history exists), and takes a report.
+        // The service starts on it (every migration is in its history: nothing to migrate) and takes a report.
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = created });
         await api.CreateWireClient().ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
     }

@@ -1,7 +1,5 @@
+using System.Data.Common;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace KubeAgents.Infrastructure.Persistence;
 
@@ -29,28 +27,43 @@ internal sealed class SchemaScript(string resourceName, string hasSchemaQuery)
     public string Text => _text.Value;
 
     /// <summary>
-    /// Creates the schema when the database is new; false, untouched, when it is not. The check and the
-    /// script share one transaction, so a failure rolls the whole script back, history rows included.
-    /// The script runs through EF: with the context's command timeout (the start-up time left, for a
-    /// migration) and its interceptors, as the migrations' own statements would.
+    /// Creates the schema over an open connection when the database is new; false, untouched, when it is
+    /// not. The check and the script share one transaction, so a failure rolls the whole script back,
+    /// history rows included. Plain ADO.NET, no EF: a cold context costs a start tens of milliseconds
+    /// (docs/benchmarks.md, "Start-up, round 5").
     /// </summary>
-    public async Task<bool> CreateIfNewAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    /// <param name="connection">Open, and the caller's alone until this returns.</param>
+    /// <param name="commandTimeout">Seconds each statement may take (a migration's: the start-up time left); null for the provider's default.</param>
+    /// <param name="cancellationToken">Cancels the check or the script, which then rolls back.</param>
+    public async Task<bool> CreateIfNewAsync(DbConnection connection, int? commandTimeout, CancellationToken cancellationToken)
     {
-        await using var transaction = await database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var command = database.GetDbConnection().CreateCommand())
+        ArgumentNullException.ThrowIfNull(connection);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
         {
-            command.Transaction = transaction.GetDbTransaction();
-            command.CommandText = hasSchemaQuery;
-            command.CommandTimeout = database.GetCommandTimeout() ?? command.CommandTimeout;
-            if (Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture))
+            var hasSchema = await RunAsync(hasSchemaQuery, scalar: true).ConfigureAwait(false);
+            if (Convert.ToBoolean(hasSchema, CultureInfo.InvariantCulture))
             {
                 return false;
             }
+
+            await RunAsync(Text, scalar: false).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
         }
 
-        // ExecuteSqlRaw formats its text (string.Format), parameters or not: braces are escaped.
-        await database.ExecuteSqlRawAsync(Text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        async Task<object?> RunAsync(string sql, bool scalar)
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                command.CommandTimeout = commandTimeout ?? command.CommandTimeout;
+                return scalar
+                    ? await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
+                    : await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace KubeAgents.Infrastructure.Persistence.Postgres;
@@ -8,10 +9,18 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres;
 /// <summary>
 /// Migrates while holding a PostgreSQL advisory lock on the migrating connection: instances that
 /// start together take turns, and the later ones find nothing pending. EF's own migration lock did
-/// not prevent "relation already exists" when three instances met an empty database. A database
-/// with no migration history is created from <see cref="PostgresSchema"/> under the same lock.
+/// not prevent "relation already exists" when three instances met an empty database.
 /// </summary>
-internal sealed class PostgresMigrator(PostgresDbContext db) : IStoreMigrator
+/// <remarks>
+/// Under the lock, a database with no migration history is created from <see cref="PostgresSchema"/>,
+/// and one whose history has every migration of this build is left as it is, both over the plain
+/// connection; EF's <c>Migrate</c> runs, over the same connection, only when a migration is pending.
+/// A context's first use costs a cold start tens of milliseconds, so the common starts never pay it
+/// here (docs/benchmarks.md, "Start-up, round 5").
+/// </remarks>
+/// <param name="services">The migration's scope: a context is resolved from it when EF has work to do.</param>
+/// <param name="connectionString">The string the context is configured with.</param>
+internal sealed class PostgresMigrator(IServiceProvider services, string connectionString) : IStoreMigrator
 {
     // An arbitrary application-wide key ("KubeAgentsMigrate" hashed once).
     private const long MigrationLockKey = 4_719_318_245_706_512_641;
@@ -20,23 +29,29 @@ internal sealed class PostgresMigrator(PostgresDbContext db) : IStoreMigrator
 
     public async Task MigrateAsync(TimeSpan remaining, CancellationToken cancellationToken)
     {
-        var connectionString = db.Database.GetConnectionString();
-        var commandTimeout = db.Database.GetCommandTimeout();
-        BoundConnectTimeout(remaining);
         // A migration that builds an index over a large history runs longer than a request's 30 s
         // (22 s over 10 million entries on 2 cores, docs/benchmarks.md): its statements get what is
         // left of DB_STARTUP_TIMEOUT, which bounds the whole start-up anyway.
-        db.Database.SetCommandTimeout(TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(remaining.TotalSeconds))));
-        try
+        // (Capped where Npgsql's milliseconds still fit an int.)
+        var seconds = (int)Math.Clamp(Math.Ceiling(remaining.TotalSeconds), 1, int.MaxValue / 1000);
+        var connection = new NpgsqlConnection(BoundConnectTimeout(seconds));
+        await using (connection.ConfigureAwait(false))
         {
-            await MigrateExclusivelyAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            // The context goes back to the pool: requests must not inherit the bounded, unpooled
-            // string, nor the migration's timeout.
-            db.Database.SetConnectionString(connectionString);
-            db.Database.SetCommandTimeout(commandTimeout);
+            await OpenCreatingDatabaseAsync(connection, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"SELECT pg_advisory_lock({MigrationLockKey});", seconds, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!await PostgresSchema.Script.CreateIfNewAsync(connection, seconds, cancellationToken).ConfigureAwait(false)
+                    && await PostgresSchema.HasPendingMigrationsAsync(connection, seconds, cancellationToken).ConfigureAwait(false))
+                {
+                    await MigrateThroughEfAsync(connection, seconds, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                // Closing the connection would release the lock too; this says so while it is still open.
+                await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({MigrationLockKey});", seconds, CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
@@ -45,61 +60,74 @@ internal sealed class PostgresMigrator(PostgresDbContext db) : IStoreMigrator
     /// (whole seconds, at least 1) does, so it is set to what remains of the start-up time. The
     /// connection is not pooled: this string's pool would keep its connections idle for good.
     /// </summary>
-    private void BoundConnectTimeout(TimeSpan remaining)
+    private string BoundConnectTimeout(int seconds) => new NpgsqlConnectionStringBuilder(connectionString)
     {
-        var connection = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString())
-        {
-            Timeout = (int)Math.Clamp(Math.Ceiling(remaining.TotalSeconds), 1, 1024),
-            Pooling = false,
-        };
-        db.Database.SetConnectionString(connection.ConnectionString);
-    }
-
-    private async Task MigrateExclusivelyAsync(CancellationToken cancellationToken)
-    {
-        await CreateDatabaseIfMissingAsync(cancellationToken).ConfigureAwait(false);
-        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken).ConfigureAwait(false);
-            try
-            {
-                // A new database gets the whole schema at once; one with a history migrates through EF.
-                if (!await PostgresSchema.Script.CreateIfNewAsync(db.Database, cancellationToken).ConfigureAwait(false))
-                {
-                    await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
-        }
-    }
+        Timeout = Math.Min(seconds, 1024),
+        Pooling = false,
+    }.ConnectionString;
 
     /// <summary>
-    /// The lock needs a connection to the database, so a missing database (EF's migrations would
-    /// create it) is created first; another instance creating it at the same moment is fine.
+    /// The lock needs a connection to the database, so a missing database (EF's migrations would create
+    /// it) is created first, by EF's creator; another instance creating it at the same moment is fine.
     /// </summary>
-    private async Task CreateDatabaseIfMissingAsync(CancellationToken cancellationToken)
+    private async Task OpenCreatingDatabaseAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var creator = db.GetService<IRelationalDatabaseCreator>();
-        if (await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return;
-        }
-
         try
         {
-            await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            // Missing: created below.
+        }
+
+        var db = services.GetRequiredService<PostgresDbContext>();
+        db.Database.SetConnectionString(connection.ConnectionString);
+        try
+        {
+            await db.GetService<IRelationalDatabaseCreator>().CreateAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
         {
             // Created by another instance in between.
+        }
+        finally
+        {
+            db.Database.SetConnectionString(connectionString);
+        }
+
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>EF applies the pending migrations over the connection that holds the lock.</summary>
+    private async Task MigrateThroughEfAsync(NpgsqlConnection connection, int seconds, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<PostgresDbContext>();
+        var commandTimeout = db.Database.GetCommandTimeout();
+        try
+        {
+            db.Database.SetDbConnection(connection, contextOwnsConnection: false);
+            // After the connection: setting one resets the context's command timeout.
+            db.Database.SetCommandTimeout(seconds);
+            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The context goes back to the pool: requests must not inherit the migration's connection
+            // (its owner disposes it) nor its timeout. This is the state UseNpgsql(string) gave it.
+            db.Database.SetDbConnection(null, contextOwnsConnection: true);
+            db.Database.SetConnectionString(connectionString);
+            db.Database.SetCommandTimeout(commandTimeout);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, int seconds, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = seconds };
+        await using (command.ConfigureAwait(false))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

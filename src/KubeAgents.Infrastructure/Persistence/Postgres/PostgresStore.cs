@@ -50,7 +50,7 @@ internal sealed class PostgresStore : StoreDefinition
             .AddInterceptors(provider.GetServices<IInterceptor>())
             .ConfigureWarnings(StoreLogLevels.Configure));
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<PostgresDbContext>());
-        services.AddScoped<IStoreMigrator, PostgresMigrator>();
+        services.AddScoped<IStoreMigrator>(provider => new PostgresMigrator(provider, connectionString));
         services.AddSingleton<IStoreFailureClassifier, PostgresFailures>();
         services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();
         services.AddScoped<IRetentionStore, PostgresRetentionStore>();

@@ -46,7 +46,7 @@ internal sealed class SqliteMigrator(SqliteDbContext db, SqliteDatabase database
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
             // A new database (the default store's is new at every start) gets the whole schema at once.
-            if (!await SqliteSchema.Script.CreateIfNewAsync(db.Database, cancellationToken).ConfigureAwait(false))
+            if (!await SqliteSchema.Script.CreateIfNewAsync(db.Database.GetDbConnection(), db.Database.GetCommandTimeout(), cancellationToken).ConfigureAwait(false))
             {
                 await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
             }
