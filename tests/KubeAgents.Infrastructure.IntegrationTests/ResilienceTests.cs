@@ -1,5 +1,11 @@
 using System.Net;
+using System.Net.Http.Json;
+using KubeAgents.Infrastructure.Persistence;
+using KubeAgents.Infrastructure.Persistence.Postgres;
 using KubeAgents.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace KubeAgents.Infrastructure.IntegrationTests;
@@ -167,6 +173,86 @@ public class ResilienceTests
         // Quiet: 5 s, plus the process's start (about 1.5 s). The bound is 3x that, and still far below
         // the 300 s one connect attempt would wait if the deadline did not cut it.
         stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20), service.Output);
+    }
+
+    [SkippableFact]
+    public async Task First_start_creates_the_database_for_a_role_that_must_give_its_password()
+    {
+        using var server = await PostgresServer.StartDedicatedOrSkipAsync();
+        var database = $"fresh_{Guid.NewGuid():N}";
+        var connectionString = await server.CreatePasswordRoleAsync("kubeagents_app", "app-secret", database);
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?> { ["ConnectionStrings__KubeAgents"] = connectionString });
+
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+
+        using var client = service.CreateClient();
+        var report = new { agent_id = "agent", session_topic = "t", status = "running", timestamp = "2026-11-27T10:00:00Z" };
+        (await client.PostAsJsonAsync("/webhook/status", report)).StatusCode.Should().Be(HttpStatusCode.OK, service.Output);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var owner = new NpgsqlCommand("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()", connection);
+        (await owner.ExecuteScalarAsync()).Should().Be("kubeagents_app", "the service created the database with the role's own password");
+    }
+
+    [SkippableFact]
+    public async Task A_server_restart_during_a_migration_is_waited_out_and_the_migration_completes()
+    {
+        using var server = await PostgresServer.StartDedicatedOrSkipAsync();
+        var connectionString = await server.CreateDatabaseAsync("restart_migrating");
+        var ids = MigrationIds.Of<PostgresDbContext>().Order(StringComparer.Ordinal).ToList();
+        await using (var previous = new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(connectionString).Options))
+        {
+            // The release before this one: the last migration is pending, and it alters agents.
+            await previous.GetService<IMigrator>().MigrateAsync(ids[^2]);
+        }
+
+        // A transaction holding agents keeps the migration waiting, its connection and the migration lock held.
+        var blocker = new NpgsqlConnection(connectionString);
+        await blocker.OpenAsync();
+        await using (var lockAgents = new NpgsqlCommand("BEGIN; LOCK TABLE agents IN ROW EXCLUSIVE MODE;", blocker))
+        {
+            await lockAgents.ExecuteNonQueryAsync();
+        }
+
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__KubeAgents"] = connectionString,
+            ["DB_STARTUP_TIMEOUT"] = "90s",
+        });
+        await Eventually.TrueAsync(
+            async () => service.HasExited || await CountAsync(server.AdminConnectionString, """
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event <> 'advisory'
+                """, new NpgsqlConnectionStringBuilder(connectionString).Database!) > 0,
+            "the migration to wait for the agents table");
+        service.HasExited.Should().BeFalse(service.Output);
+
+        // The server restarts under the migration (fast shutdown: every session is ended).
+        server.Stop();
+        try
+        {
+            await blocker.DisposeAsync();
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.AdminShutdown)
+        {
+            // Its rollback meets the end of its session: the lock went with it, as intended.
+        }
+
+        server.Start();
+
+        await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
+        service.Output.Should().Contain("Waiting for PostgreSQL", "the broken migration is retried as an outage")
+            .And.NotContain("Connection is not open");
+        await using var check = new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(connectionString).Options);
+        (await check.Database.GetPendingMigrationsAsync()).Should().BeEmpty(service.Output);
+    }
+
+    private static async Task<long> CountAsync(string adminConnectionString, string sql, string database)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = database }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     [SkippableFact]

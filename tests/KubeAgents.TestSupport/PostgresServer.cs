@@ -100,6 +100,46 @@ public sealed class PostgresServer : IDisposable
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 
+    /// <summary>
+    /// A login role on a throwaway cluster that must give its password (SCRAM), where every other role
+    /// is trusted: what a production server asks of every role. Returns once the server refuses the
+    /// role a wrong password, with a connection string for it to <paramref name="database"/> (which
+    /// need not exist; the role may create databases).
+    /// </summary>
+    public async Task<string> CreatePasswordRoleAsync(string role, string password, string database)
+    {
+        var cluster = _cluster ?? throw new InvalidOperationException("Only a throwaway cluster's authentication can be changed.");
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE ROLE \"{role}\" LOGIN CREATEDB PASSWORD '{password}'", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        cluster.RequirePassword(role);
+        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Username = role, Password = password, Database = database, Pooling = true };
+        var wrong = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Password = password + "-wrong", Pooling = false, Database = "postgres" };
+
+        // pg_ctl reload signals the server, which reads pg_hba.conf again shortly after.
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(50))
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(wrong.ConnectionString);
+                await connection.OpenAsync();
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidPassword)
+            {
+                return builder.ConnectionString;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The server still lets {role} in without its password.");
+            }
+        }
+    }
+
     /// <summary>Stops the throwaway cluster (fast shutdown), as an outage.</summary>
     public void Stop() => (_cluster ?? throw new InvalidOperationException("Only a throwaway cluster can be stopped.")).Stop();
 
@@ -235,6 +275,14 @@ public sealed class PostgresServer : IDisposable
         ]);
 
         public void Stop() => Pg("pg_ctl", ["-D", _dataDir, "-m", "fast", "-w", "stop"]);
+
+        /// <summary>The role's TCP connections must give a password; the first matching line of pg_hba.conf wins.</summary>
+        public void RequirePassword(string role)
+        {
+            var hba = Path.Combine(_dataDir, "pg_hba.conf");
+            File.WriteAllText(hba, $"host all \"{role}\" 127.0.0.1/32 scram-sha-256\n" + File.ReadAllText(hba));
+            Pg("pg_ctl", ["-D", _dataDir, "reload"]);
+        }
 
         public void Destroy()
         {

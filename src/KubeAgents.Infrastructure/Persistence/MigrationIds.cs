@@ -16,11 +16,24 @@ internal static class MigrationIds
 
     private static class Cache<TContext> where TContext : DbContext
     {
-        public static readonly IReadOnlySet<string> Ids = typeof(TContext).Assembly.GetTypes()
+        public static readonly IReadOnlySet<string> Ids = LoadableTypes(typeof(TContext).Assembly)
             .Where(type => type.IsSubclassOf(typeof(Migration)) && !type.IsAbstract
                 && type.GetCustomAttribute<DbContextAttribute>()?.ContextType == typeof(TContext))
             .Select(type => type.GetCustomAttribute<MigrationAttribute>()?.Id)
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The types that load, as EF's own scan takes them: one that does not (a missing dependency) is not a migration of ours.</summary>
+    private static IEnumerable<Type> LoadableTypes(Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException ex)
+        {
+            return ex.Types.OfType<Type>();
+        }
     }
 }

@@ -34,23 +34,20 @@ internal sealed class PostgresMigrator(IServiceProvider services, string connect
         // left of DB_STARTUP_TIMEOUT, which bounds the whole start-up anyway.
         // (Capped where Npgsql's milliseconds still fit an int.)
         var seconds = (int)Math.Clamp(Math.Ceiling(remaining.TotalSeconds), 1, int.MaxValue / 1000);
-        var connection = new NpgsqlConnection(BoundConnectTimeout(seconds));
+        var bounded = BoundConnectTimeout(seconds);
+        var connection = new NpgsqlConnection(bounded);
         await using (connection.ConfigureAwait(false))
         {
-            await OpenCreatingDatabaseAsync(connection, cancellationToken).ConfigureAwait(false);
+            await OpenCreatingDatabaseAsync(connection, bounded, cancellationToken).ConfigureAwait(false);
+
+            // The lock is the session's, and the connection is not pooled: disposing it ends the session
+            // and releases the lock, after a migration or after a failure. (An unlock in a finally block
+            // hid a broken connection's cause behind "Connection is not open", which start-up does not retry.)
             await ExecuteAsync(connection, $"SELECT pg_advisory_lock({MigrationLockKey});", seconds, cancellationToken).ConfigureAwait(false);
-            try
+            if (!await PostgresSchema.Script.CreateIfNewAsync(connection, seconds, cancellationToken).ConfigureAwait(false)
+                && await PostgresSchema.HasPendingMigrationsAsync(connection, seconds, cancellationToken).ConfigureAwait(false))
             {
-                if (!await PostgresSchema.Script.CreateIfNewAsync(connection, seconds, cancellationToken).ConfigureAwait(false)
-                    && await PostgresSchema.HasPendingMigrationsAsync(connection, seconds, cancellationToken).ConfigureAwait(false))
-                {
-                    await MigrateThroughEfAsync(connection, seconds, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                // Closing the connection would release the lock too; this says so while it is still open.
-                await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({MigrationLockKey});", seconds, CancellationToken.None).ConfigureAwait(false);
+                await MigrateThroughEfAsync(connection, seconds, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -70,7 +67,10 @@ internal sealed class PostgresMigrator(IServiceProvider services, string connect
     /// The lock needs a connection to the database, so a missing database (EF's migrations would create
     /// it) is created first, by EF's creator; another instance creating it at the same moment is fine.
     /// </summary>
-    private async Task OpenCreatingDatabaseAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <param name="connection">Not open yet.</param>
+    /// <param name="bounded">Its connection string as given: once Npgsql has tried to open it, the
+    /// connection's own <c>ConnectionString</c> no longer carries the password.</param>
+    private async Task OpenCreatingDatabaseAsync(NpgsqlConnection connection, string bounded, CancellationToken cancellationToken)
     {
         try
         {
@@ -83,7 +83,7 @@ internal sealed class PostgresMigrator(IServiceProvider services, string connect
         }
 
         var db = services.GetRequiredService<PostgresDbContext>();
-        db.Database.SetConnectionString(connection.ConnectionString);
+        db.Database.SetConnectionString(bounded);
         try
         {
             await db.GetService<IRelationalDatabaseCreator>().CreateAsync(cancellationToken).ConfigureAwait(false);

@@ -20,8 +20,8 @@ internal static class PostgresSchema
 
     /// <summary>
     /// Whether a database with a history lacks one of this build's migrations (EF then applies it).
-    /// Ids in the history that this build does not know (a newer release migrated it) are ignored, as
-    /// EF's own <c>Migrate</c> ignores them.
+    /// Ids in the history that this build does not know (a newer release migrated it) are ignored, and
+    /// ids are compared ignoring case, as EF's own <c>Migrate</c> does.
     /// </summary>
     public static async Task<bool> HasPendingMigrationsAsync(NpgsqlConnection connection, int commandTimeout, CancellationToken cancellationToken)
     {
@@ -29,7 +29,7 @@ internal static class PostgresSchema
         var command = new NpgsqlCommand("""SELECT "MigrationId" FROM "__EFMigrationsHistory";""", connection) { CommandTimeout = commandTimeout };
         await using (command.ConfigureAwait(false))
         {
-            var pending = new HashSet<string>(MigrationIds.Of<PostgresDbContext>(), StringComparer.Ordinal);
+            var pending = new HashSet<string>(MigrationIds.Of<PostgresDbContext>(), StringComparer.OrdinalIgnoreCase);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
