@@ -195,6 +195,29 @@ public class ResilienceTests
     }
 
     [SkippableFact]
+    public async Task A_refused_login_stops_start_up_at_once_in_one_line()
+    {
+        using var server = await PostgresServer.StartDedicatedOrSkipAsync();
+        var connection = new NpgsqlConnectionStringBuilder(await server.CreatePasswordRoleAsync("kubeagents_app", "app-secret", "kubeagents"))
+        {
+            Password = "not-the-password",
+        };
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__KubeAgents"] = connection.ConnectionString,
+            ["DB_STARTUP_TIMEOUT"] = "5m",
+        });
+
+        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue("a wrong password is not waited out: " + service.Output);
+
+        service.ExitCode.Should().Be(1);
+        service.Output.Split('\n').Where(l => l.StartsWith("KubeAgents stopped:", StringComparison.Ordinal)).Should().ContainSingle(service.Output)
+            .Which.Should().Be("KubeAgents stopped: PostgreSQL refused the login (28P01: password authentication failed for user \"kubeagents_app\"); "
+                + "check DB_USER and DB_PASSWORD, or the user and password in ConnectionStrings__KubeAgents");
+        service.Output.Should().NotContain("Waiting for PostgreSQL").And.NotContain("   at ", "no stack trace").And.NotContain("not-the-password");
+    }
+
+    [SkippableFact]
     public async Task A_server_restart_during_a_migration_is_waited_out_and_the_migration_completes()
     {
         using var server = await PostgresServer.StartDedicatedOrSkipAsync();

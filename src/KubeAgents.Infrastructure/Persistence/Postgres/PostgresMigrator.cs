@@ -27,6 +27,9 @@ internal sealed class PostgresMigrator(IServiceProvider services, string connect
 
     public string StoreName => "PostgreSQL";
 
+    /// <summary>SQLSTATE class 28: a wrong password (28P01), or no <c>pg_hba.conf</c> line lets the user in (28000).</summary>
+    private const string InvalidAuthorizationClass = "28";
+
     public async Task MigrateAsync(TimeSpan remaining, CancellationToken cancellationToken)
     {
         // A migration that builds an index over a large history runs longer than a request's 30 s
@@ -38,7 +41,16 @@ internal sealed class PostgresMigrator(IServiceProvider services, string connect
         var connection = new NpgsqlConnection(bounded);
         await using (connection.ConfigureAwait(false))
         {
-            await OpenCreatingDatabaseAsync(connection, bounded, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await OpenCreatingDatabaseAsync(connection, bounded, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState.StartsWith(InvalidAuthorizationClass, StringComparison.Ordinal))
+            {
+                // Waiting would not help, and a stack trace would bury what to change.
+                throw new StoreUnavailableException(
+                    $"PostgreSQL refused the login ({ex.SqlState}: {ex.MessageText}); check DB_USER and DB_PASSWORD, or the user and password in ConnectionStrings__KubeAgents", ex);
+            }
 
             // The lock is the session's, and the connection is not pooled: disposing it ends the session
             // and releases the lock, after a migration or after a failure. (An unlock in a finally block
