@@ -218,6 +218,35 @@ public class ResilienceTests
     }
 
     [SkippableFact]
+    public async Task A_missing_database_the_user_may_not_create_stops_start_up_in_one_line()
+    {
+        var server = await PostgresServer.GetOrSkipAsync();
+        var role = $"nocreatedb_{Guid.NewGuid():N}"[..24];
+        await using (var admin = new NpgsqlConnection(server.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE ROLE \"{role}\" LOGIN NOCREATEDB PASSWORD 'role-secret'", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var database = $"missing_{Guid.NewGuid():N}";
+        var connection = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Username = role, Password = "role-secret", Database = database };
+        await using var service = ServiceProcess.Start(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__KubeAgents"] = connection.ConnectionString,
+            ["DB_STARTUP_TIMEOUT"] = "5m",
+        });
+
+        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue("a missing permission is not waited out: " + service.Output);
+
+        service.ExitCode.Should().Be(1);
+        service.Output.Split('\n').Where(l => l.StartsWith("KubeAgents stopped:", StringComparison.Ordinal)).Should().ContainSingle(service.Output)
+            .Which.Should().Be($"KubeAgents stopped: PostgreSQL has no database \"{database}\" and user \"{role}\" may not create it "
+                + "(42501: permission denied to create database); create the database, grant the user CREATEDB, or set DB_NAME to an existing one");
+        service.Output.Should().NotContain("   at ", "no stack trace");
+    }
+
+    [SkippableFact]
     public async Task A_server_restart_during_a_migration_is_waited_out_and_the_migration_completes()
     {
         using var server = await PostgresServer.StartDedicatedOrSkipAsync();

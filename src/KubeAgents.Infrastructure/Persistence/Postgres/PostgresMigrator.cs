@@ -104,6 +104,12 @@ internal sealed class PostgresMigrator(IServiceProvider services, string connect
         {
             // Created by another instance in between.
         }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            var target = new NpgsqlConnectionStringBuilder(bounded);
+            throw new StoreUnavailableException(
+                $"PostgreSQL has no database \"{target.Database}\" and user \"{target.Username}\" may not create it ({ex.SqlState}: {ex.MessageText}); create the database, grant the user CREATEDB, or set DB_NAME to an existing one", ex);
+        }
         finally
         {
             db.Database.SetConnectionString(connectionString);
