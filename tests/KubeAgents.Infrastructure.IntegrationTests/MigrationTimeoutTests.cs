@@ -1,10 +1,6 @@
-using KubeAgents.Infrastructure.Persistence;
-using KubeAgents.Infrastructure.Persistence.Postgres;
 using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeAgents.Infrastructure.IntegrationTests;
@@ -22,12 +18,8 @@ public class MigrationTimeoutTests
     {
         var server = await PostgresServer.GetOrSkipAsync();
         var connectionString = await server.CreateDatabaseAsync("migration_timeout");
-        var ids = MigrationIds.Of<PostgresDbContext>().Order(StringComparer.Ordinal).ToList();
-        await using (var previous = new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(connectionString).Options))
-        {
-            // The release before this one: every migration but the last, which builds two indexes.
-            await previous.GetService<IMigrator>().MigrateAsync(ids[^2]);
-        }
+        // The release before this one: every migration but the last, which builds two indexes.
+        var last = await PostgresContexts.MigrateAllButTheLastAsync(connectionString);
 
         var commands = new SqlCommandLog();
         await using var api = await KubeAgentsApi.StartAsync(
@@ -38,7 +30,6 @@ public class MigrationTimeoutTests
         var indexBuilds = commands.Entries.Where(c => c.Text.Contains("CREATE INDEX", StringComparison.Ordinal)).Select(c => c.Timeout).ToList();
         indexBuilds.Should().NotBeEmpty("the pending migration is applied at start-up, through EF");
         indexBuilds.Should().OnlyContain(t => t > 500, "10 minutes, less what start-up has used so far");
-        var last = ids[^1];
         commands.Entries.Should().Contain(c => c.Text.Contains(last, StringComparison.Ordinal), "EF records the migration it applied");
 
         var started = commands.Count;

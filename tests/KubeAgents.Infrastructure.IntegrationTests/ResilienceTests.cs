@@ -1,11 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using KubeAgents.Infrastructure.Persistence;
-using KubeAgents.Infrastructure.Persistence.Postgres;
 using KubeAgents.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace KubeAgents.Infrastructure.IntegrationTests;
@@ -111,17 +107,14 @@ public class ResilienceTests
             ["DB_STARTUP_TIMEOUT"] = "20s",
         });
 
-        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue(service.Output);
-
-        service.ExitCode.Should().Be(1);
+        var stopped = await StoppedLineAsync(service, "an unreachable server is given up at the deadline");
         var lines = service.Output.Split('\n');
         lines.Should().Contain(l => l.Trim() == $"Store: PostgreSQL 127.0.0.1:{port}/nowhere", service.Output);
         var waiting = lines.Where(l => l.Contains("Waiting for PostgreSQL", StringComparison.Ordinal)).ToList();
         waiting.Should().NotBeEmpty(service.Output);
         waiting.Should().AllSatisfy(line => line.Should().Contain("Connection refused").And.NotContain("likely due to a transient failure"));
         waiting.Select(l => l[(l.IndexOf("(attempt ", StringComparison.Ordinal) + 9)..].Split(':')[0]).Should().OnlyHaveUniqueItems("one line per attempt");
-        lines.Where(l => l.StartsWith("KubeAgents stopped:", StringComparison.Ordinal)).Should().ContainSingle(service.Output)
-            .Which.Should().Contain("PostgreSQL was not reachable within 20s (DB_STARTUP_TIMEOUT); giving up: Failed to connect to 127.0.0.1");
+        stopped.Should().Contain("PostgreSQL was not reachable within 20s (DB_STARTUP_TIMEOUT); giving up: Failed to connect to 127.0.0.1");
         service.Output.Should().NotContain("   at ", "no stack trace").And.NotContain("Exception").And.NotContain("Listening for other replicas");
     }
 
@@ -208,11 +201,7 @@ public class ResilienceTests
             ["DB_STARTUP_TIMEOUT"] = "5m",
         });
 
-        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue("a wrong password is not waited out: " + service.Output);
-
-        service.ExitCode.Should().Be(1);
-        service.Output.Split('\n').Where(l => l.StartsWith("KubeAgents stopped:", StringComparison.Ordinal)).Should().ContainSingle(service.Output)
-            .Which.Should().Be("KubeAgents stopped: PostgreSQL refused the login (28P01: password authentication failed for user \"kubeagents_app\"); "
+        (await StoppedLineAsync(service, "a wrong password is not waited out")).Should().Be("KubeAgents stopped: PostgreSQL refused the login (28P01: password authentication failed for user \"kubeagents_app\"); "
                 + "check DB_USER and DB_PASSWORD, or the user and password in ConnectionStrings__KubeAgents");
         service.Output.Should().NotContain("Waiting for PostgreSQL").And.NotContain("   at ", "no stack trace").And.NotContain("not-the-password");
     }
@@ -222,26 +211,14 @@ public class ResilienceTests
     {
         var server = await PostgresServer.GetOrSkipAsync();
         var role = $"nocreatedb_{Guid.NewGuid():N}"[..24];
-        await using (var admin = new NpgsqlConnection(server.AdminConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE ROLE \"{role}\" LOGIN NOCREATEDB PASSWORD 'role-secret'", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
         var database = $"missing_{Guid.NewGuid():N}";
-        var connection = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Username = role, Password = "role-secret", Database = database };
         await using var service = ServiceProcess.Start(new Dictionary<string, string?>
         {
-            ["ConnectionStrings__KubeAgents"] = connection.ConnectionString,
+            ["ConnectionStrings__KubeAgents"] = await server.CreateRoleAsync(role, "role-secret", database, mayCreateDatabases: false),
             ["DB_STARTUP_TIMEOUT"] = "5m",
         });
 
-        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue("a missing permission is not waited out: " + service.Output);
-
-        service.ExitCode.Should().Be(1);
-        service.Output.Split('\n').Where(l => l.StartsWith("KubeAgents stopped:", StringComparison.Ordinal)).Should().ContainSingle(service.Output)
-            .Which.Should().Be($"KubeAgents stopped: PostgreSQL has no database \"{database}\" and user \"{role}\" may not create it "
+        (await StoppedLineAsync(service, "a missing permission is not waited out")).Should().Be($"KubeAgents stopped: PostgreSQL has no database \"{database}\" and user \"{role}\" may not create it "
                 + "(42501: permission denied to create database); create the database, grant the user CREATEDB, or set DB_NAME to an existing one");
         service.Output.Should().NotContain("   at ", "no stack trace");
     }
@@ -251,12 +228,8 @@ public class ResilienceTests
     {
         using var server = await PostgresServer.StartDedicatedOrSkipAsync();
         var connectionString = await server.CreateDatabaseAsync("restart_migrating");
-        var ids = MigrationIds.Of<PostgresDbContext>().Order(StringComparer.Ordinal).ToList();
-        await using (var previous = new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(connectionString).Options))
-        {
-            // The release before this one: the last migration is pending, and it alters agents.
-            await previous.GetService<IMigrator>().MigrateAsync(ids[^2]);
-        }
+        // The release before this one: the last migration is pending, and it alters agents.
+        await PostgresContexts.MigrateAllButTheLastAsync(connectionString);
 
         // A transaction holding agents keeps the migration waiting, its connection and the migration lock held.
         var blocker = new NpgsqlConnection(connectionString);
@@ -272,10 +245,10 @@ public class ResilienceTests
             ["DB_STARTUP_TIMEOUT"] = "90s",
         });
         await Eventually.TrueAsync(
-            async () => service.HasExited || await CountAsync(server.AdminConnectionString, """
+            async () => service.HasExited || await CountAsync(connectionString, """
                 SELECT count(*) FROM pg_stat_activity
                 WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event <> 'advisory'
-                """, new NpgsqlConnectionStringBuilder(connectionString).Database!) > 0,
+                """) > 0,
             "the migration to wait for the agents table");
         service.HasExited.Should().BeFalse(service.Output);
 
@@ -295,16 +268,27 @@ public class ResilienceTests
         await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
         service.Output.Should().Contain("Waiting for PostgreSQL", "the broken migration is retried as an outage")
             .And.NotContain("Connection is not open");
-        await using var check = new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(connectionString).Options);
+        await using var check = PostgresContexts.Open(connectionString);
         (await check.Database.GetPendingMigrationsAsync()).Should().BeEmpty(service.Output);
     }
 
-    private static async Task<long> CountAsync(string adminConnectionString, string sql, string database)
+    private static async Task<long> CountAsync(string connectionString, string sql)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = database }.ConnectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// The service gave up on its own, exit 1, with one <c>KubeAgents stopped:</c> line (the tests then
+    /// say what it holds); a second such line would mean two failures were reported.
+    /// </summary>
+    private static async Task<string> StoppedLineAsync(ServiceProcess service, string because)
+    {
+        (await service.WaitForExitAsync(ServiceProcess.MinimumStartUpWait)).Should().BeTrue($"{because}: {service.Output}");
+        service.ExitCode.Should().Be(1, service.Output);
+        return service.Output.Split('\n').Where(l => l.StartsWith("KubeAgents stopped:", StringComparison.Ordinal)).Should().ContainSingle(service.Output).Which;
     }
 
     [SkippableFact]

@@ -95,7 +95,7 @@ public class SchemaScriptTests
     [Fact]
     public void Postgres_schema_sql_is_EFs_script_for_every_migration()
     {
-        using var context = NewPostgresContext("Host=localhost;Database=unused"); // never connected
+        using var context = PostgresContexts.Open("Host=localhost;Database=unused"); // never connected
         // EF writes Environment.NewLine; the committed file has LF line ends (.gitattributes), on every OS.
         var script = context.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.NoTransactions).ReplaceLineEndings("\n");
         if (Environment.GetEnvironmentVariable(WriteVariable) == "1")
@@ -110,7 +110,7 @@ public class SchemaScriptTests
     [Fact]
     public void Every_postgres_migration_can_run_inside_the_one_transaction()
     {
-        using var context = NewPostgresContext("Host=localhost;Database=unused"); // never connected
+        using var context = PostgresContexts.Open("Host=localhost;Database=unused"); // never connected
         // EF's script with transactions puts every migration in START TRANSACTION ... COMMIT, and a statement
         // that cannot run in one (suppressTransaction: true, CREATE INDEX CONCURRENTLY) between two blocks.
         // Schema.sql runs everything in one transaction, where such a statement would fail every new start.
@@ -154,7 +154,7 @@ public class SchemaScriptTests
     [Fact]
     public void Migration_ids_found_without_a_context_are_the_ones_EF_applies()
     {
-        using var postgres = NewPostgresContext("Host=localhost;Database=unused");
+        using var postgres = PostgresContexts.Open("Host=localhost;Database=unused");
         MigrationIds.Of<PostgresDbContext>().Should().BeEquivalentTo(postgres.Database.GetMigrations()).And.NotBeEmpty();
         using var sqlite = new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite("Data Source=:memory:").Options);
         MigrationIds.Of<SqliteDbContext>().Should().BeEquivalentTo(sqlite.Database.GetMigrations()).And.NotBeEmpty();
@@ -166,12 +166,12 @@ public class SchemaScriptTests
         var server = await PostgresServer.GetOrSkipAsync();
         var migrated = await server.CreateDatabaseAsync("schema_migrated");
         var created = await server.CreateDatabaseAsync("schema_created");
-        await using (var context = NewPostgresContext(migrated))
+        await using (var context = PostgresContexts.Open(migrated))
         {
             await context.Database.MigrateAsync(); // EF's own path, every migration replayed
         }
 
-        await using (var context = NewPostgresContext(created))
+        await using (var context = PostgresContexts.Open(created))
         {
             await context.Database.OpenConnectionAsync();
             var connection = context.Database.GetDbConnection();
@@ -189,9 +189,6 @@ public class SchemaScriptTests
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres, new Dictionary<string, string?> { ["ConnectionStrings:KubeAgents"] = created });
         await api.CreateWireClient().ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
     }
-
-    private static PostgresDbContext NewPostgresContext(string connectionString) =>
-        new(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(connectionString).Options);
 
     /// <summary>One line per column, constraint, index, trigger, function, sequence, extension and history row.</summary>
     private static async Task<List<string>> DescribePostgresAsync(string connectionString)

@@ -101,6 +101,24 @@ public sealed class PostgresServer : IDisposable
     }
 
     /// <summary>
+    /// A login role with a password; returns a connection string for it to <paramref name="database"/>,
+    /// which need not exist. The server's authentication is left as it is (a throwaway cluster trusts
+    /// every role: <see cref="CreatePasswordRoleAsync"/> makes the password count).
+    /// </summary>
+    public async Task<string> CreateRoleAsync(string role, string password, string database, bool mayCreateDatabases)
+    {
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            var createDb = mayCreateDatabases ? "CREATEDB" : "NOCREATEDB";
+            await using var command = new NpgsqlCommand($"CREATE ROLE \"{role}\" LOGIN {createDb} PASSWORD '{password}'", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Username = role, Password = password, Database = database, Pooling = true }.ConnectionString;
+    }
+
+    /// <summary>
     /// A login role on a throwaway cluster that must give its password (SCRAM), where every other role
     /// is trusted: what a production server asks of every role. Returns once the server refuses the
     /// role a wrong password, with a connection string for it to <paramref name="database"/> (which
@@ -109,16 +127,9 @@ public sealed class PostgresServer : IDisposable
     public async Task<string> CreatePasswordRoleAsync(string role, string password, string database)
     {
         var cluster = _cluster ?? throw new InvalidOperationException("Only a throwaway cluster's authentication can be changed.");
-        await using (var connection = new NpgsqlConnection(AdminConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE ROLE \"{role}\" LOGIN CREATEDB PASSWORD '{password}'", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
+        var connectionString = await CreateRoleAsync(role, password, database, mayCreateDatabases: true);
         cluster.RequirePassword(role);
-        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Username = role, Password = password, Database = database, Pooling = true };
-        var wrong = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Password = password + "-wrong", Pooling = false, Database = "postgres" };
+        var wrong = new NpgsqlConnectionStringBuilder(connectionString) { Password = password + "-wrong", Pooling = false, Database = "postgres" };
 
         // pg_ctl reload signals the server, which reads pg_hba.conf again shortly after.
         for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(50))
@@ -130,7 +141,7 @@ public sealed class PostgresServer : IDisposable
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidPassword)
             {
-                return builder.ConnectionString;
+                return connectionString;
             }
 
             if (DateTime.UtcNow > deadline)

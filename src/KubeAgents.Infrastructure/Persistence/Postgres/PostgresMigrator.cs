@@ -1,3 +1,4 @@
+using KubeAgents.Infrastructure.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -49,7 +50,8 @@ internal sealed class PostgresMigrator(IServiceProvider services, string connect
             {
                 // Waiting would not help, and a stack trace would bury what to change.
                 throw new StoreUnavailableException(
-                    $"PostgreSQL refused the login ({ex.SqlState}: {ex.MessageText}); check DB_USER and DB_PASSWORD, or the user and password in ConnectionStrings__KubeAgents", ex);
+                    $"PostgreSQL refused the login ({ex.SqlState}: {ex.MessageText}); check {DatabaseSettings.UserKey} and {DatabaseSettings.PasswordKey}, "
+                    + $"or the user and password in ConnectionStrings__{DatabaseSettings.ConnectionStringName}", ex);
             }
 
             // The lock is the session's, and the connection is not pooled: disposing it ends the session
@@ -108,7 +110,8 @@ internal sealed class PostgresMigrator(IServiceProvider services, string connect
         {
             var target = new NpgsqlConnectionStringBuilder(bounded);
             throw new StoreUnavailableException(
-                $"PostgreSQL has no database \"{target.Database}\" and user \"{target.Username}\" may not create it ({ex.SqlState}: {ex.MessageText}); create the database, grant the user CREATEDB, or set DB_NAME to an existing one", ex);
+                $"PostgreSQL has no database \"{target.Database}\" and user \"{target.Username}\" may not create it ({ex.SqlState}: {ex.MessageText}); "
+                + $"create the database, grant the user CREATEDB, or set {DatabaseSettings.NameKey} to an existing one", ex);
         }
         finally
         {
