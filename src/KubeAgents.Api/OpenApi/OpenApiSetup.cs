@@ -1,7 +1,12 @@
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using NJsonSchema;
+using NJsonSchema.Generation;
 using NSwag;
+using NSwag.AspNetCore;
+using NSwag.Generation.AspNetCore;
 
 namespace KubeAgents.Api.OpenApi;
 
@@ -30,23 +35,45 @@ internal static class OpenApiSetup
         With `AUTH_MODE=keys` every endpoint but the health probes needs an API key (`Authorization: Bearer <key>` or `X-API-Key: <key>`) holding the endpoint's scope (`report`, `read` or `admin`): 401 `unauthorized` without a valid key, 403 `forbidden` without the scope. In open mode nobody administers: admin endpoints answer 403 `forbidden`. Requests are rate limited per key (per client address in open mode): 429 `rate_limited` with `Retry-After`.
         """;
 
-    public static IServiceCollection AddKubeAgentsOpenApi(this IServiceCollection services) =>
-        services.AddOpenApiDocument(settings =>
+    public static IServiceCollection AddKubeAgentsOpenApi(this IServiceCollection services)
+    {
+        // NSwag's provider, its MVC convention and a registration of the document; the registration is
+        // then replaced by one that skips NSwag's search for Newtonsoft.Json's MVC settings. That
+        // search loads an assembly this service does not ship and reads an option through `dynamic`:
+        // two first-chance exceptions and the C# runtime binder at every start, to find nothing
+        // (ADR-006, round 6). The document is built from the same settings: System.Text.Json's, as
+        // MVC writes the bodies, which is what NSwag picks when that search finds nothing.
+        services.AddOpenApiDocument(Configure);
+        services.Remove(services.Last(descriptor => descriptor.ServiceType == typeof(OpenApiDocumentRegistration)));
+        services.AddSingleton(provider =>
         {
-            settings.DocumentName = DocumentName;
-            settings.Title = "KubeAgents";
-            settings.Version = "1.0";
-            settings.Description = Description;
-            settings.SchemaSettings.SchemaProcessors.Add(new ContractSchemaProcessor());
-            settings.OperationProcessors.Add(new SecurityRules());
-            settings.DocumentProcessors.Add(new EventStreamDocumentation());
-            settings.PostProcess = document =>
-            {
-                SetServers(document);
-                SecurityRules.AddSchemes(document);
-                ContractRules.Apply(document);
-            };
+            var mvc = provider.GetRequiredService<IOptions<MvcOptions>>().Value;
+            var json = provider.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions;
+            var settings = new AspNetCoreOpenApiDocumentGeneratorSettings();
+            settings.ApplySettings(new SystemTextJsonSchemaGeneratorSettings { SerializerOptions = json }, mvc);
+            settings.SchemaSettings.SchemaType = SchemaType.OpenApi3;
+            Configure(settings);
+            return new OpenApiDocumentRegistration(settings.DocumentName, settings);
         });
+        return services;
+    }
+
+    private static void Configure(AspNetCoreOpenApiDocumentGeneratorSettings settings)
+    {
+        settings.DocumentName = DocumentName;
+        settings.Title = "KubeAgents";
+        settings.Version = "1.0";
+        settings.Description = Description;
+        settings.SchemaSettings.SchemaProcessors.Add(new ContractSchemaProcessor());
+        settings.OperationProcessors.Add(new SecurityRules());
+        settings.DocumentProcessors.Add(new EventStreamDocumentation());
+        settings.PostProcess = document =>
+        {
+            SetServers(document);
+            SecurityRules.AddSchemes(document);
+            ContractRules.Apply(document);
+        };
+    }
 
     /// <summary>One fixed entry, whatever host serves the document: the default local setup.</summary>
     private static void SetServers(OpenApiDocument document)
