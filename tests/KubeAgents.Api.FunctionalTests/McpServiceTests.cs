@@ -138,7 +138,7 @@ public partial class McpServiceTests
     private static async Task<List<string>> RunTypeScriptClientAsync(KubeAgentsApi api, string script, IReadOnlyDictionary<string, Action>? steps = null)
     {
         var clientDirectory = System.IO.Path.Combine(ContractDocument.RepositoryRoot(), "tests", "typescript-client");
-        var missing = await NodePackages.InstallAsync(clientDirectory, "@modelcontextprotocol/sdk");
+        var missing = await NodePackages.InstallAsync(clientDirectory);
         Skip.If(missing is not null && !NodePackages.Required, missing);
         missing.Should().BeNull("the TypeScript MCP client is required here (CI or KUBEAGENTS_REQUIRE_NODE=1)");
         using var http = api.CreateClient();

@@ -47,7 +47,7 @@ public class TypeScriptClientTests
             return "node or npm is not installed";
         }
 
-        return await NodePackages.InstallAsync(ClientDirectory, "openapi-fetch");
+        return await NodePackages.InstallAsync(ClientDirectory);
     }
 
     private static bool OnPath(string command) =>

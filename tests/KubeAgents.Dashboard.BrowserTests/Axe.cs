@@ -17,7 +17,7 @@ public static class Axe
     {
         var packageDirectory = Path.Combine(ContractDocument.RepositoryRoot(), "tests", "KubeAgents.Dashboard.BrowserTests", "axe");
         // A plain `dotnet test` installs the pinned package from the lock file, as .ci/run does.
-        var failure = NodePackages.InstallAsync(packageDirectory, "axe-core").GetAwaiter().GetResult();
+        var failure = NodePackages.InstallAsync(packageDirectory).GetAwaiter().GetResult();
         if (failure is not null)
         {
             return (null, $"axe-core is not installed and {failure}: (cd tests/KubeAgents.Dashboard.BrowserTests/axe && npm ci)");

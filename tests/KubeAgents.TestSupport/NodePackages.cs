@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 
 namespace KubeAgents.TestSupport;
 
@@ -16,11 +18,22 @@ public static class NodePackages
         Environment.GetEnvironmentVariable("KUBEAGENTS_REQUIRE_NODE") == "1"
         || string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary><c>npm ci</c> in <paramref name="directory"/> unless <paramref name="package"/> is already in its node_modules.</summary>
+    /// <summary>One install per directory per test process, whoever asks first.</summary>
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string?>>> Installs = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <c>npm ci</c> in <paramref name="directory"/> unless every package its package.json declares is in
+    /// its node_modules. Once per directory and process: <c>npm ci</c> empties node_modules before it
+    /// fills it, so a second install (another test class finding another package missing) pulled the MCP
+    /// SDK from under a test running node there.
+    /// </summary>
     /// <returns>Why the packages cannot be used, or null.</returns>
-    public static async Task<string?> InstallAsync(string directory, string package)
+    public static Task<string?> InstallAsync(string directory) =>
+        Installs.GetOrAdd(Path.GetFullPath(directory), static path => new Lazy<Task<string?>>(() => InstallMissingAsync(path))).Value;
+
+    private static async Task<string?> InstallMissingAsync(string directory)
     {
-        if (Directory.Exists(Path.Combine(directory, "node_modules", package)))
+        if (DeclaredPackages(directory).All(package => Directory.Exists(Path.Combine(directory, "node_modules", package))))
         {
             return null;
         }
@@ -53,5 +66,13 @@ public static class NodePackages
         {
             return "npm is not installed";
         }
+    }
+
+    private static List<string> DeclaredPackages(string directory)
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "package.json")));
+        return [.. new[] { "dependencies", "devDependencies" }
+            .Where(section => manifest.RootElement.TryGetProperty(section, out _))
+            .SelectMany(section => manifest.RootElement.GetProperty(section).EnumerateObject().Select(package => package.Name))];
     }
 }
