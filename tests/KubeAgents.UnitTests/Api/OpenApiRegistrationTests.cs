@@ -1,0 +1,58 @@
+using System.Runtime.ExceptionServices;
+using KubeAgents.Api.Json;
+using KubeAgents.Api.OpenApi;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NJsonSchema;
+using NJsonSchema.Generation;
+using NSwag.AspNetCore;
+
+namespace KubeAgents.UnitTests.Api;
+
+/// <summary>
+/// The OpenAPI document's registration: one document, from the System.Text.Json options MVC writes
+/// bodies with, built without NSwag's search for Newtonsoft.Json settings (an assembly load and a
+/// <c>dynamic</c> read that threw three exceptions on every start; ADR-006, round 6).
+/// </summary>
+public class OpenApiRegistrationTests
+{
+    [Fact]
+    public void One_document_is_registered_from_MVCs_System_Text_Json_options_without_an_exception()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddControllers().AddJsonOptions(options => JsonSetup.Configure(options.JsonSerializerOptions));
+        services.AddKubeAgentsOpenApi();
+        using var provider = services.BuildServiceProvider();
+
+        // FirstChanceException is raised on the throwing thread: only this test's resolution counts.
+        var thread = Environment.CurrentManagedThreadId;
+        var thrown = new List<string>();
+        void Record(object? sender, FirstChanceExceptionEventArgs e)
+        {
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                thrown.Add($"{e.Exception.GetType().Name}: {e.Exception.Message}");
+            }
+        }
+
+        List<OpenApiDocumentRegistration> registrations;
+        AppDomain.CurrentDomain.FirstChanceException += Record;
+        try
+        {
+            registrations = [.. provider.GetServices<OpenApiDocumentRegistration>()];
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Record;
+        }
+
+        thrown.Should().BeEmpty("building the document's settings has nothing to look for that may be missing");
+        var registration = registrations.Should().ContainSingle("NSwag's own registration is replaced, not added to").Subject;
+        registration.DocumentName.Should().Be(OpenApiSetup.DocumentName);
+        registration.Settings.SchemaSettings.SchemaType.Should().Be(SchemaType.OpenApi3);
+        registration.Settings.SchemaSettings.Should().BeOfType<SystemTextJsonSchemaGeneratorSettings>()
+            .Which.SerializerOptions.Should().BeSameAs(provider.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions);
+    }
+}
