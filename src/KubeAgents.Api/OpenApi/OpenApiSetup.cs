@@ -7,6 +7,7 @@ using NJsonSchema.Generation;
 using NSwag;
 using NSwag.AspNetCore;
 using NSwag.Generation.AspNetCore;
+using NSwag.Generation.Processors;
 
 namespace KubeAgents.Api.OpenApi;
 
@@ -40,7 +41,7 @@ internal static class OpenApiSetup
         // NSwag's provider, its MVC convention and a registration of the document; the registration is
         // then replaced by one that skips NSwag's search for Newtonsoft.Json's MVC settings. That
         // search loads an assembly this service does not ship and reads an option through `dynamic`:
-        // two first-chance exceptions and the C# runtime binder at every start, to find nothing
+        // three first-chance exceptions and the C# runtime binder at every start, to find nothing
         // (ADR-006, round 6). The document is built from the same settings: System.Text.Json's, as
         // MVC writes the bodies, which is what NSwag picks when that search finds nothing.
         services.AddOpenApiDocument(Configure);
@@ -53,6 +54,17 @@ internal static class OpenApiSetup
             settings.ApplySettings(new SystemTextJsonSchemaGeneratorSettings { SerializerOptions = json }, mvc);
             settings.SchemaSettings.SchemaType = SchemaType.OpenApi3;
             Configure(settings);
+            // As NSwag's factory does: processors registered in the container join the document's.
+            foreach (var processor in provider.GetServices<IDocumentProcessor>())
+            {
+                settings.DocumentProcessors.Add(processor);
+            }
+
+            foreach (var processor in provider.GetServices<IOperationProcessor>())
+            {
+                settings.OperationProcessors.Add(processor);
+            }
+
             return new OpenApiDocumentRegistration(settings.DocumentName, settings);
         });
         return services;
