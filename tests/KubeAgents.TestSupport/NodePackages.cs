@@ -22,10 +22,11 @@ public static class NodePackages
     private static readonly ConcurrentDictionary<string, Lazy<Task<string?>>> Installs = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// <c>npm ci</c> in <paramref name="directory"/> unless every package its package.json declares is in
-    /// its node_modules. Once per directory and process: <c>npm ci</c> empties node_modules before it
-    /// fills it, so a second install (another test class finding another package missing) pulled the MCP
-    /// SDK from under a test running node there.
+    /// <c>npm ci</c> in <paramref name="directory"/> unless its node_modules is current: npm's record of
+    /// the last install (<c>node_modules/.package-lock.json</c>, written when an install completes) is no
+    /// older than package-lock.json, and every package package.json declares is there. Once per directory
+    /// and process: <c>npm ci</c> empties node_modules before it fills it, so a second install (another
+    /// test class finding another package missing) pulled the MCP SDK from under a test running node there.
     /// </summary>
     /// <returns>Why the packages cannot be used, or null.</returns>
     public static Task<string?> InstallAsync(string directory) =>
@@ -33,7 +34,7 @@ public static class NodePackages
 
     private static async Task<string?> InstallMissingAsync(string directory)
     {
-        if (DeclaredPackages(directory).All(package => Directory.Exists(Path.Combine(directory, "node_modules", package))))
+        if (IsCurrent(directory))
         {
             return null;
         }
@@ -66,6 +67,14 @@ public static class NodePackages
         {
             return "npm is not installed";
         }
+    }
+
+    private static bool IsCurrent(string directory)
+    {
+        var installed = new FileInfo(Path.Combine(directory, "node_modules", ".package-lock.json"));
+        return installed.Exists
+            && installed.LastWriteTimeUtc >= File.GetLastWriteTimeUtc(Path.Combine(directory, "package-lock.json"))
+            && DeclaredPackages(directory).All(package => Directory.Exists(Path.Combine(directory, "node_modules", package)));
     }
 
     private static List<string> DeclaredPackages(string directory)

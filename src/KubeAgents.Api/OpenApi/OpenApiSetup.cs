@@ -1,6 +1,7 @@
 using KubeAgents.Domain.Notifications;
 using KubeAgents.Domain.Sessions;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Formatters;
 using Microsoft.Extensions.Options;
 using NJsonSchema;
 using NJsonSchema.Generation;
@@ -49,6 +50,13 @@ internal static class OpenApiSetup
         services.AddSingleton(provider =>
         {
             var mvc = provider.GetRequiredService<IOptions<MvcOptions>>().Value;
+            if (!mvc.OutputFormatters.OfType<SystemTextJsonOutputFormatter>().Any())
+            {
+                throw new InvalidOperationException(
+                    "The OpenAPI document describes bodies as System.Text.Json writes them, but MVC has no System.Text.Json output formatter; "
+                    + "with Newtonsoft.Json, register the document through NSwag's AddOpenApiDocument alone (OpenApiSetup).");
+            }
+
             var json = provider.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions;
             var settings = new AspNetCoreOpenApiDocumentGeneratorSettings();
             settings.ApplySettings(new SystemTextJsonSchemaGeneratorSettings { SerializerOptions = json }, mvc);

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using KubeAgents.Api.Json;
 using KubeAgents.Api.OpenApi;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Formatters;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NJsonSchema;
@@ -51,8 +52,26 @@ public class OpenApiRegistrationTests
         thrown.Should().BeEmpty("building the document's settings has nothing to look for that may be missing");
         var registration = registrations.Should().ContainSingle("NSwag's own registration is replaced, not added to").Subject;
         registration.DocumentName.Should().Be(OpenApiSetup.DocumentName);
+        registration.Settings.Title.Should().Be("KubeAgents", "the document's own settings are applied, not only NSwag's defaults");
+        registration.Settings.PostProcess.Should().NotBeNull();
+        registration.Settings.DocumentProcessors.OfType<EventStreamDocumentation>().Should().ContainSingle();
+        registration.Settings.OperationProcessors.OfType<SecurityRules>().Should().ContainSingle();
         registration.Settings.SchemaSettings.SchemaType.Should().Be(SchemaType.OpenApi3);
         registration.Settings.SchemaSettings.Should().BeOfType<SystemTextJsonSchemaGeneratorSettings>()
             .Which.SerializerOptions.Should().BeSameAs(provider.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions);
+    }
+
+    [Fact]
+    public void Without_a_System_Text_Json_output_formatter_the_registration_refuses_to_describe_the_bodies()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddControllers(options => options.OutputFormatters.RemoveType<SystemTextJsonOutputFormatter>());
+        services.AddKubeAgentsOpenApi();
+        using var provider = services.BuildServiceProvider();
+
+        var resolve = () => provider.GetServices<OpenApiDocumentRegistration>().ToList();
+
+        resolve.Should().Throw<InvalidOperationException>().WithMessage("*no System.Text.Json output formatter*");
     }
 }
