@@ -80,8 +80,15 @@ public static class NodePackages
     private static List<string> DeclaredPackages(string directory)
     {
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "package.json")));
-        return [.. new[] { "dependencies", "devDependencies" }
-            .Where(section => manifest.RootElement.TryGetProperty(section, out _))
-            .SelectMany(section => manifest.RootElement.GetProperty(section).EnumerateObject().Select(package => package.Name))];
+        var packages = new List<string>();
+        foreach (var section in (string[])["dependencies", "devDependencies"])
+        {
+            if (manifest.RootElement.TryGetProperty(section, out var declared))
+            {
+                packages.AddRange(declared.EnumerateObject().Select(package => package.Name));
+            }
+        }
+
+        return packages;
     }
 }

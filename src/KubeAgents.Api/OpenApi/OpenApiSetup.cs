@@ -45,7 +45,7 @@ internal static class OpenApiSetup
         // three first-chance exceptions and the C# runtime binder at every start, to find nothing
         // (ADR-006, round 6). The document is built from the same settings: System.Text.Json's, as
         // MVC writes the bodies, which is what NSwag picks when that search finds nothing.
-        services.AddOpenApiDocument(Configure);
+        services.AddOpenApiDocument(); // its registration, configured or not, is the one replaced below
         services.Remove(services.Last(descriptor => descriptor.ServiceType == typeof(OpenApiDocumentRegistration)));
         services.AddSingleton(provider =>
         {

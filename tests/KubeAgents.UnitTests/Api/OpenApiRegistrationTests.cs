@@ -21,11 +21,7 @@ public class OpenApiRegistrationTests
     [Fact]
     public void One_document_is_registered_from_MVCs_System_Text_Json_options_without_an_exception()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddControllers().AddJsonOptions(options => JsonSetup.Configure(options.JsonSerializerOptions));
-        services.AddKubeAgentsOpenApi();
-        using var provider = services.BuildServiceProvider();
+        using var provider = Services(mvc => mvc.AddJsonOptions(options => JsonSetup.Configure(options.JsonSerializerOptions)));
 
         // FirstChanceException is raised on the throwing thread: only this test's resolution counts.
         var thread = Environment.CurrentManagedThreadId;
@@ -64,14 +60,20 @@ public class OpenApiRegistrationTests
     [Fact]
     public void Without_a_System_Text_Json_output_formatter_the_registration_refuses_to_describe_the_bodies()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddControllers(options => options.OutputFormatters.RemoveType<SystemTextJsonOutputFormatter>());
-        services.AddKubeAgentsOpenApi();
-        using var provider = services.BuildServiceProvider();
+        using var provider = Services(mvc => mvc.AddMvcOptions(options => options.OutputFormatters.RemoveType<SystemTextJsonOutputFormatter>()));
 
         var resolve = () => provider.GetServices<OpenApiDocumentRegistration>().ToList();
 
         resolve.Should().Throw<InvalidOperationException>().WithMessage("*no System.Text.Json output formatter*");
+    }
+
+    /// <summary>MVC's controllers, as <paramref name="mvc"/> sets them up, and the OpenAPI document.</summary>
+    private static ServiceProvider Services(Action<IMvcBuilder> mvc)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        mvc(services.AddControllers());
+        services.AddKubeAgentsOpenApi();
+        return services.BuildServiceProvider();
     }
 }
