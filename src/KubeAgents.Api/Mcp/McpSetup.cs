@@ -19,7 +19,8 @@ internal static class McpSetup
         services.AddScoped<ToolResults>();
         services.AddSingleton<IToolAuthorizer, PolicyToolAuthorizer>();
         services.AddSingleton<ToolOutputSchemas>();
-        services.PostConfigure<McpServerOptions>(ToolInputSchemas.Apply);
+        // The tools are made on the first MCP request (McpTools), not by WithTools<T>() at start.
+        services.AddSingleton<McpTools>();
         // The SDK logs every call at Information (6 lines; an unknown tool 36, with stack traces). A call
         // logs what the REST request it wraps logs: what ErrorLog writes for a failed tool, and the SDK's warnings.
         services.AddLogging(logging => logging.AddFilter("ModelContextProtocol", LogLevel.Warning));
@@ -34,19 +35,18 @@ internal static class McpSetup
                     + "or get_history (everything it reported). Lists come in pages: pass next_cursor back as cursor.";
             })
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.Stateless)
-            .WithTools<ReportTools>()
-            .WithTools<ReadTools>()
             .WithRequestFilters(filters =>
             {
                 filters.AddCallToolFilter(ToolCallFilter.Create);
                 filters.AddListToolsFilter(next => async (request, cancellationToken) =>
                 {
                     var services = request.Services ?? throw new InvalidOperationException("An MCP request without request services.");
-                    var tools = services.GetRequiredService<IOptions<McpServerOptions>>().Value.ToolCollection ?? [];
-                    await services.GetRequiredService<ToolOutputSchemas>().ApplyAsync(tools).ConfigureAwait(false);
+                    await services.GetRequiredService<ToolOutputSchemas>().ApplyAsync(services.GetRequiredService<McpTools>().All).ConfigureAwait(false);
                     return await next(request, cancellationToken).ConfigureAwait(false);
                 });
             });
+        // After AddMcpServer: the SDK's own set-up starts the options' tool collection; this one adds to it.
+        services.AddSingleton<IConfigureOptions<McpServerOptions>, McpTools.Setup>();
         return services;
     }
 

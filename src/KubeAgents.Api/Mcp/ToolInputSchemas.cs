@@ -14,15 +14,6 @@ namespace KubeAgents.Api.Mcp;
 /// </summary>
 internal static class ToolInputSchemas
 {
-    /// <summary>Rewrites every tool's input schema once, after the SDK has made the tools (a post-configure of its options).</summary>
-    public static void Apply(McpServerOptions options)
-    {
-        foreach (var tool in options.ToolCollection ?? [])
-        {
-            tool.ProtocolTool.InputSchema = WithNullInOptionalEnums(tool.ProtocolTool.InputSchema);
-        }
-    }
-
     public static JsonElement WithNullInOptionalEnums(JsonElement schema)
     {
         var root = JsonNode.Parse(schema.GetRawText())!.AsObject();
