@@ -1,5 +1,6 @@
 using KubeAgents.Application.Common.Interfaces;
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,7 @@ internal sealed partial class DatabaseInitializer(
     private readonly CancellationTokenSource _abandon = new();
     private readonly Lock _gate = new();
     private Task? _migration;
+    private Task? _warmUp;
     private int _disposed;
 
     /// <summary>
@@ -70,17 +72,31 @@ internal sealed partial class DatabaseInitializer(
         if (migration is null || migration.IsCompleted)
         {
             _ = migration?.Exception;
-            return;
+        }
+        else
+        {
+            Cancel();
+            try
+            {
+                migration.Wait(AbandonWait);
+            }
+            catch (AggregateException)
+            {
+                // Cancelled, or failed on its own: either way it no longer holds the store.
+            }
         }
 
-        Cancel();
-        try
+        Task? warmUp;
+        lock (_gate)
         {
-            migration.Wait(AbandonWait);
+            warmUp = _warmUp;
         }
-        catch (AggregateException)
+
+        if (warmUp is { IsCompleted: false })
         {
-            // Cancelled, or failed on its own: either way it no longer holds the store.
+            // The container is going away: the warm-up stops and returns its context before the pool is disposed.
+            Cancel();
+            warmUp.Wait(AbandonWait);
         }
     }
 
@@ -107,6 +123,38 @@ internal sealed partial class DatabaseInitializer(
         finally
         {
             AppDomain.CurrentDomain.ProcessExit -= AbandonOnExit;
+        }
+
+        // The host may start listening now; EF's first use goes on beside it.
+        lock (_gate)
+        {
+            _warmUp = Task.Run(() => WarmUpAsync(_abandon.Token));
+        }
+    }
+
+    /// <summary>
+    /// EF's first use in the process (the context pool, the context's options, EF's internal services:
+    /// about 200 ms of CPU on a cold start, docs/benchmarks.md "Start-up, round 7"), made once the schema
+    /// is ready, while the host starts listening, rather than by the first request that needs the store.
+    /// Best effort: what fails here (the store went away) is the first request's to report, as it would be.
+    /// </summary>
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var scope = scopeFactory.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                if (scope.ServiceProvider.GetService<KubeAgentsDbContext>() is { } db)
+                {
+                    await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogWarmUpFailed(ex.GetType().Name, ex.Message);
         }
     }
 
@@ -173,6 +221,9 @@ internal sealed partial class DatabaseInitializer(
         bool IsDeadline(Exception ex) => deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested &&
             (ex is OperationCanceledException || ex.InnerException is OperationCanceledException || ex is TimeoutException);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The store's warm-up after the migration failed ({Type}: {Reason}); the first request opens it")]
+    private partial void LogWarmUpFailed(string type, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Waiting for {Store} (attempt {Attempt}: {Reason}); {Elapsed:0}s of {Timeout:0}s elapsed")]

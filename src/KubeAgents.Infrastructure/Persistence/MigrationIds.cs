@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -13,6 +14,37 @@ namespace KubeAgents.Infrastructure.Persistence;
 internal static class MigrationIds
 {
     public static IReadOnlySet<string> Of<TContext>() where TContext : DbContext => Cache<TContext>.Ids;
+
+    /// <summary>
+    /// Whether a database with a history lacks one of this build's migrations (EF then applies it).
+    /// Ids in the history that this build does not know (a newer release migrated it) are ignored, and
+    /// ids are compared ignoring case, as EF's own <c>Migrate</c> does. Plain ADO.NET over the
+    /// migration's connection: EF stays cold.
+    /// </summary>
+    /// <param name="connection">Open; the history table exists (the store's <see cref="SchemaScript"/> found a schema).</param>
+    /// <param name="commandTimeout">Seconds the query may take; null for the provider's default.</param>
+    public static async Task<bool> AnyPendingAsync<TContext>(DbConnection connection, int? commandTimeout, CancellationToken cancellationToken)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.CommandText = """SELECT "MigrationId" FROM "__EFMigrationsHistory";""";
+            command.CommandTimeout = commandTimeout ?? command.CommandTimeout;
+            var pending = new HashSet<string>(Of<TContext>(), StringComparer.OrdinalIgnoreCase);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    pending.Remove(reader.GetString(0));
+                }
+            }
+
+            return pending.Count > 0;
+        }
+    }
 
     private static class Cache<TContext> where TContext : DbContext
     {

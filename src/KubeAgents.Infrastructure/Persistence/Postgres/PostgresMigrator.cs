@@ -59,7 +59,7 @@ internal sealed class PostgresMigrator(IServiceProvider services, string connect
             // hid a broken connection's cause behind "Connection is not open", which start-up does not retry.)
             await ExecuteAsync(connection, $"SELECT pg_advisory_lock({MigrationLockKey});", seconds, cancellationToken).ConfigureAwait(false);
             if (!await PostgresSchema.Script.CreateIfNewAsync(connection, seconds, cancellationToken).ConfigureAwait(false)
-                && await PostgresSchema.HasPendingMigrationsAsync(connection, seconds, cancellationToken).ConfigureAwait(false))
+                && await MigrationIds.AnyPendingAsync<PostgresDbContext>(connection, seconds, cancellationToken).ConfigureAwait(false))
             {
                 await MigrateThroughEfAsync(connection, seconds, cancellationToken).ConfigureAwait(false);
             }

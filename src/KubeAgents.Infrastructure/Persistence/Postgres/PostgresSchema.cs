@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace KubeAgents.Infrastructure.Persistence.Postgres;
 
 /// <summary>
@@ -17,29 +15,4 @@ internal static class PostgresSchema
     public static SchemaScript Script { get; } = new(
         "KubeAgents.Infrastructure.Persistence.Postgres.Schema.sql",
         """SELECT to_regclass('"__EFMigrationsHistory"') IS NOT NULL""");
-
-    /// <summary>
-    /// Whether a database with a history lacks one of this build's migrations (EF then applies it).
-    /// Ids in the history that this build does not know (a newer release migrated it) are ignored, and
-    /// ids are compared ignoring case, as EF's own <c>Migrate</c> does.
-    /// </summary>
-    public static async Task<bool> HasPendingMigrationsAsync(NpgsqlConnection connection, int commandTimeout, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        var command = new NpgsqlCommand("""SELECT "MigrationId" FROM "__EFMigrationsHistory";""", connection) { CommandTimeout = commandTimeout };
-        await using (command.ConfigureAwait(false))
-        {
-            var pending = new HashSet<string>(MigrationIds.Of<PostgresDbContext>(), StringComparer.OrdinalIgnoreCase);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    pending.Remove(reader.GetString(0));
-                }
-            }
-
-            return pending.Count > 0;
-        }
-    }
 }

@@ -3,20 +3,29 @@ using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeAgents.Infrastructure.Persistence.Sqlite;
 
 /// <summary>
 /// Puts the database in WAL mode (readers see a snapshot while the writer commits; the setting is
 /// stored in the file) and applies the SQLite migrations: all at once, written out, on a new
-/// database (<see cref="SqliteSchema"/>); through EF on one that has tables. One process owns a SQLite file.
+/// database (<see cref="SqliteSchema"/>); through EF on one that lacks one of this build's. One process owns a SQLite file.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The common starts (a new database, an up-to-date one) use a plain connection, as PostgreSQL's
+/// migrator does: resolving a context, the first use of EF in the process, costs about 200 ms of
+/// CPU (docs/benchmarks.md, "Start-up, round 7"), which the listener would wait for.
+/// </para>
+/// <para>
 /// A file that cannot be used at start-up (a directory, not a database, an unwritable or full
 /// place) is a setting to fix, not an outage to wait out: it stops start-up (exit 2) with one line
 /// naming <c>DB_FILE</c> and SQLite's cause, as any invalid setting does.
+/// </para>
 /// </remarks>
-internal sealed class SqliteMigrator(SqliteDbContext db, SqliteDatabase database, IStoreFailureClassifier failures) : IStoreMigrator
+/// <param name="services">The migration's scope: a context is resolved from it when EF has work to do.</param>
+internal sealed class SqliteMigrator(IServiceProvider services, SqliteDatabase database, IStoreFailureClassifier failures) : IStoreMigrator
 {
     public string StoreName => database.IsTemporary ? "SQLite (in memory)" : $"SQLite ({database.Path})";
 
@@ -41,19 +50,27 @@ internal sealed class SqliteMigrator(SqliteDbContext db, SqliteDatabase database
             Directory.CreateDirectory(directory);
         }
 
-        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
+        bool pending;
+        var connection = new SqliteConnection(database.ConnectionString);
+        await using (connection.ConfigureAwait(false))
         {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-            // A new database (the default store's is new at every start) gets the whole schema at once.
-            if (!await SqliteSchema.Script.CreateIfNewAsync(db.Database.GetDbConnection(), db.Database.GetCommandTimeout(), cancellationToken).ConfigureAwait(false))
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
             {
-                await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                command.CommandText = "PRAGMA journal_mode = WAL;";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            // A new database (the default store's is new at every start) gets the whole schema at once.
+            pending = !await SqliteSchema.Script.CreateIfNewAsync(connection, commandTimeout: null, cancellationToken).ConfigureAwait(false)
+                && await MigrationIds.AnyPendingAsync<SqliteDbContext>(connection, commandTimeout: null, cancellationToken).ConfigureAwait(false);
         }
-        finally
+
+        if (pending)
         {
-            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+            // EF opens its own connection (with the store's per-connection settings) and takes SQLite's write lock.
+            await services.GetRequiredService<SqliteDbContext>().Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }
