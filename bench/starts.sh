@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cold starts of two published builds, A/B, alternating: how long from exec to the first 200 on
-# /health, how much CPU the process used by then, and its RSS 5 s later. CPU to the first 200 is
-# the figure to trust on a shared machine (wall time moves with the neighbours' load).
+# /health, how much CPU the process used by then, how long the first report sent right after that
+# takes (work deferred past the listener's start shows here), and its RSS 5 s later. CPU to the
+# first 200 is the figure to trust on a shared machine (wall time moves with the neighbours' load).
 #
 #   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/a   # at one commit
 #   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/b   # at the other
@@ -58,9 +59,9 @@ elif [ "$STORE" != memory ]; then
   echo "starts: unknown store '$STORE' (memory or postgres)" >&2; exit 2
 fi
 
-# start DIR -> "wall_ms cpu_ms rss_mb" of one cold start of the build in DIR.
+# start DIR -> "wall_ms cpu_ms rss_mb report_ms" of one cold start of the build in DIR.
 start() {
-  local dir=$1 port cwd t0 wall cpu rss env
+  local dir=$1 port cwd t0 wall cpu rss env report
   port=$(free_port)
   cwd=$(mktemp -d "$WORK/cwd-XXXXXX")
   env=(PORT="$port" ASPNETCORE_ENVIRONMENT=Production)
@@ -78,13 +79,18 @@ start() {
   done
   wall=$(( $(now_ms) - t0 ))
   cpu=$(cpu_ms "$PID")
+  # One report, as an agent's first after a deploy: the request that pays for anything still cold.
+  report=$(curl -fs -o /dev/null -w '%{time_total}' -H 'Content-Type: application/json' \
+    -d '{"agent_id":"starts","session_topic":"first","status":"running","message":"first report"}' \
+    "http://127.0.0.1:$port/webhook/status" | awk '{printf "%.0f", $1 * 1000}')
+  [ -n "$report" ] || { echo "starts: $dir refused the first report: $(tail -5 "$WORK/start.log")" >&2; exit 1; }
   sleep "$SETTLE"
   rss=$(rss_mb "$PID")
   kill "$PID"
   wait "$PID" 2>/dev/null || true
   PID=""
   rm -rf "$cwd"
-  echo "$wall $cpu $rss"
+  echo "$wall $cpu $rss $report"
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -92,7 +98,7 @@ a=""; b=""
 for i in $(seq 1 "$STARTS"); do
   a+="$(start "$DIR_A")"$'\n'
   b+="$(start "$DIR_B")"$'\n'
-  echo "start $i/$STARTS: A $(echo "$a" | grep . | tail -1), B $(echo "$b" | grep . | tail -1) (wall ms, CPU ms, RSS MB)" >&2
+  echo "start $i/$STARTS: A $(echo "$a" | grep . | tail -1), B $(echo "$b" | grep . | tail -1) (wall ms, CPU ms, RSS MB, first report ms)" >&2
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -107,5 +113,6 @@ Load average before / after: $load_before / $load_after; $(nproc) cores
 |---|---|---|---|
 $(row "exec to first 200 on /health, ms" 1)
 $(row "process CPU at that 200, ms" 2)
+$(row "first report right after it, ms" 4)
 $(row "RSS ${SETTLE} s after the 200, MB" 3)
 EOF
