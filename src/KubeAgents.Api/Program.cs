@@ -43,6 +43,7 @@ catch (Exception ex) when (classify(ex) is { } failure)
 var app = builder.Build();
 try
 {
+    ControllerDiscovery.Begin(app.Services);
     // Every setting is checked before anything starts (the host would check them too, with a trace).
     app.Services.GetService<IStartupValidator>()?.Validate();
     StartupBanner.Log(app);
