@@ -51,7 +51,7 @@ try
     // first hosted service waits for it, so nothing listens before the store is ready.
     app.Services.BeginStoreMigration();
     app.UseApi();
-    await app.RunAsync();
+    await HostRun.RunAsync(app);
     return 0;
 }
 catch (Exception ex) when (classify(ex) is { } failure)
