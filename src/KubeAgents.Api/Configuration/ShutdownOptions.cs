@@ -29,19 +29,22 @@ internal sealed class ShutdownOptions : IServiceSettings
 
 /// <summary>
 /// Holds the host in its stopping phase for <see cref="ShutdownOptions.Drain"/>: the application is
-/// already stopping (readiness answers 503) but the server still listens, until it stops.
+/// already stopping (readiness answers 503) but the server still listens, until it stops. Only a host
+/// that finished starting drains: a start that failed part-way (<c>HostRun</c> stops it) has no
+/// traffic to hand over, and its exit should not wait.
 /// </summary>
 internal sealed class ShutdownDrain(Microsoft.Extensions.Options.IOptions<ShutdownOptions> options, TimeProvider time) : IHostedLifecycleService
 {
     private readonly Lock _lock = new();
     private Task? _drain;
+    private volatile bool _started;
 
     /// <summary>Drains once, however many times the host is asked to stop.</summary>
     public Task StoppingAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return _drain ??= options.Value.Drain > TimeSpan.Zero ? Task.Delay(options.Value.Drain, time, cancellationToken) : Task.CompletedTask;
+            return _drain ??= _started && options.Value.Drain > TimeSpan.Zero ? Task.Delay(options.Value.Drain, time, cancellationToken) : Task.CompletedTask;
         }
     }
 
@@ -49,7 +52,11 @@ internal sealed class ShutdownDrain(Microsoft.Extensions.Options.IOptions<Shutdo
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        _started = true;
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
