@@ -53,7 +53,25 @@ internal sealed partial class DatabaseInitializer(
         await Begin().ConfigureAwait(false);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// The host stops (normally, or after a start that failed part-way): a warm-up still running is
+    /// cancelled and waited for, so it is done before the container disposes the context pool and the
+    /// store it opens.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Task? warmUp;
+        lock (_gate)
+        {
+            warmUp = _warmUp;
+        }
+
+        if (warmUp is { IsCompleted: false })
+        {
+            Cancel();
+            await warmUp.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Nothing will wait for the migration any more: the container is disposed (the host's start failed
@@ -94,7 +112,8 @@ internal sealed partial class DatabaseInitializer(
 
         if (warmUp is { IsCompleted: false })
         {
-            // The container is going away: the warm-up stops and returns its context before the pool is disposed.
+            // Disposed without a stop (the host's start never got this far): the pool, made by the
+            // warm-up itself, may already be gone; the warm-up notices, logs at Debug, and ends.
             Cancel();
             warmUp.Wait(AbandonWait);
         }
@@ -128,7 +147,11 @@ internal sealed partial class DatabaseInitializer(
         // The host may start listening now; EF's first use goes on beside it.
         lock (_gate)
         {
-            _warmUp = Task.Run(() => WarmUpAsync(_abandon.Token));
+            if (_disposed == 0)
+            {
+                var token = _abandon.Token;
+                _warmUp = Task.Run(() => WarmUpAsync(token), CancellationToken.None);
+            }
         }
     }
 
