@@ -36,7 +36,8 @@ public sealed class SqliteDatabase : IDisposable
             // How long a statement waits for the write lock (the sweeper, the writer, a claim) before it fails.
             DefaultTimeout = BusyTimeoutSeconds,
         }.ToString();
-        Setup = new ConnectionSetup(temporary ? "OFF" : "FULL");
+        _synchronous = temporary ? "OFF" : "FULL";
+        Setup = new ConnectionSetup(this);
         // This database's own: each database has its own write lock (tests run many in one process).
         WriteGating = new SqliteWriteGating(new SqliteWriteGate(TimeSpan.FromSeconds(BusyTimeoutSeconds)));
     }
@@ -51,7 +52,9 @@ public sealed class SqliteDatabase : IDisposable
 
     public string ConnectionString { get; }
 
-    /// <summary>Applies the per-connection settings each time EF opens a connection.</summary>
+    private readonly string _synchronous;
+
+    /// <summary>Applies the per-connection settings (<see cref="Configure"/>) each time EF opens a connection.</summary>
     internal DbConnectionInterceptor Setup { get; }
 
     /// <summary>Queues this process's writers to the database in arrival order (<see cref="SqliteWriteGate"/>).</summary>
@@ -175,25 +178,26 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    private sealed class ConnectionSetup(string synchronous) : DbConnectionInterceptor
+    /// <summary>What every connection to this database gets once open: EF's through <see cref="Setup"/>, the migration's plain one directly.</summary>
+    internal void Configure(SqliteConnection connection)
+    {
+        // SQLite's own lower() folds ASCII only; the search filter must fold any letter, as
+        // PostgreSQL's does. Deterministic, so SQLite may use it freely.
+        connection.CreateFunction("lower", (string? value) => value?.ToLower(CultureInfo.InvariantCulture), isDeterministic: true);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA synchronous = {_synchronous};";
+        command.ExecuteNonQuery();
+    }
+
+    private sealed class ConnectionSetup(SqliteDatabase database) : DbConnectionInterceptor
     {
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
-            Configure((SqliteConnection)connection);
+            database.Configure((SqliteConnection)connection);
 
         public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
-            Configure((SqliteConnection)connection);
+            database.Configure((SqliteConnection)connection);
             return Task.CompletedTask;
-        }
-
-        private void Configure(SqliteConnection connection)
-        {
-            // SQLite's own lower() folds ASCII only; the search filter must fold any letter, as
-            // PostgreSQL's does. Deterministic, so SQLite may use it freely.
-            connection.CreateFunction("lower", (string? value) => value?.ToLower(CultureInfo.InvariantCulture), isDeterministic: true);
-            using var command = connection.CreateCommand();
-            command.CommandText = $"PRAGMA synchronous = {synchronous};";
-            command.ExecuteNonQuery();
         }
     }
 }

@@ -55,22 +55,35 @@ internal sealed class SqliteMigrator(IServiceProvider services, SqliteDatabase d
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = "PRAGMA journal_mode = WAL;";
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            // As EF's connections get them (the temporary store's synchronous=OFF included).
+            database.Configure(connection);
+            _ = await ScalarAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
 
             // A new database (the default store's is new at every start) gets the whole schema at once.
+            // One with tables but no history (not made by this service, or by a release before its
+            // migrations) goes through EF's Migrate, as it always did.
             pending = !await SqliteSchema.Script.CreateIfNewAsync(connection, commandTimeout: null, cancellationToken).ConfigureAwait(false)
-                && await MigrationIds.AnyPendingAsync<SqliteDbContext>(connection, commandTimeout: null, cancellationToken).ConfigureAwait(false);
+                && (!await HasHistoryAsync(connection, cancellationToken).ConfigureAwait(false)
+                    || await MigrationIds.AnyPendingAsync<SqliteDbContext>(connection, commandTimeout: null, cancellationToken).ConfigureAwait(false));
         }
 
         if (pending)
         {
             // EF opens its own connection (with the store's per-connection settings) and takes SQLite's write lock.
             await services.GetRequiredService<SqliteDbContext>().Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> HasHistoryAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await ScalarAsync(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory';", cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.CommandText = sql;
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }
