@@ -8,6 +8,7 @@
 #   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/b   # at the other
 #   bench/starts.sh /tmp/a /tmp/b                  # 8 starts each, embedded store (in memory)
 #   STARTS=4 STORE=postgres bench/starts.sh /tmp/a /tmp/b   # a throwaway local cluster, a new database per start
+#   ENV_B="DOTNET_TieredPGO=0" bench/starts.sh /tmp/a /tmp/a  # one build, a runtime setting on one side (ENV_A too)
 #
 # Each start runs `dotnet DIR/KubeAgents.Api.dll` with PORT and ASPNETCORE_ENVIRONMENT=Production, an
 # empty temporary directory as its working directory, and polls /health every 10 ms.
@@ -59,12 +60,14 @@ elif [ "$STORE" != memory ]; then
   echo "starts: unknown store '$STORE' (memory or postgres)" >&2; exit 2
 fi
 
-# start DIR -> "wall_ms cpu_ms rss_mb report_ms" of one cold start of the build in DIR.
+# start DIR [VAR=value ...] -> "wall_ms cpu_ms rss_mb report_ms" of one cold start of the build in DIR.
+# (Runs in $(...), where the EXIT trap does not: a failure kills the service itself.)
 start() {
-  local dir=$1 port cwd t0 wall cpu rss env report
+  local dir=$1 port cwd t0 wall cpu rss env answer
+  shift
   port=$(free_port)
   cwd=$(mktemp -d "$WORK/cwd-XXXXXX")
-  env=(PORT="$port" ASPNETCORE_ENVIRONMENT=Production)
+  env=(PORT="$port" ASPNETCORE_ENVIRONMENT=Production "$@")
   if [ "$STORE" = postgres ]; then
     sql "DROP DATABASE IF EXISTS starts WITH (FORCE)"
     sql "CREATE DATABASE starts"
@@ -80,24 +83,30 @@ start() {
   wall=$(( $(now_ms) - t0 ))
   cpu=$(cpu_ms "$PID")
   # One report, as an agent's first after a deploy: the request that pays for anything still cold.
-  report=$(curl -fs -o /dev/null -w '%{time_total}' -H 'Content-Type: application/json' \
-    -d '{"agent_id":"starts","session_topic":"first","status":"running","message":"first report"}' \
-    "http://127.0.0.1:$port/webhook/status" | awk '{printf "%.0f", $1 * 1000}')
-  [ -n "$report" ] || { echo "starts: $dir refused the first report: $(tail -5 "$WORK/start.log")" >&2; exit 1; }
+  answer=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H 'Content-Type: application/json' \
+    -d '{"agent_id":"starts","session_topic":"first","status":"running","timestamp":"2026-12-05T00:00:00Z","message":"first report"}' \
+    "http://127.0.0.1:$port/webhook/status" || true)
+  if [ "${answer%% *}" != 200 ]; then
+    echo "starts: $dir answered the first report with '${answer%% *}': $(tail -5 "$WORK/start.log")" >&2
+    kill "$PID" 2>/dev/null || true
+    exit 1
+  fi
   sleep "$SETTLE"
   rss=$(rss_mb "$PID")
   kill "$PID"
   wait "$PID" 2>/dev/null || true
   PID=""
   rm -rf "$cwd"
-  echo "$wall $cpu $rss $report"
+  echo "$wall $cpu $rss $(echo "${answer#* }" | awk '{printf "%.0f", $1 * 1000}')"
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 a=""; b=""
 for i in $(seq 1 "$STARTS"); do
-  a+="$(start "$DIR_A")"$'\n'
-  b+="$(start "$DIR_B")"$'\n'
+  # shellcheck disable=SC2086 # ENV_A and ENV_B are lists of VAR=value words
+  a+="$(start "$DIR_A" ${ENV_A:-})"$'\n'
+  # shellcheck disable=SC2086
+  b+="$(start "$DIR_B" ${ENV_B:-})"$'\n'
   echo "start $i/$STARTS: A $(echo "$a" | grep . | tail -1), B $(echo "$b" | grep . | tail -1) (wall ms, CPU ms, RSS MB, first report ms)" >&2
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -106,7 +115,7 @@ col() { echo "$1" | grep . | awk -v c="$2" '{print $c}'; }
 row() { printf '| %s | %s | %s | %s / %s |\n' "$1" "$(col "$a" "$2" | median)" "$(col "$b" "$2" | median)" \
   "$(col "$a" "$2" | paste -sd' ')" "$(col "$b" "$2" | paste -sd' ')"; }
 cat <<EOF
-Cold starts, $STORE store, $STARTS per side alternating (bench/starts.sh); A = $DIR_A, B = $DIR_B
+Cold starts, $STORE store, $STARTS per side alternating (bench/starts.sh); A = $DIR_A ${ENV_A:-}, B = $DIR_B ${ENV_B:-}
 Load average before / after: $load_before / $load_after; $(nproc) cores
 
 | median of $STARTS | A | B | each start (A / B) |
@@ -114,5 +123,5 @@ Load average before / after: $load_before / $load_after; $(nproc) cores
 $(row "exec to first 200 on /health, ms" 1)
 $(row "process CPU at that 200, ms" 2)
 $(row "first report right after it, ms" 4)
-$(row "RSS ${SETTLE} s after the 200, MB" 3)
+$(row "RSS ${SETTLE} s after the 200 and the report, MB" 3)
 EOF
