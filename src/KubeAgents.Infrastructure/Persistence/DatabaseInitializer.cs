@@ -60,15 +60,8 @@ internal sealed partial class DatabaseInitializer(
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        Task? warmUp;
-        lock (_gate)
+        if (CancelWarmUp() is { } warmUp)
         {
-            warmUp = _warmUp;
-        }
-
-        if (warmUp is { IsCompleted: false })
-        {
-            Cancel();
             await warmUp.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -81,6 +74,14 @@ internal sealed partial class DatabaseInitializer(
     /// </summary>
     public void Abandon()
     {
+        AbandonMigration();
+        // Disposed without a stop (the host's start never got this far): the pool, made by the
+        // warm-up itself, may already be gone; the warm-up notices, logs at Debug, and ends.
+        CancelWarmUp()?.Wait(AbandonWait);
+    }
+
+    private void AbandonMigration()
+    {
         Task? migration;
         lock (_gate)
         {
@@ -90,33 +91,36 @@ internal sealed partial class DatabaseInitializer(
         if (migration is null || migration.IsCompleted)
         {
             _ = migration?.Exception;
-        }
-        else
-        {
-            Cancel();
-            try
-            {
-                migration.Wait(AbandonWait);
-            }
-            catch (AggregateException)
-            {
-                // Cancelled, or failed on its own: either way it no longer holds the store.
-            }
+            return;
         }
 
+        Cancel();
+        try
+        {
+            migration.Wait(AbandonWait);
+        }
+        catch (AggregateException)
+        {
+            // Cancelled, or failed on its own: either way it no longer holds the store.
+        }
+    }
+
+    /// <summary>Cancels the warm-up if it is still running, and returns it to be waited for; null when there is none.</summary>
+    private Task? CancelWarmUp()
+    {
         Task? warmUp;
         lock (_gate)
         {
             warmUp = _warmUp;
         }
 
-        if (warmUp is { IsCompleted: false })
+        if (warmUp is not { IsCompleted: false })
         {
-            // Disposed without a stop (the host's start never got this far): the pool, made by the
-            // warm-up itself, may already be gone; the warm-up notices, logs at Debug, and ends.
-            Cancel();
-            warmUp.Wait(AbandonWait);
+            return null;
         }
+
+        Cancel();
+        return warmUp;
     }
 
     /// <summary>
