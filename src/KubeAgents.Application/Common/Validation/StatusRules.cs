@@ -10,5 +10,5 @@ public static class StatusRules
     /// every other entry point (a value cast from a number).
     /// </summary>
     public static IRuleBuilderOptions<T, SessionStatus?> StatusFilter<T>(this IRuleBuilder<T, SessionStatus?> rule, string parameter) =>
-        rule.IsInEnum().WithMessage($"{parameter} must be one of: {SessionStatusExtensions.Wire.List}");
+        rule.Declared().WithMessage($"{parameter} must be one of: {SessionStatusExtensions.Wire.List}");
 }

@@ -1,5 +1,6 @@
 using FluentValidation;
 using KubeAgents.Application.Common.Paging;
+using KubeAgents.Application.Common.Validation;
 using KubeAgents.Domain.Notifications;
 
 namespace KubeAgents.Application.Notifications.Queries.ListNotifications;
@@ -8,7 +9,7 @@ public sealed class ListNotificationsValidator : AbstractValidator<ListNotificat
 {
     public ListNotificationsValidator()
     {
-        RuleFor(q => q.State).IsInEnum().WithMessage($"state must be one of: {NotificationStateExtensions.Wire.List}");
+        RuleFor(q => q.State).Declared().WithMessage($"state must be one of: {NotificationStateExtensions.Wire.List}");
         RuleFor(q => q.Limit).PageLimit("limit");
     }
 }

@@ -15,7 +15,7 @@ public sealed class ReportStatusValidator : AbstractValidator<ReportStatusComman
         RuleFor(c => c.SessionTopic).RequiredText("session_topic", Session.MaxTopicLength).PathSegmentText("session_topic");
         RuleFor(c => c.Status)
             .NotNull().WithMessage("status is required")
-            .IsInEnum().WithMessage($"status must be one of: {string.Join(", ", SessionStatusExtensions.WireNames)}");
+            .Declared().WithMessage($"status must be one of: {string.Join(", ", SessionStatusExtensions.WireNames)}");
         RuleFor(c => c.Timestamp).NotNull().WithMessage("timestamp is required");
         RuleFor(c => c.Message).OptionalText("message", StatusEntry.MaxMessageLength);
         RuleFor(c => c.Content).OptionalText("content", StatusEntry.MaxContentLength);
