@@ -46,6 +46,7 @@ internal static class DependencyInjection
             .AddControllersWithViews(options =>
             {
                 options.ModelValidatorProviders.Clear();
+                options.ModelMetadataDetailsProviders.Add(new NoModelValidation());
                 // Enum filters bind to their wire names only, with the contract's 400 otherwise.
                 options.ModelBinderProviders.Insert(0, new WireEnumBinderProvider());
                 // A JSON body is read as JSON whatever its Content-Type, as the original service did.
