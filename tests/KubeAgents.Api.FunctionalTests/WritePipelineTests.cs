@@ -79,6 +79,45 @@ public class WritePipelineTests
         entries.Single(e => e.Message == "m4").SessionId.Should().Be(sessions.Single(s => s.Topic == "fourth").Id);
     }
 
+    /// <summary>
+    /// A batch reads its sessions by their exact (agent, topic) pairs: a pair made of one stored
+    /// session's agent and another's topic is a new session, and any text, JSON's own characters,
+    /// escapes and characters beyond the BMP included, finds its session again.
+    /// </summary>
+    [SkippableTheory]
+    [BothStores]
+    public async Task A_batch_finds_each_session_by_its_exact_agent_and_topic(StoreKind store)
+    {
+        await using var api = await KubeAgentsApi.StartAsync(store);
+        var writer = api.Services.GetRequiredService<IReportWriter>();
+        (string Agent, string Topic)[] stored =
+        [
+            ("a", "1"), ("b", "2"), ("quote\"d", "back\\slash"), ("[\"a\",\"1\"]", "{\"x\":1}"),
+            ("emoji \U0001F600", "日本語 topic"), ("tab\tand\nline", "it's <&>"),
+        ];
+        foreach (var (agent, topic) in stored)
+        {
+            await writer.WriteAsync(Report(api, agent, topic, "first"), CancellationToken.None);
+        }
+
+        (string Agent, string Topic)[] crossed = [("a", "2"), ("b", "1"), ("quote\"d", "{\"x\":1}")];
+        Task[] writes;
+        await using (await WriteLock.HoldAsync(api, null))
+        {
+            writes = [.. stored.Concat(crossed).Select(p => writer.WriteAsync(Report(api, p.Agent, p.Topic, "second"), CancellationToken.None))];
+        }
+
+        await Task.WhenAll(writes);
+        var sessions = await api.InDatabaseAsync(db => db.Sessions.AsNoTracking().Select(s => new { s.Id, s.AgentId, s.Topic }).ToListAsync());
+        sessions.Select(s => (s.AgentId, s.Topic)).Should().BeEquivalentTo(stored.Concat(crossed));
+        var entries = await api.InDatabaseAsync(db => db.StatusEntries.AsNoTracking().Select(e => new { e.SessionId, e.Message }).ToListAsync());
+        foreach (var session in sessions)
+        {
+            var expected = stored.Contains((session.AgentId, session.Topic)) ? new[] { "first", "second" } : ["second"];
+            entries.Where(e => e.SessionId == session.Id).Select(e => e.Message).Should().BeEquivalentTo(expected, $"{session.AgentId}/{session.Topic}");
+        }
+    }
+
     [SkippableTheory]
     [BothStores]
     public async Task One_agents_reports_are_applied_in_the_order_they_arrived(StoreKind store)

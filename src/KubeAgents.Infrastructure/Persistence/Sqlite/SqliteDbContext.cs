@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Events;
@@ -34,18 +37,40 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
         Agents.AsNoTracking().Where(a => sortedAgentIds.Contains(a.AgentId)).ToListAsync(cancellationToken);
 
     /// <summary>
-    /// Every pair of the batch's agents and topics, a superset, in one query: SQLite looks each pair up
-    /// in the unique (agent, topic) index, so the cost follows the batch, not the table.
+    /// The batch's exact (agent, topic) pairs, passed as one JSON array and joined to the unique
+    /// (agent, topic) index: one index probe per pair. The former <c>agent_id IN (...) AND topic IN
+    /// (...)</c> probed every combination of the batch's agents and topics, the square of the batch
+    /// (1,024 probes for 32 fresh reports), for a result of at most one row per pair.
     /// </summary>
-    internal override Task<List<Session>> LoadSessionsAsync(IReadOnlyList<(string AgentId, string Topic)> keys, CancellationToken cancellationToken)
-    {
-        var agentIds = keys.Select(k => k.AgentId).Distinct(StringComparer.Ordinal).ToArray();
-        var topics = keys.Select(k => k.Topic).Distinct(StringComparer.Ordinal).ToArray();
-        return Sessions
+    internal override Task<List<Session>> LoadSessionsAsync(IReadOnlyList<(string AgentId, string Topic)> keys, CancellationToken cancellationToken) =>
+        Sessions
+            .FromSql($"""
+                SELECT s.* FROM json_each({PairsJson(keys)}) AS pair
+                JOIN sessions AS s ON s.agent_id = pair.value ->> 0 AND s.topic = pair.value ->> 1
+                """)
             .AsNoTracking()
             .TagWith(ReportWritePipeline.SessionsQueryTag)
-            .Where(s => agentIds.Contains(s.AgentId) && topics.Contains(s.Topic))
             .ToListAsync(cancellationToken);
+
+    /// <summary><c>[["agent","topic"],...]</c>: any text, escaped as JSON.</summary>
+    private static string PairsJson(IReadOnlyList<(string AgentId, string Topic)> keys)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * keys.Count + 16);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var (agentId, topic) in keys)
+            {
+                json.WriteStartArray();
+                json.WriteStringValue(agentId);
+                json.WriteStringValue(topic);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>
