@@ -31,10 +31,18 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
     /// <summary>
     /// SQLite has one writer at a time: the write transaction (<c>BEGIN IMMEDIATE</c>) already holds
     /// the whole database, so the agents are simply read. Untracked, as the sessions: the batch
-    /// writes the rows it names (<see cref="SqliteBatchWriter"/>).
+    /// writes the rows it names (<see cref="SqliteBatchWriter"/>). The ids go as one JSON array, as the
+    /// sessions' pairs do: one SQL text and one parameter whatever the batch, where <c>Contains</c> made
+    /// a parameter per id and a statement per count of ids.
     /// </summary>
     internal override Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken) =>
-        Agents.AsNoTracking().Where(a => sortedAgentIds.Contains(a.AgentId)).ToListAsync(cancellationToken);
+        Agents
+            .FromSql($"""
+                SELECT a.* FROM json_each({Json(sortedAgentIds, static (json, id) => json.WriteStringValue(id))}) AS id
+                JOIN agents AS a ON a.agent_id = id.value
+                """)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
 
     /// <summary>
     /// The batch's exact (agent, topic) pairs, passed as one JSON array and joined to the unique
@@ -45,26 +53,31 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
     internal override Task<List<Session>> LoadSessionsAsync(IReadOnlyList<(string AgentId, string Topic)> keys, CancellationToken cancellationToken) =>
         Sessions
             .FromSql($"""
-                SELECT s.* FROM json_each({PairsJson(keys)}) AS pair
+                SELECT s.* FROM json_each({Json(keys, WritePair)}) AS pair
                 JOIN sessions AS s ON s.agent_id = pair.value ->> 0 AND s.topic = pair.value ->> 1
                 """)
             .AsNoTracking()
             .TagWith(ReportWritePipeline.SessionsQueryTag)
             .ToListAsync(cancellationToken);
 
-    /// <summary><c>[["agent","topic"],...]</c>: any text, escaped as JSON.</summary>
-    private static string PairsJson(IReadOnlyList<(string AgentId, string Topic)> keys)
+    private static void WritePair(Utf8JsonWriter json, (string AgentId, string Topic) key)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 * keys.Count + 16);
+        json.WriteStartArray();
+        json.WriteStringValue(key.AgentId);
+        json.WriteStringValue(key.Topic);
+        json.WriteEndArray();
+    }
+
+    /// <summary>A JSON array of <paramref name="items"/>, for <c>json_each</c>: any text, escaped as JSON.</summary>
+    private static string Json<T>(IReadOnlyCollection<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>((64 * items.Count) + 16);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartArray();
-            foreach (var (agentId, topic) in keys)
+            foreach (var item in items)
             {
-                json.WriteStartArray();
-                json.WriteStringValue(agentId);
-                json.WriteStringValue(topic);
-                json.WriteEndArray();
+                write(json, item);
             }
 
             json.WriteEndArray();
