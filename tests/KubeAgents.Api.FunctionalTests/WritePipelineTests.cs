@@ -80,9 +80,10 @@ public class WritePipelineTests
     }
 
     /// <summary>
-    /// A batch reads its sessions by their exact (agent, topic) pairs: a pair made of one stored
-    /// session's agent and another's topic is a new session, and any text, JSON's own characters,
-    /// escapes and characters beyond the BMP included, finds its session again.
+    /// A batch reads its agents and sessions by their exact ids and (agent, topic) pairs: a pair made
+    /// of one stored session's agent and another's topic is a new session, "7" is not "007" and "a" is
+    /// not "A", and any text, JSON's own characters, escapes and characters beyond the BMP included,
+    /// finds its agent and session again.
     /// </summary>
     [SkippableTheory]
     [BothStores]
@@ -93,14 +94,15 @@ public class WritePipelineTests
         (string Agent, string Topic)[] stored =
         [
             ("a", "1"), ("b", "2"), ("quote\"d", "back\\slash"), ("[\"a\",\"1\"]", "{\"x\":1}"),
-            ("emoji \U0001F600", "日本語 topic"), ("tab\tand\nline", "it's <&>"),
+            ("emoji \U0001F600", "日本語 topic"), ("tab\tand\nline", "it's <&>"), ("007", "1"), ("A", "x"),
         ];
         foreach (var (agent, topic) in stored)
         {
             await writer.WriteAsync(Report(api, agent, topic, "first"), CancellationToken.None);
         }
 
-        (string Agent, string Topic)[] crossed = [("a", "2"), ("b", "1"), ("quote\"d", "{\"x\":1}")];
+        // Crossed pairs, a number's other spelling, another case: each a new session.
+        (string Agent, string Topic)[] crossed = [("a", "2"), ("b", "1"), ("quote\"d", "{\"x\":1}"), ("7", "1"), ("a", "x")];
         Task[] writes;
         await using (await WriteLock.HoldAsync(api, null))
         {
@@ -110,6 +112,8 @@ public class WritePipelineTests
         await Task.WhenAll(writes);
         var sessions = await api.InDatabaseAsync(db => db.Sessions.AsNoTracking().Select(s => new { s.Id, s.AgentId, s.Topic }).ToListAsync());
         sessions.Select(s => (s.AgentId, s.Topic)).Should().BeEquivalentTo(stored.Concat(crossed));
+        (await api.InDatabaseAsync(db => db.Agents.Select(a => a.AgentId).ToListAsync()))
+            .Should().BeEquivalentTo(stored.Concat(crossed).Select(p => p.Agent).Distinct());
         var entries = await api.InDatabaseAsync(db => db.StatusEntries.AsNoTracking().Select(e => new { e.SessionId, e.Message }).ToListAsync());
         foreach (var session in sessions)
         {

@@ -33,13 +33,14 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
     /// the whole database, so the agents are simply read. Untracked, as the sessions: the batch
     /// writes the rows it names (<see cref="SqliteBatchWriter"/>). The ids go as one JSON array, as the
     /// sessions' pairs do: one SQL text and one parameter whatever the batch, where <c>Contains</c> made
-    /// a parameter per id and a statement per count of ids.
+    /// a parameter per id and a statement per padded count of ids. <c>IN</c>, not a join: an id given
+    /// twice still reads its agent once.
     /// </summary>
     internal override Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken) =>
         Agents
             .FromSql($"""
-                SELECT a.* FROM json_each({Json(sortedAgentIds, static (json, id) => json.WriteStringValue(id))}) AS id
-                JOIN agents AS a ON a.agent_id = id.value
+                SELECT a.* FROM agents AS a
+                WHERE a.agent_id IN (SELECT value FROM json_each({Json(sortedAgentIds, static (json, id) => json.WriteStringValue(id))}))
                 """)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
