@@ -1,5 +1,9 @@
 using System.Net;
+using KubeAgents.Api.Routing;
 using KubeAgents.TestSupport;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static KubeAgents.TestSupport.WireClient;
 
 namespace KubeAgents.Api.FunctionalTests;
@@ -112,6 +116,19 @@ public class ValidationTests(ApiFixture fixture)
         var (status, _) = await client.PostRawAsync("/webhook/status", body);
 
         status.Should().Be(HttpStatusCode.OK);
+    }
+
+    /// <summary>
+    /// MVC validates nothing itself (the Application does), and its metadata says so, so it does not
+    /// walk a bound body: a validator provider added to MVC would be skipped by that metadata.
+    /// </summary>
+    [SkippableFact]
+    public async Task MVC_has_no_validator_of_its_own_and_its_metadata_says_so()
+    {
+        var api = await fixture.GetAsync(StoreKind.Sqlite);
+        var mvc = api.Services.GetRequiredService<IOptions<MvcOptions>>().Value;
+        mvc.ModelValidatorProviders.Should().BeEmpty();
+        mvc.ModelMetadataDetailsProviders.OfType<NoModelValidation>().Should().ContainSingle();
     }
 
     private static string Quote(string value) => System.Text.Json.JsonSerializer.Serialize(value);
