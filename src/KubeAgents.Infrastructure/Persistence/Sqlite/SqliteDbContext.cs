@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
@@ -40,7 +38,7 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
         Agents
             .FromSql($"""
                 SELECT a.* FROM agents AS a
-                WHERE a.agent_id IN (SELECT value FROM json_each({Json(sortedAgentIds, static (json, id) => json.WriteStringValue(id))}))
+                WHERE a.agent_id IN (SELECT value FROM json_each({JsonSerializer.Serialize(sortedAgentIds)}))
                 """)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
@@ -54,38 +52,12 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
     internal override Task<List<Session>> LoadSessionsAsync(IReadOnlyList<(string AgentId, string Topic)> keys, CancellationToken cancellationToken) =>
         Sessions
             .FromSql($"""
-                SELECT s.* FROM json_each({Json(keys, WritePair)}) AS pair
+                SELECT s.* FROM json_each({JsonSerializer.Serialize(keys.Select(k => new[] { k.AgentId, k.Topic }))}) AS pair
                 JOIN sessions AS s ON s.agent_id = pair.value ->> 0 AND s.topic = pair.value ->> 1
                 """)
             .AsNoTracking()
             .TagWith(ReportWritePipeline.SessionsQueryTag)
             .ToListAsync(cancellationToken);
-
-    private static void WritePair(Utf8JsonWriter json, (string AgentId, string Topic) key)
-    {
-        json.WriteStartArray();
-        json.WriteStringValue(key.AgentId);
-        json.WriteStringValue(key.Topic);
-        json.WriteEndArray();
-    }
-
-    /// <summary>A JSON array of <paramref name="items"/>, for <c>json_each</c>: any text, escaped as JSON.</summary>
-    private static string Json<T>(IReadOnlyCollection<T> items, Action<Utf8JsonWriter, T> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>((64 * items.Count) + 16);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartArray();
-            foreach (var item in items)
-            {
-                write(json, item);
-            }
-
-            json.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
 
     /// <summary>
     /// Read, then marked by id, and the agents' <c>live_session_count</c> counted again: exact, because

@@ -1,3 +1,4 @@
+using System.Globalization;
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Configuration;
@@ -75,7 +76,9 @@ internal sealed class SqliteMigrator(IServiceProvider services, SqliteDatabase d
     }
 
     private static async Task<bool> HasHistoryAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
-        Convert.ToInt64(await ScalarAsync(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory';", cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        Convert.ToBoolean(
+            await ScalarAsync(connection, "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory';", cancellationToken).ConfigureAwait(false),
+            CultureInfo.InvariantCulture);
 
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
