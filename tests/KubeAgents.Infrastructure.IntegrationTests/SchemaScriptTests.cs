@@ -93,6 +93,34 @@ public class SchemaScriptTests
         (await DumpAsync(file)).Should().Be(SqliteSchema.Script.Text, "the second start changed nothing");
     }
 
+    /// <summary>
+    /// A <c>DB_FILE</c> that holds tables but no migration history (a file another program made) is not
+    /// new, so it gets no Schema.sql, and has no history to compare: EF's Migrate builds the schema
+    /// beside what is there, as it did before the migrator read the history itself.
+    /// </summary>
+    [Fact]
+    public async Task A_file_with_tables_but_no_history_is_migrated_through_EF_and_keeps_its_tables()
+    {
+        using var directory = new TemporaryDirectory("kubeagents-schema-");
+        var file = Path.Combine(directory.Path, "foreign.db");
+        await using (var connection = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('kept');";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using (var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite, new Dictionary<string, string?> { ["DB_FILE"] = file }))
+        {
+            api.InDatabase(db => db.Database.GetPendingMigrations().ToList()).Should().BeEmpty();
+            await api.CreateWireClient().ReportAsync("agent", "t", "running", KubeAgentsApi.Epoch);
+        }
+
+        (await TableExistsAsync(file, "__EFMigrationsLock")).Should().BeTrue("the schema was built by EF's Migrate, not from Schema.sql");
+        (await TableExistsAsync(file, "notes")).Should().BeTrue();
+    }
+
     [Fact]
     public void Postgres_schema_sql_is_EFs_script_for_every_migration()
     {
