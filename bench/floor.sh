@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# What the embedded store costs fresh ingestion, and what ingestion could reach if it cost nothing.
+# One build of ours with bench/floor.patch applied (a throwaway worktree of HEAD, or of COMMIT), run
+# three ways beside the original in memory, in alternating rounds, medians:
+#
+#   full     the service as it is (the patch's switch unset)
+#   store    every batch settled as committed without touching the store: the request path, the
+#            queue, the group commit and the settling, nothing written
+#   writer   every report answered once bound and validated, nothing queued: the request path alone
+#
+#   bench/floor.sh                         # ROUNDS=3 DURATION=15 WARMUP=25 (about 12 minutes)
+#   COMMIT=abc1234 bench/floor.sh          # another commit (the patch must apply to it)
+#
+# The store's cost per report is full's CPU per report less store's. The patch is not part of the
+# service: it lives here so that the measurement can be repeated, and this script refuses to run when
+# it no longer applies. Needs what bench/run.sh needs (the .NET SDK, wrk, curl) and git.
+set -euo pipefail
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-25}
+CONNECTIONS=${CONNECTIONS:-64}
+COMMIT=${COMMIT:-HEAD}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$ROOT/bench
+ORIGINAL=${ORIGINAL:-$(cd "$ROOT/.." && pwd)/shared/original/run.sh}
+WORK=$(mktemp -d /tmp/kubeagents-floor-XXXXXX)
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
+
+cleanup() {
+  stop_all
+  git -C "$ROOT" worktree remove --force "$WORK/src" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in wrk curl dotnet git; do
+  command -v "$tool" >/dev/null || { echo "floor: $tool is required" >&2; exit 1; }
+done
+[ -x "$ORIGINAL" ] || { echo "floor: the original's run.sh not found at $ORIGINAL (set ORIGINAL=)" >&2; exit 1; }
+
+git -C "$ROOT" worktree add --detach "$WORK/src" "$COMMIT" >/dev/null 2>&1
+git -C "$WORK/src" apply "$BENCH/floor.patch" \
+  || { echo "floor: bench/floor.patch does not apply to $COMMIT; update the patch" >&2; exit 1; }
+echo "== publishing $(git -C "$WORK/src" rev-parse --short HEAD) with bench/floor.patch (a few minutes)" >&2
+dotnet publish "$WORK/src/src/KubeAgents.Api" -c Release -r linux-x64 --self-contained true -o "$WORK/api" --nologo -v q >"$WORK/publish.log" 2>&1 \
+  || { tail -20 "$WORK/publish.log" >&2; exit 1; }
+
+hz=$(getconf CLK_TCK)
+# measure NAME PID PORT: WARMUP seconds of fresh ingestion, then DURATION measured -> one line
+measure() {
+  MODE=fresh wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$BENCH/report.lua" "http://127.0.0.1:$3" >/dev/null
+  local t0 t1 line
+  t0=$(ticks "$2")
+  line=$(MODE=fresh wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH/report.lua" "http://127.0.0.1:$3" | grep '^RESULT')
+  t1=$(ticks "$2")
+  echo "$line" | awk -v t="$((t1 - t0))" -v hz="$hz" -v name="$1" \
+    '{n = $2; sub("requests=", "", n); printf "%s %s cpu_ms=%.3f\n", name, $0, t * 1000 / hz / n}' | tee -a "$WORK/results" | sed 's/^/   /' >&2
+}
+ours() { # NAME FLOOR
+  local port pid
+  port=$(free_port)
+  env KUBEAGENTS_BENCH_FLOOR="$2" PORT="$port" ASPNETCORE_ENVIRONMENT=Production "$WORK/api/KubeAgents.Api" >"$WORK/$1.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || { cat "$WORK/$1.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  measure "$1" "$pid" "$port"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+original() {
+  local port pid
+  port=$(free_port)
+  pid=$("$ORIGINAL" memory "$port" 2>"$WORK/orig.err" | tail -1)
+  [[ "$pid" =~ ^[0-9]+$ ]] || { echo "floor: the original did not start: $(cat "$WORK/orig.err")" >&2; exit 1; }
+  PIDS+=("$pid")
+  measure original "$pid" "$port"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== round $round of $ROUNDS" >&2
+  original
+  ours full ""
+  ours store store
+  ours writer writer
+done
+results=$(cat "$WORK/results")
+
+m() { echo "$results" | grep "^$1 " | field "$2" | median; }
+orig_rate=$(m original rate)
+orig_cpu=$(m original cpu_ms)
+cat <<TABLE
+
+Fresh ingestion with and without the store, $(date -u '+%Y-%m-%d %H:%M') UTC, medians of $ROUNDS alternating rounds
+Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); load average before: $LOAD_BEFORE
+Command: ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP bench/floor.sh (at $(git -C "$WORK/src" rev-parse --short HEAD) + bench/floor.patch); wrk -t2 -c$CONNECTIONS, bench/report.lua MODE=fresh
+
+| configuration | reports/s (per round) | ratio to the original | service CPU per report, ms | p99, ms |
+|---|---|---|---|---|
+TABLE
+for side in original full store writer; do
+  printf '| %s | %.0f (%s) | %s | %.3f | %.1f |\n' "$side" "$(m "$side" rate)" \
+    "$(echo "$results" | grep "^$side " | field rate | awk '{printf "%s%.0f", (NR > 1 ? " / " : ""), $1}')" \
+    "$(awk -v a="$(m "$side" rate)" -v b="$orig_rate" 'BEGIN {printf "%.2fx", a / b}')" \
+    "$(m "$side" cpu_ms)" "$(m "$side" p99_ms)"
+done
+echo
+echo "The store's CPU per report (full less store): $(awk -v a="$(m full cpu_ms)" -v b="$(m store cpu_ms)" 'BEGIN {printf "%.3f", a - b}') ms; the original's whole service: $orig_cpu ms."
