@@ -316,7 +316,9 @@ public class ResilienceTests
     [InlineData("sqlite-file")]
     public async Task Every_acknowledged_report_survives_a_kill_9(string store)
     {
-        var sqliteFile = Path.Combine(Path.GetTempPath(), $"kubeagents-crash-{Guid.NewGuid():N}.db");
+        // Its own directory, removed at the end: a killed process cannot remove its database files.
+        using var directory = new TemporaryDirectory("kubeagents-crash-");
+        var sqliteFile = Path.Combine(directory.Path, "crash.db");
         var environment = store == "postgres"
             ? new Dictionary<string, string?> { ["ConnectionStrings__KubeAgents"] = await (await PostgresServer.GetOrSkipAsync()).CreateDatabaseAsync("crash") }
             : new Dictionary<string, string?> { ["DB_FILE"] = sqliteFile };
