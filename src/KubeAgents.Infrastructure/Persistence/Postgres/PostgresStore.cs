@@ -17,8 +17,14 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres;
 /// <summary>PostgreSQL, selected by <c>DB_NAME</c> or <c>ConnectionStrings:KubeAgents</c>: production, several replicas on one database.</summary>
 internal sealed class PostgresStore : StoreDefinition
 {
-    /// <summary>Writers per process: one batch's round trips overlap another's; agents are locked in id order, so they never deadlock.</summary>
-    public const int Writers = 4;
+    /// <summary>
+    /// Writers per process: one batch's round trips overlap the other's; agents are locked in id order,
+    /// so they never deadlock. Two, not four: on 2 cores shared with PostgreSQL, two writers made
+    /// larger batches, with less CPU per report on both sides and a higher rate in 3 of 3 alternating
+    /// rounds; eight halved the rate (docs/benchmarks.md, "Ingestion, round 9"). Batches grow with
+    /// the load (up to <see cref="WritePipelineOptions.MaxBatch"/>), so fewer writers still keep up.
+    /// </summary>
+    public const int Writers = 2;
 
     public override string Name => "PostgreSQL";
 
