@@ -369,7 +369,8 @@ public class ResilienceTests
         await restarted.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
         await using var connection = store == "postgres"
             ? (System.Data.Common.DbConnection)new NpgsqlConnection(environment["ConnectionStrings__KubeAgents"])
-            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={sqliteFile}");
+            // Not pooled: nothing holds the file once the test is done and its directory is removed.
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={sqliteFile};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT message FROM status_entries";
