@@ -20,9 +20,11 @@ internal sealed class PostgresStore : StoreDefinition
     /// <summary>
     /// Writers per process: one batch's round trips overlap the other's; agents are locked in id order,
     /// so they never deadlock. Two, not four: on 2 cores shared with PostgreSQL, two writers made
-    /// larger batches, with less CPU per report on both sides and a higher rate in 3 of 3 alternating
-    /// rounds; eight halved the rate (docs/benchmarks.md, "Ingestion, round 9"). Batches grow with
-    /// the load (up to <see cref="WritePipelineOptions.MaxBatch"/>), so fewer writers still keep up.
+    /// larger batches, with less PostgreSQL CPU per report in 3 of 3 alternating rounds and a rate a
+    /// fifth higher in 2 of them (level in the third); eight cost a third of the rate
+    /// (docs/benchmarks.md, "Ingestion, round 9"). Measured with the server on the same host only.
+    /// Batches grow with the load (up to <see cref="WritePipelineOptions.MaxBatch"/>), so fewer
+    /// writers still keep up when round trips are longer.
     /// </summary>
     public const int Writers = 2;
 
