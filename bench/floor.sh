@@ -4,14 +4,15 @@
 # three ways beside the original in memory, in alternating rounds, medians:
 #
 #   full     the service as it is (the patch's switch unset)
-#   store    every batch settled as committed without touching the store: the request path, the
-#            queue, the group commit and the settling, nothing written
+#   store    every batch settled as committed without applying it: the request path, the queue, the
+#            group commit, the metrics and the settling; no domain rules, store, outbox or events
 #   writer   every report answered once bound and validated, nothing queued: the request path alone
 #
 #   bench/floor.sh                         # ROUNDS=3 DURATION=15 WARMUP=25 (about 12 minutes)
 #   COMMIT=abc1234 bench/floor.sh          # another commit (the patch must apply to it)
 #
-# The store's cost per report is full's CPU per report less store's. The patch is not part of the
+# Applying the batch (the domain rules, EF and the store, the outbox, the event log) costs full's CPU
+# per report less store's. The patch is not part of the
 # service: it lives here so that the measurement can be repeated, and this script refuses to run when
 # it no longer applies. Needs what bench/run.sh needs (the .NET SDK, wrk, curl) and git.
 set -euo pipefail
@@ -39,7 +40,7 @@ for tool in wrk curl dotnet git; do
 done
 [ -x "$ORIGINAL" ] || { echo "floor: the original's run.sh not found at $ORIGINAL (set ORIGINAL=)" >&2; exit 1; }
 
-git -C "$ROOT" worktree add --detach "$WORK/src" "$COMMIT" >/dev/null 2>&1
+git -C "$ROOT" worktree add --detach "$WORK/src" "$COMMIT" >/dev/null
 git -C "$WORK/src" apply "$BENCH/floor.patch" \
   || { echo "floor: bench/floor.patch does not apply to $COMMIT; update the patch" >&2; exit 1; }
 echo "== publishing $(git -C "$WORK/src" rev-parse --short HEAD) with bench/floor.patch (a few minutes)" >&2
@@ -47,20 +48,35 @@ dotnet publish "$WORK/src/src/KubeAgents.Api" -c Release -r linux-x64 --self-con
   || { tail -20 "$WORK/publish.log" >&2; exit 1; }
 
 hz=$(getconf CLK_TCK)
+# stop PID: one process at a time runs here; wait until it is gone (the original is not our child),
+# and forget it, so the exit trap never signals a process id the system has since given away.
+stop() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true   # reaps our own service; returns at once for the original
+  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+  PIDS=()
+}
 # measure NAME PID PORT: WARMUP seconds of fresh ingestion, then DURATION measured -> one line
 measure() {
   MODE=fresh wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$BENCH/report.lua" "http://127.0.0.1:$3" >/dev/null
   local t0 t1 line
   t0=$(ticks "$2")
-  line=$(MODE=fresh wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH/report.lua" "http://127.0.0.1:$3" | grep '^RESULT')
+  line=$(MODE=fresh wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH/report.lua" "http://127.0.0.1:$3" | grep '^RESULT') \
+    || { echo "floor: wrk gave no result for $1" >&2; exit 1; }
   t1=$(ticks "$2")
+  # A configuration that answered errors would look fast: every request must have been answered 200.
+  [ "$(echo "$line" | field requests)" = "$(echo "$line" | field ok)" ] \
+    || { echo "floor: $1 answered errors: $line (log: $WORK/$1.log)" >&2; exit 1; }
   echo "$line" | awk -v t="$((t1 - t0))" -v hz="$hz" -v name="$1" \
     '{n = $2; sub("requests=", "", n); printf "%s %s cpu_ms=%.3f\n", name, $0, t * 1000 / hz / n}' | tee -a "$WORK/results" | sed 's/^/   /' >&2
 }
 ours() { # NAME FLOOR
   local port pid
   port=$(free_port)
-  env KUBEAGENTS_BENCH_FLOOR="$2" PORT="$port" ASPNETCORE_ENVIRONMENT=Production "$WORK/api/KubeAgents.Api" >"$WORK/$1.log" 2>&1 &
+  # The default store whatever the caller's environment selects.
+  env -u DB_FILE -u DB_NAME -u ConnectionStrings__KubeAgents KUBEAGENTS_BENCH_FLOOR="$2" PORT="$port" ASPNETCORE_ENVIRONMENT=Production \
+    "$WORK/api/KubeAgents.Api" >"$WORK/$1.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
   for _ in $(seq 1 120); do
@@ -69,16 +85,16 @@ ours() { # NAME FLOOR
     sleep 0.5
   done
   measure "$1" "$pid" "$port"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  stop "$pid"
 }
 original() {
   local port pid
   port=$(free_port)
-  pid=$("$ORIGINAL" memory "$port" 2>"$WORK/orig.err" | tail -1)
+  pid=$("$ORIGINAL" memory "$port" 2>"$WORK/orig.err" | tail -1) || true
   [[ "$pid" =~ ^[0-9]+$ ]] || { echo "floor: the original did not start: $(cat "$WORK/orig.err")" >&2; exit 1; }
   PIDS+=("$pid")
   measure original "$pid" "$port"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  stop "$pid"
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
