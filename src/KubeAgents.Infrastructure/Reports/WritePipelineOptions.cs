@@ -9,6 +9,9 @@ public sealed class WritePipelineOptions : IServiceSettings
     public const string MaxBatchKey = "WRITE_MAX_BATCH";
     public const string QueueCapacityKey = "WRITE_QUEUE_CAPACITY";
 
+    /// <summary>PostgreSQL's writer count (<c>PostgresStore.Writers</c> by default); the embedded store always runs one.</summary>
+    public const string WritersKey = "WRITE_WRITERS";
+
     /// <summary>
     /// Writer loops, each owning the agents that hash to it (so one agent's reports keep their
     /// order). SQLite: 1 (one writer at a time is its model). PostgreSQL: a few, so one batch's

@@ -3,9 +3,12 @@ using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Persistence;
 using KubeAgents.Infrastructure.Persistence.Postgres;
 using KubeAgents.Infrastructure.Persistence.Sqlite;
+using KubeAgents.Infrastructure.Reports;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace KubeAgents.UnitTests.Infrastructure;
@@ -31,6 +34,28 @@ public class StoreSeamTests
         new SqliteStore().IsDurable(Config()).Should().BeFalse("the in-memory store dies with the process");
         new SqliteStore().IsDurable(Config(("DB_FILE", "/tmp/k.db"))).Should().BeTrue();
         new PostgresStore().IsDurable(Config(("DB_NAME", "kubeagents"))).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Postgres_runs_two_writers_unless_WRITE_WRITERS_sets_another_count()
+    {
+        WritersOf(new PostgresStore(), Config(("DB_NAME", "kubeagents"))).Should().Be(PostgresStore.Writers).And.Be(2);
+        WritersOf(new PostgresStore(), Config(("DB_NAME", "kubeagents"), ("WRITE_WRITERS", "6"))).Should().Be(6);
+
+        var refused = () => WritersOf(new PostgresStore(), Config(("DB_NAME", "kubeagents"), ("WRITE_WRITERS", "0")));
+        refused.Should().Throw<InvalidConfigurationException>().WithMessage("WRITE_WRITERS must be a whole number from 1 to 64, got '0'.");
+    }
+
+    [Fact]
+    public void The_embedded_store_runs_one_writer_whatever_WRITE_WRITERS_says() =>
+        WritersOf(new SqliteStore(), Config(("WRITE_WRITERS", "6"))).Should().Be(1, "one writer at a time is SQLite's model");
+
+    private static int WritersOf(StoreDefinition store, IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        store.AddServices(services, configuration);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<WritePipelineOptions>>().Value.Writers;
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using KubeAgents.Application.Common.Interfaces;
+using KubeAgents.Application.Common.Settings;
 using KubeAgents.Infrastructure.Configuration;
 using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Notifications;
@@ -18,13 +19,13 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres;
 internal sealed class PostgresStore : StoreDefinition
 {
     /// <summary>
-    /// Writers per process: one batch's round trips overlap the other's; agents are locked in id order,
-    /// so they never deadlock. Two, not four: on 2 cores shared with PostgreSQL, two writers made
-    /// larger batches, with less PostgreSQL CPU per report in 3 of 3 alternating rounds and a rate a
-    /// fifth higher in 2 of them (level in the third); eight cost a third of the rate
-    /// (docs/benchmarks.md, "Ingestion, round 9"). Measured with the server on the same host only.
-    /// Batches grow with the load (up to <see cref="WritePipelineOptions.MaxBatch"/>), so fewer
-    /// writers still keep up when round trips are longer.
+    /// Writers per process unless <c>WRITE_WRITERS</c> sets another count: one batch's round trips
+    /// overlap the other's; agents are locked in id order, so they never deadlock. Two, not four: on
+    /// 2 cores shared with PostgreSQL, two writers made larger batches, with less PostgreSQL CPU per
+    /// report in 3 of 3 alternating rounds and a rate a fifth higher in 2 of them (level in the
+    /// third); eight cost a third of the rate (docs/benchmarks.md, "Ingestion, round 9"). Measured
+    /// with the server on the same host only: for a distant server, more writers overlap more round
+    /// trips. Batches grow with the load (up to <see cref="WritePipelineOptions.MaxBatch"/>).
     /// </summary>
     public const int Writers = 2;
 
@@ -63,7 +64,8 @@ internal sealed class PostgresStore : StoreDefinition
         services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();
         services.AddScoped<IRetentionStore, PostgresRetentionStore>();
         services.AddScoped<IAgentSearch, PostgresAgentSearch>();
-        services.Configure<WritePipelineOptions>(options => options.Writers = Writers);
+        var writers = configuration.GetInt32Setting(WritePipelineOptions.WritersKey, Writers, 1, 64);
+        services.Configure<WritePipelineOptions>(options => options.Writers = writers);
         services.AddHostedService(provider => new PostgresEventListener(
             connectionString,
             provider.GetRequiredService<EventLogSignal>(),
