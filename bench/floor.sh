@@ -12,9 +12,9 @@
 #   COMMIT=abc1234 bench/floor.sh          # another commit (the patch must apply to it)
 #
 # Applying the batch (the domain rules, EF and the store, the outbox, the event log) costs full's CPU
-# per report less store's. The patch is not part of the
-# service: it lives here so that the measurement can be repeated, and this script refuses to run when
-# it no longer applies. Needs what bench/run.sh needs (the .NET SDK, wrk, curl) and git.
+# per report less store's. The patch is not part of the service: it lives here so that the
+# measurement can be repeated, and this script refuses to run when it no longer applies. Needs what
+# bench/run.sh needs (the .NET SDK, wrk, curl) and git.
 set -euo pipefail
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15}
@@ -23,10 +23,14 @@ CONNECTIONS=${CONNECTIONS:-64}
 COMMIT=${COMMIT:-HEAD}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
-ORIGINAL=${ORIGINAL:-$(cd "$ROOT/.." && pwd)/shared/original/run.sh}
+STORE=memory                              # the original in its map, ours on the default store
 WORK=$(mktemp -d /tmp/kubeagents-floor-XXXXXX)
+# The default store whatever the caller's environment selects.
+unset DB_FILE DB_NAME ConnectionStrings__KubeAgents
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
+# shellcheck source=bench/side-by-side.sh
+. "$BENCH/side-by-side.sh"                # start_original, stop_pid, ORIGINAL
 
 cleanup() {
   stop_all
@@ -48,53 +52,29 @@ dotnet publish "$WORK/src/src/KubeAgents.Api" -c Release -r linux-x64 --self-con
   || { tail -20 "$WORK/publish.log" >&2; exit 1; }
 
 hz=$(getconf CLK_TCK)
-# stop PID: one process at a time runs here; wait until it is gone (the original is not our child),
-# and forget it, so the exit trap never signals a process id the system has since given away.
-stop() {
-  kill "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true   # reaps our own service; returns at once for the original
-  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-  PIDS=()
-}
-# measure NAME PID PORT: WARMUP seconds of fresh ingestion, then DURATION measured -> one line
+# measure NAME: WARMUP seconds of fresh ingestion, then DURATION measured -> one line, with the CPU per
+# report to three decimals (ingest's two cannot tell 0.097 from 0.101 ms)
 measure() {
-  MODE=fresh wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$BENCH/report.lua" "http://127.0.0.1:$3" >/dev/null
-  local t0 t1 line
-  t0=$(ticks "$2")
-  line=$(MODE=fresh wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH/report.lua" "http://127.0.0.1:$3" | grep '^RESULT') \
+  local port_var="PORT_$1" pid_var="PID_$1" t0 t1 line
+  warm_up "${!port_var}" "$1" >/dev/null
+  t0=$(ticks "${!pid_var}")
+  line=$(MODE=fresh wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$BENCH/report.lua" "http://127.0.0.1:${!port_var}" | grep '^RESULT') \
     || { echo "floor: wrk gave no result for $1" >&2; exit 1; }
-  t1=$(ticks "$2")
+  t1=$(ticks "${!pid_var}")
   # A configuration that answered errors would look fast: every request must have been answered 200.
   [ "$(echo "$line" | field requests)" = "$(echo "$line" | field ok)" ] \
     || { echo "floor: $1 answered errors: $line (log: $WORK/$1.log)" >&2; exit 1; }
   echo "$line" | awk -v t="$((t1 - t0))" -v hz="$hz" -v name="$1" \
     '{n = $2; sub("requests=", "", n); printf "%s %s cpu_ms=%.3f\n", name, $0, t * 1000 / hz / n}' | tee -a "$WORK/results" | sed 's/^/   /' >&2
+  stop_pid "${!pid_var}"
 }
 ours() { # NAME FLOOR
-  local port pid
-  port=$(free_port)
-  # The default store whatever the caller's environment selects.
-  env -u DB_FILE -u DB_NAME -u ConnectionStrings__KubeAgents KUBEAGENTS_BENCH_FLOOR="$2" PORT="$port" ASPNETCORE_ENVIRONMENT=Production \
-    "$WORK/api/KubeAgents.Api" >"$WORK/$1.log" 2>&1 &
-  pid=$!
-  PIDS+=("$pid")
-  for _ in $(seq 1 120); do
-    curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-    kill -0 "$pid" 2>/dev/null || { cat "$WORK/$1.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  measure "$1" "$pid" "$port"
-  stop "$pid"
+  launch_service "$1" KUBEAGENTS_BENCH_FLOOR="$2"
+  measure "$1"
 }
 original() {
-  local port pid
-  port=$(free_port)
-  pid=$("$ORIGINAL" memory "$port" 2>"$WORK/orig.err" | tail -1) || true
-  [[ "$pid" =~ ^[0-9]+$ ]] || { echo "floor: the original did not start: $(cat "$WORK/orig.err")" >&2; exit 1; }
-  PIDS+=("$pid")
-  measure original "$pid" "$port"
-  stop "$pid"
+  start_original original
+  measure original
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -126,4 +106,4 @@ for side in original full store writer; do
     "$(m "$side" cpu_ms)" "$(m "$side" p99_ms)"
 done
 echo
-echo "The store's CPU per report (full less store): $(awk -v a="$(m full cpu_ms)" -v b="$(m store cpu_ms)" 'BEGIN {printf "%.3f", a - b}') ms; the original's whole service: $orig_cpu ms."
+echo "Applying the batches, CPU per report (full less store): $(awk -v a="$(m full cpu_ms)" -v b="$(m store cpu_ms)" 'BEGIN {printf "%.3f", a - b}') ms; the original's whole service: $orig_cpu ms."

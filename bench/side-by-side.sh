@@ -1,4 +1,5 @@
-# Sourced by bench/run.sh: ours beside the original Go service, in the same run, alternating rounds.
+# Sourced by bench/run.sh (and by bench/floor.sh, for start_original and stop_pid): ours beside the
+# original Go service, in the same run, alternating rounds.
 # Uses run.sh's helpers (start_service, ingest, warm_up, ticks, rss_mb, median, field, free_port, sql).
 #
 # ORIGINAL: the original's run.sh (default ../shared/original/run.sh from the repository root,
@@ -16,20 +17,26 @@ start_original() {
   local name=$1 port pid
   port=$(free_port)
   if [ "$STORE" = postgres ]; then
-    pid=$(PGBIN="$PG_BIN" PGUSER=postgres "$ORIGINAL" postgres "$port" "$PG_PORT" "orig_$name" 2>"$WORK/orig-$name.err" | tail -1)
+    pid=$(PGBIN="$PG_BIN" PGUSER=postgres "$ORIGINAL" postgres "$port" "$PG_PORT" "orig_$name" 2>"$WORK/orig-$name.err" | tail -1) || true
   else
-    pid=$("$ORIGINAL" memory "$port" 2>"$WORK/orig-$name.err" | tail -1)
+    pid=$("$ORIGINAL" memory "$port" 2>"$WORK/orig-$name.err" | tail -1) || true
   fi
+  # (|| true: under set -e a failed start would end the script before it said why, just below.)
   [[ "$pid" =~ ^[0-9]+$ ]] || { echo "bench: the original did not start: $(cat "$WORK/orig-$name.err")" >&2; exit 1; }
   PIDS+=("$pid")
   printf -v "PORT_$name" '%s' "$port"
   printf -v "PID_$name" '%s' "$pid"
 }
 
-stop_pid() { # PID: SIGTERM, then SIGKILL (the original on PostgreSQL never exits on SIGTERM)
+# stop_pid PID: SIGTERM, then SIGKILL (the original on PostgreSQL never exits on SIGTERM); then PID
+# leaves PIDS, so the exit trap never signals a process id the system has since given to another.
+stop_pid() {
   kill "$1" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$1" 2>/dev/null || true
+  local kept=() pid
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && [ "$pid" != "$1" ] && kept+=("$pid"); done
+  PIDS=("${kept[@]:-}")
 }
 
 # cold_start SIDE -> milliseconds from exec to the first 200 on /health (polled every 10 ms).
