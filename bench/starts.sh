@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cold starts of two published builds, A/B, alternating: how long from exec to the first 200 on
+# Cold starts of two (or more) published builds, A/B(/C...), alternating: how long from exec to the first 200 on
 # /health, how much CPU the process used by then, how long the first report sent right after that
 # takes (work deferred past the listener's start shows here), and its RSS 5 s later. CPU to the
 # first 200 is the figure to trust on a shared machine (wall time moves with the neighbours' load).
@@ -9,14 +9,16 @@
 #   bench/starts.sh /tmp/a /tmp/b                  # 8 starts each, embedded store (in memory)
 #   STARTS=4 STORE=postgres bench/starts.sh /tmp/a /tmp/b   # a throwaway local cluster, a new database per start
 #   ENV_B="DOTNET_TieredPGO=0" bench/starts.sh /tmp/a /tmp/a  # one build, a runtime setting on one side (ENV_A too)
+#   bench/starts.sh /tmp/a /tmp/b /tmp/c                      # a third build (ENV_C...), as bench/start-floor.sh does
 #
 # Each start runs `dotnet DIR/KubeAgents.Api.dll` with PORT and ASPNETCORE_ENVIRONMENT=Production, an
 # empty temporary directory as its working directory, and polls /health every 10 ms.
 # Needs curl; PostgreSQL binaries (/usr/lib/postgresql/*/bin) for STORE=postgres.
 set -euo pipefail
-[ $# -eq 2 ] || { echo "usage: bench/starts.sh PUBLISHED_DIR_A PUBLISHED_DIR_B" >&2; exit 2; }
-DIR_A=$(cd "$1" && pwd)
-DIR_B=$(cd "$2" && pwd)
+[ $# -ge 2 ] && [ $# -le 8 ] || { echo "usage: bench/starts.sh PUBLISHED_DIR_A PUBLISHED_DIR_B [PUBLISHED_DIR_C ...] (at most 8)" >&2; exit 2; }
+LETTERS=(A B C D E F G H)
+DIRS=()
+for dir in "$@"; do DIRS+=("$(cd "$dir" && pwd)"); done
 STARTS=${STARTS:-8}
 STORE=${STORE:-memory}
 SETTLE=${SETTLE:-5}                      # seconds after the first 200 before RSS is read
@@ -101,25 +103,42 @@ start() {
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-a=""; b=""
+RESULTS=()
+for k in "${!DIRS[@]}"; do RESULTS+=(""); done
 for i in $(seq 1 "$STARTS"); do
-  # shellcheck disable=SC2086 # ENV_A and ENV_B are lists of VAR=value words
-  a+="$(start "$DIR_A" ${ENV_A:-})"$'\n'
-  # shellcheck disable=SC2086
-  b+="$(start "$DIR_B" ${ENV_B:-})"$'\n'
-  echo "start $i/$STARTS: A $(echo "$a" | grep . | tail -1), B $(echo "$b" | grep . | tail -1) (wall ms, CPU ms, RSS MB, first report ms)" >&2
+  line="start $i/$STARTS:"
+  for k in "${!DIRS[@]}"; do
+    env_var="ENV_${LETTERS[$k]}"
+    # shellcheck disable=SC2086 # ENV_A, ENV_B... are lists of VAR=value words
+    RESULTS[k]+="$(start "${DIRS[$k]}" ${!env_var:-})"$'\n'
+    line+=" ${LETTERS[$k]} $(echo "${RESULTS[$k]}" | grep . | tail -1),"
+  done
+  echo "${line%,} (wall ms, CPU ms, RSS MB, first report ms)" >&2
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 col() { echo "$1" | grep . | awk -v c="$2" '{print $c}'; }
-row() { printf '| %s | %s | %s | %s / %s |\n' "$1" "$(col "$a" "$2" | median)" "$(col "$b" "$2" | median)" \
-  "$(col "$a" "$2" | paste -sd' ')" "$(col "$b" "$2" | paste -sd' ')"; }
+# row NAME FIELD -> one table row: the median of each build, then every start of each.
+row() {
+  local k medians="" each=""
+  for k in "${!DIRS[@]}"; do
+    medians+=" $(col "${RESULTS[$k]}" "$2" | median) |"
+    each+="${each:+ / }$(col "${RESULTS[$k]}" "$2" | paste -sd' ')"
+  done
+  printf '| %s |%s %s |\n' "$1" "$medians" "$each"
+}
+names=""; header=""; rule=""; letters=""
+for k in "${!DIRS[@]}"; do
+  env_var="ENV_${LETTERS[$k]}"
+  names+="${names:+, }${LETTERS[$k]} = ${DIRS[$k]}${!env_var:+ ${!env_var}}"
+  header+=" ${LETTERS[$k]} |"; rule+="---|"; letters+="${letters:+ / }${LETTERS[$k]}"
+done
 cat <<EOF
-Cold starts, $STORE store, $STARTS per side alternating (bench/starts.sh); A = $DIR_A ${ENV_A:-}, B = $DIR_B ${ENV_B:-}
+Cold starts, $STORE store, $STARTS per side alternating (bench/starts.sh); $names
 Load average before / after: $load_before / $load_after; $(nproc) cores
 
-| median of $STARTS | A | B | each start (A / B) |
-|---|---|---|---|
+| median of $STARTS |$header each start ($letters) |
+|---|$rule---|
 $(row "exec to first 200 on /health, ms" 1)
 $(row "process CPU at that 200, ms" 2)
 $(row "first report right after it, ms" 4)

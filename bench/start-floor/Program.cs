@@ -1,0 +1,119 @@
+// The start-up floor: how long ASP.NET Core, MVC and EF Core over SQLite take to their first 200 on
+// this machine, with none of the service's own code. FLOOR picks how much of the stack starts:
+//   minimal  Kestrel and two minimal-API endpoints
+//   mvc      MVC controllers (the design card's shape), nothing stored
+//   ef       MVC, and each report saved through a pooled EF Core context on a SQLite WAL file whose
+//            schema is created before the host starts, as the service's migration is (the file
+//            is floor.db in the working directory, which bench/starts.sh makes empty for each start)
+// bench/start-floor.sh publishes it and compares each level's start with the service's.
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using StartFloor;
+
+var floor = Environment.GetEnvironmentVariable("FLOOR") ?? "ef";
+if (floor is not ("minimal" or "mvc" or "ef"))
+{
+    Console.Error.WriteLine($"FLOOR must be minimal, mvc or ef, not '{floor}'.");
+    return 2;
+}
+
+// As the service starts: settings (log levels) from the application's directory, read once.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+    ContentRootPath = AppContext.BaseDirectory,
+});
+builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
+if (floor != "minimal")
+{
+    builder.Services.AddControllers();
+}
+
+if (floor == "ef")
+{
+    builder.Services.AddDbContextPool<FloorDb>(options => options.UseSqlite("Data Source=floor.db"));
+}
+
+var app = builder.Build();
+if (floor == "ef")
+{
+    using var scope = app.Services.CreateScope();
+    var db = scope.ServiceProvider.GetRequiredService<FloorDb>();
+    db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL");
+    db.Database.EnsureCreated();
+}
+
+if (floor == "minimal")
+{
+    app.MapGet("/health", () => Results.Ok(new { status = "healthy" }));
+    app.MapPost("/webhook/status", (Report report) => Results.Ok(Answer.Reported));
+}
+else
+{
+    app.MapControllers();
+}
+
+app.Run();
+return 0;
+
+namespace StartFloor
+{
+    public sealed class Report
+    {
+        [Required, JsonPropertyName("agent_id")] public string? AgentId { get; init; }
+        [Required, JsonPropertyName("session_topic")] public string? SessionTopic { get; init; }
+        [Required, JsonPropertyName("status")] public string? Status { get; init; }
+        [JsonPropertyName("timestamp")] public DateTimeOffset? Timestamp { get; init; }
+        [JsonPropertyName("message")] public string? Message { get; init; }
+    }
+
+    public sealed record Answer(
+        [property: JsonPropertyName("success")] bool Success,
+        [property: JsonPropertyName("message")] string Message)
+    {
+        public static readonly Answer Reported = new(true, "Status reported successfully");
+    }
+
+    public sealed class Entry
+    {
+        public long Id { get; set; }
+        public required string AgentId { get; set; }
+        public required string Topic { get; set; }
+        public required string Status { get; set; }
+        public DateTimeOffset? Timestamp { get; set; }
+        public string? Message { get; set; }
+    }
+
+    public sealed class FloorDb(DbContextOptions<FloorDb> options) : DbContext(options)
+    {
+        public DbSet<Entry> Entries => Set<Entry>();
+    }
+
+    [ApiController]
+    public sealed class FloorController : ControllerBase
+    {
+        [HttpGet("/health")]
+        public IActionResult Health() => Ok(new { status = "healthy" });
+
+        [HttpPost("/webhook/status")]
+        public async Task<IActionResult> Report(Report report, CancellationToken cancellationToken)
+        {
+            if (HttpContext.RequestServices.GetService<FloorDb>() is { } db)
+            {
+                db.Entries.Add(new Entry
+                {
+                    AgentId = report.AgentId!,
+                    Topic = report.SessionTopic!,
+                    Status = report.Status!,
+                    Timestamp = report.Timestamp,
+                    Message = report.Message,
+                });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return Ok(Answer.Reported);
+        }
+    }
+}
