@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # How much of the service's start is the stack's own, before any code of ours runs. Publishes
 # bench/start-floor (ASP.NET Core, MVC and EF Core over SQLite with none of the service's code,
-# published exactly as the service is) and the service at COMMIT, then runs bench/starts.sh over four
-# configurations, alternating cold starts, medians:
+# published exactly as the service is), bench/start-floor-aot and the service at COMMIT, then runs
+# bench/starts.sh over five configurations, alternating cold starts, medians:
 #
-#   A  minimal   Kestrel and two minimal-API endpoints (/health, /webhook/status answering 200)
-#   B  mvc       the same two as MVC actions, the report bound and validated by MVC
-#   C  ef        B, and each report saved through a pooled EF Core context on a SQLite WAL file
+#   A  aot       Kestrel and two minimal-API endpoints compiled to native code (outside the design
+#                card: MVC does not run under native AOT)
+#   B  minimal   the same two endpoints, published as the service is (composite ReadyToRun)
+#   C  mvc       the same two as MVC actions, the report bound and validated by MVC
+#   D  ef        C, and each report saved through a pooled EF Core context on a SQLite WAL file
 #                whose table is created before the host starts
-#   D  service   KubeAgents at COMMIT, on the default embedded store
+#   E  service   KubeAgents at COMMIT, on the default embedded store
 #
-#   bench/start-floor.sh                      # STARTS=8, HEAD (about 15 minutes with both publishes)
+#   bench/start-floor.sh                      # STARTS=8, HEAD (about 20 minutes with the publishes)
 #   COMMIT=abc1234 STARTS=12 bench/start-floor.sh
 #   SERVICE=/tmp/ab/h1 bench/start-floor.sh   # a service already published (dotnet publish ... -o DIR)
 #
 # The original's first 200 (bench/run.sh's "exec to first 200" row) is not in this table: it is a Go
-# binary, and bench/starts.sh starts .NET builds. Needs the .NET SDK, curl and git.
+# binary, and bench/starts.sh starts .NET builds. Needs the .NET SDK, curl, git, and for native AOT
+# a C toolchain (gcc or clang).
 set -euo pipefail
 COMMIT=${COMMIT:-HEAD}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,13 +30,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# publish PROJECT OUT: a self-contained composite build, as the Dockerfile and bench/run.sh make.
+# publish PROJECT OUT: a self-contained build for linux-x64, as the Dockerfile and bench/run.sh make (a
+# composite ReadyToRun image, or native code where the project asks for native AOT).
 publish() {
   echo "== publishing $1 (a few minutes)" >&2
   dotnet publish "$1" -c Release -r linux-x64 --self-contained true -o "$2" --nologo -v q >"$WORK/publish.log" 2>&1 \
     || { tail -20 "$WORK/publish.log" >&2; exit 1; }
 }
 
+publish "$ROOT/bench/start-floor-aot" "$WORK/aot"
 publish "$ROOT/bench/start-floor" "$WORK/floor"
 service=${SERVICE:-}
 if [ -z "$service" ]; then
@@ -42,5 +47,5 @@ if [ -z "$service" ]; then
   service=$WORK/service
 fi
 
-ENV_A=FLOOR=minimal ENV_B=FLOOR=mvc ENV_C=FLOOR=ef \
-  "$ROOT/bench/starts.sh" "$WORK/floor" "$WORK/floor" "$WORK/floor" "$service"
+ENV_B=FLOOR=minimal ENV_C=FLOOR=mvc ENV_D=FLOOR=ef \
+  "$ROOT/bench/starts.sh" "$WORK/aot" "$WORK/floor" "$WORK/floor" "$WORK/floor" "$service"

@@ -11,8 +11,9 @@
 #   ENV_B="DOTNET_TieredPGO=0" bench/starts.sh /tmp/a /tmp/a  # one build, a runtime setting on one side (ENV_A too)
 #   bench/starts.sh /tmp/a /tmp/b /tmp/c                      # a third build (ENV_C...), as bench/start-floor.sh does
 #
-# Each start runs `dotnet DIR/KubeAgents.Api.dll` with PORT and ASPNETCORE_ENVIRONMENT=Production, an
-# empty temporary directory as its working directory, and polls /health every 10 ms.
+# Each start runs `dotnet DIR/KubeAgents.Api.dll` (or DIR/KubeAgents.Api when there is no .dll: a native
+# AOT build) with PORT and ASPNETCORE_ENVIRONMENT=Production, an empty temporary directory as its
+# working directory, and polls /health every 10 ms.
 # Needs curl; PostgreSQL binaries (/usr/lib/postgresql/*/bin) for STORE=postgres.
 set -euo pipefail
 [ $# -ge 2 ] && [ $# -le 8 ] || { echo "usage: bench/starts.sh PUBLISHED_DIR_A PUBLISHED_DIR_B [PUBLISHED_DIR_C ...] (at most 8)" >&2; exit 2; }
@@ -75,8 +76,10 @@ start() {
     sql "CREATE DATABASE starts"
     env+=(DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME=starts)
   fi
+  local command=(dotnet "$dir/KubeAgents.Api.dll")
+  [ -f "$dir/KubeAgents.Api.dll" ] || command=("$dir/KubeAgents.Api")   # a native AOT build has no .dll
   t0=$(now_ms)
-  (cd "$cwd" && exec env "${env[@]}" dotnet "$dir/KubeAgents.Api.dll" >"$WORK/start.log" 2>&1) &
+  (cd "$cwd" && exec env "${env[@]}" "${command[@]}" >"$WORK/start.log" 2>&1) &
   PID=$!
   until curl -fs -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; do
     kill -0 "$PID" 2>/dev/null || { echo "starts: $dir exited during start: $(tail -5 "$WORK/start.log")" >&2; exit 1; }
