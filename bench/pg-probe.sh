@@ -12,6 +12,10 @@
 #   EXTRA="-c shared_preload_libraries=auto_explain -c auto_explain.log_min_duration=5" bench/pg-probe.sh /tmp/probe-build
 #   COUNTERS=1 bench/pg-probe.sh /tmp/probe-build             # + the runtime's counters each second
 #   TRACE=75 bench/pg-probe.sh /tmp/probe-build               # + a dotnet-trace of the first 75 s
+#   TIMELINE=1 bench/pg-probe.sh /tmp/probe-build             # + each second of each run: reports over
+#                                    50 and 75 ms, GCs, WAL flushes; and the statements over 25 ms
+#   TIMELINE=1 WORK_PARENT=/dev/shm bench/pg-probe.sh /tmp/probe-build   # the cluster on tmpfs, where
+#                                    fsync costs nothing: a control for the disk's part, not a set-up
 #
 # EXTRA adds server options; the server log (plans from auto_explain included) is kept in $KEEP
 # (default /tmp/pg-probe.log). Needs wrk, curl, psql and the PostgreSQL binaries; runs as root
@@ -25,12 +29,13 @@ WARM=${WARM:-30}
 DURATION=${DURATION:-15}
 KEEP=${KEEP:-/tmp/pg-probe.log}
 BENCH=$(cd "$(dirname "$0")" && pwd)
-WORK=$(mktemp -d /tmp/kubeagents-probe-XXXXXX)
+WORK=$(mktemp -d "${WORK_PARENT:-/tmp}/kubeagents-probe-XXXXXX")
 chmod 755 "$WORK"
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
 PG_OPTIONS="-c log_checkpoints=on -c log_autovacuum_min_duration=0 ${EXTRA:-}"
 if [ -n "${PGSS:-}" ]; then PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements $PG_OPTIONS"; fi
+if [ -n "${TIMELINE:-}" ]; then PG_OPTIONS="$PG_OPTIONS -c log_min_duration_statement=25 -c track_wal_io_timing=on"; fi
 
 cleanup() {
   stop_all
@@ -75,6 +80,23 @@ tables() {
      FROM pg_stat_user_tables WHERE relname IN ('agents', 'sessions', 'status_entries', 'events', 'event_inbox')"
 }
 
+# sample: one line of cumulative counters (epoch seconds; webhook answers within 50 ms, within 75 ms, in
+# all; GCs; WAL fsyncs and their milliseconds). timeline FILE: the per-second differences.
+sample() {
+  curl -s "http://127.0.0.1:$PORT/metrics" | awk -v t="$(date +%s)" '
+    /^http_server_request_duration_seconds_bucket/ && /webhook/ && /http_request_method="POST"/ {
+      if ($0 ~ /le="0.05"/) a50 += $NF; if ($0 ~ /le="0.075"/) a75 += $NF; if ($0 ~ /le="\+Inf"/) all += $NF }
+    /^dotnet_gc_collections_total/ { gc += $NF }
+    END { printf "%s %d %d %d %d ", t, a50, a75, all, gc }'
+  q "SELECT wal_sync || ' ' || wal_sync_time FROM pg_stat_wal"
+}
+timeline() {
+  awk 'NR > 1 && $4 > p4 { n = $4 - p4; s = $6 - p6
+         printf "  second %2d: %5d reports, %4d over 50 ms, %4d over 75 ms; %d GCs; %d WAL fsyncs, %.2f ms each\n",
+           NR - 1, n, n - ($2 - p2), n - ($3 - p3), $5 - p5, s, (s ? ($7 - p7) / s : 0) }
+       { p2 = $2; p3 = $3; p4 = $4; p5 = $5; p6 = $6; p7 = $7 }' "$1"
+}
+
 echo "warm-up ${WARM}s: $(probe_run "$WARM")"
 [ -n "${PGSS:-}" ] && q "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null && statements
 [ -n "${AT_WARM:-}" ] && echo "after the warm-up: $AT_WARM -> $(q "$AT_WARM")"
@@ -82,8 +104,20 @@ for run in $(seq "$RUNS"); do
   before=$(bgwriter)
   wal=$(q "SELECT pg_current_wal_lsn()")
   start=$(date -u +%T)
+  if [ -n "${TIMELINE:-}" ]; then
+    (for _ in $(seq 0 $((DURATION + 1))); do sample; sleep 1; done) >"$WORK/timeline.txt" &
+    sampler=$!
+  fi
   result=$(probe_run "$DURATION")
-  echo "run $run $start-$(date -u +%T) $result load=$(cut -d' ' -f1 /proc/loadavg)"
+  end=$(date -u +%T)
+  echo "run $run $start-$end $result load=$(cut -d' ' -f1 /proc/loadavg)"
+  if [ -n "${TIMELINE:-}" ]; then
+    wait "$sampler"
+    timeline "$WORK/timeline.txt"
+    # Statements over 25 ms during the run (several COMMITs at one instant: one slow WAL flush).
+    awk -v a="$start" -v b="$end" '$2 >= a && $2 <= b && /duration:/' "$WORK/pg/server.log" \
+      | sed -E 's/^[0-9-]+ ([0-9:.]+) UTC \[[0-9]+\] LOG:  duration: ([0-9.]+) ms  (statement|execute [^:]*): (.{0,60}).*/  slow \1 \2 ms \4/' || true
+  fi
   echo "  bgwriter: $before -> $(bgwriter); WAL $(q "SELECT pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal'))")"
   echo "  tables: $(tables)"
   [ -n "${PGSS:-}" ] && statements
