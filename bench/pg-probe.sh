@@ -35,7 +35,7 @@ chmod 755 "$WORK"
 . "$BENCH/lib.sh"
 PG_OPTIONS="-c log_checkpoints=on -c log_autovacuum_min_duration=0 ${EXTRA:-}"
 if [ -n "${PGSS:-}" ]; then PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements $PG_OPTIONS"; fi
-if [ -n "${TIMELINE:-}" ]; then PG_OPTIONS="$PG_OPTIONS -c log_min_duration_statement=25 -c track_wal_io_timing=on"; fi
+if [ -n "${TIMELINE:-}" ]; then PG_OPTIONS="$PG_OPTIONS -c log_min_duration_statement=25 -c track_wal_io_timing=on -c log_timezone=UTC"; fi
 
 cleanup() {
   stop_all
@@ -80,10 +80,11 @@ tables() {
      FROM pg_stat_user_tables WHERE relname IN ('agents', 'sessions', 'status_entries', 'events', 'event_inbox')"
 }
 
-# sample: one line of cumulative counters (epoch seconds; webhook answers within 50 ms, within 75 ms, in
-# all; GCs; WAL fsyncs and their milliseconds). timeline FILE: the per-second differences.
+# sample: one line of cumulative counters (the UTC time; webhook answers within 50 ms, within 75 ms, in
+# all; GCs; WAL fsyncs and their milliseconds). timeline FILE: the differences between samples, about a
+# second apart (each sample takes a scrape and a query, then sleeps 1 s), with the time each ends.
 sample() {
-  curl -s "http://127.0.0.1:$PORT/metrics" | awk -v t="$(date +%s)" '
+  curl -s "http://127.0.0.1:$PORT/metrics" | awk -v t="$(date -u +%T)" '
     /^http_server_request_duration_seconds_bucket/ && /webhook/ && /http_request_method="POST"/ {
       if ($0 ~ /le="0.05"/) a50 += $NF; if ($0 ~ /le="0.075"/) a75 += $NF; if ($0 ~ /le="\+Inf"/) all += $NF }
     /^dotnet_gc_collections_total/ { gc += $NF }
@@ -91,10 +92,10 @@ sample() {
   q "SELECT wal_sync || ' ' || wal_sync_time FROM pg_stat_wal"
 }
 timeline() {
-  awk 'NR > 1 && $4 > p4 { n = $4 - p4; s = $6 - p6
-         printf "  second %2d: %5d reports, %4d over 50 ms, %4d over 75 ms; %d GCs; %d WAL fsyncs, %.2f ms each\n",
-           NR - 1, n, n - ($2 - p2), n - ($3 - p3), $5 - p5, s, (s ? ($7 - p7) / s : 0) }
-       { p2 = $2; p3 = $3; p4 = $4; p5 = $5; p6 = $6; p7 = $7 }' "$1"
+  awk 'NF < 7 { next } seen && $4 > p4 { n = $4 - p4; s = $6 - p6
+         printf "  to %s: %5d reports, %4d over 50 ms, %4d over 75 ms; %d GCs; %d WAL fsyncs, %.2f ms each\n",
+           $1, n, n - ($2 - p2), n - ($3 - p3), $5 - p5, s, (s ? ($7 - p7) / s : 0) }
+       { seen = 1; p2 = $2; p3 = $3; p4 = $4; p5 = $5; p6 = $6; p7 = $7 }' "$1"
 }
 
 echo "warm-up ${WARM}s: $(probe_run "$WARM")"
@@ -105,17 +106,18 @@ for run in $(seq "$RUNS"); do
   wal=$(q "SELECT pg_current_wal_lsn()")
   start=$(date -u +%T)
   if [ -n "${TIMELINE:-}" ]; then
-    (for _ in $(seq 0 $((DURATION + 1))); do sample; sleep 1; done) >"$WORK/timeline.txt" &
+    (for _ in $(seq 0 $((DURATION + 1))); do sample || echo; sleep 1; done) >"$WORK/timeline.txt" &
     sampler=$!
+    PIDS+=("$sampler")
   fi
   result=$(probe_run "$DURATION")
   end=$(date -u +%T)
   echo "run $run $start-$end $result load=$(cut -d' ' -f1 /proc/loadavg)"
   if [ -n "${TIMELINE:-}" ]; then
-    wait "$sampler"
+    wait "$sampler" || true
     timeline "$WORK/timeline.txt"
     # Statements over 25 ms during the run (several COMMITs at one instant: one slow WAL flush).
-    awk -v a="$start" -v b="$end" '$2 >= a && $2 <= b && /duration:/' "$WORK/pg/server.log" \
+    awk -v a="$start" -v b="$end" 'substr($2, 1, 8) >= a && substr($2, 1, 8) <= b && /duration:/' "$WORK/pg/server.log" \
       | sed -E 's/^[0-9-]+ ([0-9:.]+) UTC \[[0-9]+\] LOG:  duration: ([0-9.]+) ms  (statement|execute [^:]*): (.{0,60}).*/  slow \1 \2 ms \4/' || true
   fi
   echo "  bgwriter: $before -> $(bgwriter); WAL $(q "SELECT pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal'))")"

@@ -2,23 +2,26 @@
 # How much of the service's start is the stack's own, before any code of ours runs. Publishes
 # bench/start-floor (ASP.NET Core, MVC and EF Core over SQLite with none of the service's code,
 # published exactly as the service is), bench/start-floor-aot and the service at COMMIT, then runs
-# bench/starts.sh over five configurations, alternating cold starts, medians:
+# bench/starts.sh over six configurations, alternating cold starts, medians:
 #
 #   A  aot       Kestrel and two minimal-API endpoints compiled to native code (outside the design
 #                card: MVC does not run under native AOT)
 #   B  minimal   the same two endpoints, published as the service is (composite ReadyToRun)
 #   C  mvc       the same two as MVC actions, the report bound and validated by MVC
 #   D  ef        C, and each report saved through a pooled EF Core context on a SQLite WAL file
-#                whose table is created before the host starts
-#   E  service   KubeAgents at COMMIT, on the default embedded store
+#                whose table EF creates before the host starts
+#   E  ef-beside D, started as the service starts its store: the table made over a plain connection
+#                while the pipeline is built, EF's first use beside the listener's start
+#   F  service   KubeAgents at COMMIT, on the default embedded store
 #
-#   bench/start-floor.sh                      # STARTS=8, HEAD (about 20 minutes with the publishes)
+#   bench/start-floor.sh                      # STARTS=8, HEAD (about 12 minutes with the publishes)
 #   COMMIT=abc1234 STARTS=12 bench/start-floor.sh
 #   SERVICE=/tmp/ab/h1 bench/start-floor.sh   # a service already published (dotnet publish ... -o DIR)
 #
-# The original's first 200 (bench/run.sh's "exec to first 200" row) is not in this table: it is a Go
-# binary, and bench/starts.sh starts .NET builds. Needs the .NET SDK, curl, git, and for native AOT
-# a C toolchain (gcc or clang).
+# The floor is published from the working tree (its Publish.props included), the service at COMMIT:
+# with COMMIT other than HEAD, check that Publish.props did not change between them. The original's
+# first 200 (bench/run.sh's "exec to first 200" row) is not in this table: it is a Go binary. Needs the
+# .NET SDK, curl, git, and for native AOT a C toolchain (gcc or clang).
 set -euo pipefail
 COMMIT=${COMMIT:-HEAD}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,5 +50,6 @@ if [ -z "$service" ]; then
   service=$WORK/service
 fi
 
-ENV_B=FLOOR=minimal ENV_C=FLOOR=mvc ENV_D=FLOOR=ef \
-  "$ROOT/bench/starts.sh" "$WORK/aot" "$WORK/floor" "$WORK/floor" "$WORK/floor" "$service"
+# Every ENV_ set here, so none comes from the caller's environment; the default (embedded) store.
+STORE=memory ENV_A= ENV_B=FLOOR=minimal ENV_C=FLOOR=mvc ENV_D=FLOOR=ef ENV_E=FLOOR=ef-beside ENV_F= \
+  "$ROOT/bench/starts.sh" "$WORK/aot" "$WORK/floor" "$WORK/floor" "$WORK/floor" "$WORK/floor" "$service"

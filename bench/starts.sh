@@ -107,7 +107,7 @@ start() {
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 RESULTS=()
-for k in "${!DIRS[@]}"; do RESULTS+=(""); done
+for _ in "${DIRS[@]}"; do RESULTS+=(""); done
 for i in $(seq 1 "$STARTS"); do
   line="start $i/$STARTS:"
   for k in "${!DIRS[@]}"; do
@@ -137,7 +137,7 @@ for k in "${!DIRS[@]}"; do
   header+=" ${LETTERS[$k]} |"; rule+="---|"; letters+="${letters:+ / }${LETTERS[$k]}"
 done
 cat <<EOF
-Cold starts, $STORE store, $STARTS per side alternating (bench/starts.sh); $names
+Cold starts, $STORE store, $STARTS per build alternating (bench/starts.sh); $names
 Load average before / after: $load_before / $load_after; $(nproc) cores
 
 | median of $STARTS |$header each start ($letters) |
