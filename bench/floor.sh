@@ -48,8 +48,7 @@ git -C "$ROOT" worktree add --detach "$WORK/src" "$COMMIT" >/dev/null
 git -C "$WORK/src" apply "$BENCH/floor.patch" \
   || { echo "floor: bench/floor.patch does not apply to $COMMIT; update the patch" >&2; exit 1; }
 echo "== publishing $(git -C "$WORK/src" rev-parse --short HEAD) with bench/floor.patch (a few minutes)" >&2
-dotnet publish "$WORK/src/src/KubeAgents.Api" -c Release -r linux-x64 --self-contained true -o "$WORK/api" --nologo -v q >"$WORK/publish.log" 2>&1 \
-  || { tail -20 "$WORK/publish.log" >&2; exit 1; }
+publish_build "$WORK/src/src/KubeAgents.Api" "$WORK/api"
 
 hz=$(getconf CLK_TCK)
 # measure NAME: WARMUP seconds of fresh ingestion, then DURATION measured -> one line, with the CPU per

@@ -49,6 +49,14 @@ warm_up_cluster() {
 
 sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -Atc "$2"; }
 
+# publish_build PROJECT OUT: a Release build for linux-x64, self-contained, as the Dockerfile ships it
+# (the project's Publish.props makes it one composite ReadyToRun image; a native AOT project gets
+# native code). Quiet unless it fails: then the end of its log, and the script stops.
+publish_build() {
+  dotnet publish "$1" -c Release -r linux-x64 --self-contained true -o "$2" --nologo -v q >"$WORK/publish.log" 2>&1 \
+    || { echo "bench: publishing $1 failed:" >&2; tail -20 "$WORK/publish.log" >&2; exit 1; }
+}
+
 # The exit trap's part: the processes started here, then the cluster.
 stop_all() {
   for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done

@@ -76,7 +76,7 @@ if [ -n "${BUILD:-}" ]; then
   [ -f "$API_DIR/KubeAgents.Api.dll" ] || { echo "pg-scale: no KubeAgents.Api.dll in $BUILD" >&2; exit 1; }
 else
   echo "== building (Release)" >&2
-  dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -r linux-x64 --self-contained true -o "$WORK/api" --nologo -v q >/dev/null
+  publish_build "$ROOT/src/KubeAgents.Api" "$WORK/api"
 fi
 
 # --- 1. the cluster --------------------------------------------------------------------------------

@@ -107,8 +107,7 @@ get_p50() { # PORT PATH -> RESULT line
 }
 
 echo "== building (Release)" >&2
-# As the Dockerfile ships it: for linux-x64, self-contained, one composite ReadyToRun image (the Api project turns it on).
-dotnet publish "$ROOT/src/KubeAgents.Api" -c Release -r linux-x64 --self-contained true -o "$WORK/api" --nologo -v q >/dev/null
+publish_build "$ROOT/src/KubeAgents.Api" "$WORK/api"
 if [ "$STORE" = postgres ]; then
   start_postgres
   warm_up_cluster

@@ -26,6 +26,8 @@ set -euo pipefail
 COMMIT=${COMMIT:-HEAD}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/kubeagents-start-floor-XXXXXX)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"                    # publish_build
 
 cleanup() {
   git -C "$ROOT" worktree remove --force "$WORK/src" >/dev/null 2>&1 || true
@@ -33,20 +35,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# publish PROJECT OUT: a self-contained build for linux-x64, as the Dockerfile and bench/run.sh make (a
-# composite ReadyToRun image, or native code where the project asks for native AOT).
-publish() {
-  echo "== publishing $1 (a few minutes)" >&2
-  dotnet publish "$1" -c Release -r linux-x64 --self-contained true -o "$2" --nologo -v q >"$WORK/publish.log" 2>&1 \
-    || { tail -20 "$WORK/publish.log" >&2; exit 1; }
-}
-
-publish "$ROOT/bench/start-floor-aot" "$WORK/aot"
-publish "$ROOT/bench/start-floor" "$WORK/floor"
+echo "== publishing the floors (a few minutes)" >&2
+publish_build "$ROOT/bench/start-floor-aot" "$WORK/aot"
+publish_build "$ROOT/bench/start-floor" "$WORK/floor"
 service=${SERVICE:-}
 if [ -z "$service" ]; then
   git -C "$ROOT" worktree add --detach "$WORK/src" "$COMMIT" >/dev/null
-  publish "$WORK/src/src/KubeAgents.Api" "$WORK/service"
+  echo "== publishing the service at $(git -C "$WORK/src" rev-parse --short HEAD) (a few minutes)" >&2
+  publish_build "$WORK/src/src/KubeAgents.Api" "$WORK/service"
   service=$WORK/service
 fi
 

@@ -9,8 +9,6 @@
 //              then EF's first context and query on a pool thread beside the listener's start
 // The file is floor.db in the working directory, which bench/starts.sh makes empty for each start.
 // bench/start-floor.sh publishes it and compares each level's start with the service's.
-using System.ComponentModel.DataAnnotations;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -23,13 +21,8 @@ if (floor is not ("minimal" or "mvc" or "ef" or "ef-beside"))
     return 2;
 }
 
-// As the service starts: settings (log levels) from the application's directory, read once.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-{
-    Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
-    ContentRootPath = AppContext.BaseDirectory,
-});
-builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
+var builder = WebApplication.CreateBuilder(FloorHost.Options(args));
+builder.WebHost.UseUrls(FloorHost.Url);
 if (floor != "minimal")
 {
     builder.Services.AddControllers();
@@ -60,7 +53,7 @@ if (floor == "ef")
 
 if (floor == "minimal")
 {
-    app.MapGet("/health", () => Results.Ok(new { status = "healthy" }));
+    app.MapGet("/health", () => Results.Ok(Health.Healthy));
     app.MapPost("/webhook/status", (Report report) => Results.Ok(Answer.Reported));
 }
 else
@@ -73,22 +66,6 @@ return 0;
 
 namespace StartFloor
 {
-    public sealed class Report
-    {
-        [Required, JsonPropertyName("agent_id")] public string? AgentId { get; init; }
-        [Required, JsonPropertyName("session_topic")] public string? SessionTopic { get; init; }
-        [Required, JsonPropertyName("status")] public string? Status { get; init; }
-        [JsonPropertyName("timestamp")] public DateTimeOffset? Timestamp { get; init; }
-        [JsonPropertyName("message")] public string? Message { get; init; }
-    }
-
-    public sealed record Answer(
-        [property: JsonPropertyName("success")] bool Success,
-        [property: JsonPropertyName("message")] string Message)
-    {
-        public static readonly Answer Reported = new(true, "Status reported successfully");
-    }
-
     public sealed class Entry
     {
         public long Id { get; set; }
@@ -145,7 +122,7 @@ namespace StartFloor
     public sealed class FloorController : ControllerBase
     {
         [HttpGet("/health")]
-        public IActionResult Health() => Ok(new { status = "healthy" });
+        public IActionResult Health() => Ok(StartFloor.Health.Healthy);
 
         [HttpPost("/webhook/status")]
         public async Task<IActionResult> Report(Report report, CancellationToken cancellationToken)
