@@ -39,6 +39,7 @@ public static class DependencyInjection
         services.AddSettings<DatabaseStartupOptions>(configuration);
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService(provider => provider.GetRequiredService<DatabaseInitializer>());
+        services.AddSingleton<AfterStart>();
 
         var store = Stores.Select(configuration, stores);
         services.AddSingleton(store);

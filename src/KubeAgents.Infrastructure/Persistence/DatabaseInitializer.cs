@@ -31,7 +31,15 @@ internal sealed partial class DatabaseInitializer(
     private readonly Lock _gate = new();
     private Task? _migration;
     private Task? _warmUp;
+    private readonly TaskCompletionSource _warmedUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
+
+    /// <summary>
+    /// Completes once EF's first use is made, or will not be: it failed, it was cancelled, or the schema
+    /// never came up. Never faults. Background work that can wait waits for it (<see cref="AfterStart"/>),
+    /// so that its first query neither competes with the start nor builds EF's services a second time.
+    /// </summary>
+    public Task WarmedUp => _warmedUp.Task;
 
     /// <summary>
     /// Starts bringing the schema up to date, unless already started, and returns at once. Until it ends,
@@ -133,28 +141,42 @@ internal sealed partial class DatabaseInitializer(
         {
             Abandon();
             _abandon.Dispose();
+            _warmedUp.TrySetResult();
         }
     }
 
     private async Task MigrateUntilExitAsync()
     {
-        AppDomain.CurrentDomain.ProcessExit += AbandonOnExit;
+        var warming = false;
         try
         {
-            await MigrateAsync(_abandon.Token).ConfigureAwait(false);
+            AppDomain.CurrentDomain.ProcessExit += AbandonOnExit;
+            try
+            {
+                await MigrateAsync(_abandon.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                AppDomain.CurrentDomain.ProcessExit -= AbandonOnExit;
+            }
+
+            // The host may start listening now; EF's first use goes on beside it.
+            lock (_gate)
+            {
+                if (_disposed == 0)
+                {
+                    var token = _abandon.Token;
+                    _warmUp = Task.Run(() => WarmUpAsync(token), CancellationToken.None);
+                    warming = true;
+                }
+            }
         }
         finally
         {
-            AppDomain.CurrentDomain.ProcessExit -= AbandonOnExit;
-        }
-
-        // The host may start listening now; EF's first use goes on beside it.
-        lock (_gate)
-        {
-            if (_disposed == 0)
+            if (!warming)
             {
-                var token = _abandon.Token;
-                _warmUp = Task.Run(() => WarmUpAsync(token), CancellationToken.None);
+                // No warm-up will come: nothing waits for one.
+                _warmedUp.TrySetResult();
             }
         }
     }
@@ -182,6 +204,10 @@ internal sealed partial class DatabaseInitializer(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogWarmUpFailed(ex.GetType().Name, ex.Message);
+        }
+        finally
+        {
+            _warmedUp.TrySetResult();
         }
     }
 

@@ -1,6 +1,7 @@
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -73,6 +74,70 @@ public class DatabaseInitializerTests
         initializer.Invoking(i => i.Dispose()).Should().NotThrow();
     }
 
+    [Fact]
+    public async Task EF_counts_as_warmed_up_once_its_first_use_after_the_migration_is_made()
+    {
+        var migrator = new HeldMigrator();
+        using var initializer = Create(migrator);
+
+        _ = initializer.Begin();
+        await migrator.Started.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        initializer.WarmedUp.IsCompleted.Should().BeFalse("EF's first use comes after the migration");
+
+        migrator.Release.SetResult();
+        await initializer.WarmedUp.WaitAsync(TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public async Task A_failed_migration_leaves_nothing_waiting_for_a_warm_up_that_will_not_come()
+    {
+        var migrator = new HeldMigrator { Failure = new InvalidOperationException("not a database") };
+        using var initializer = Create(migrator);
+
+        _ = initializer.Begin();
+        migrator.Release.SetResult();
+
+        await initializer.WarmedUp.WaitAsync(TimeSpan.FromMinutes(1));
+        initializer.WarmedUp.IsCompletedSuccessfully.Should().BeTrue("the migration's failure is the start's to report, not the waiters'");
+    }
+
+    [Fact]
+    public async Task Work_after_the_start_waits_for_the_host_to_listen_and_for_EF_to_be_warm()
+    {
+        var migrator = new HeldMigrator();
+        using var initializer = Create(migrator);
+        using var lifetime = new Lifetime();
+        var afterStart = new AfterStart(lifetime, initializer);
+
+        _ = initializer.Begin();
+        var waiting = afterStart.WaitAsync(CancellationToken.None);
+        await migrator.Started.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        migrator.Release.SetResult();
+        await initializer.WarmedUp.WaitAsync(TimeSpan.FromMinutes(1));
+        waiting.IsCompleted.Should().BeFalse("the host has not started");
+
+        await lifetime.Started.CancelAsync();
+        await waiting.WaitAsync(TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public async Task Work_waiting_for_the_start_to_end_stops_waiting_when_the_service_stops()
+    {
+        var migrator = new HeldMigrator();
+        using var initializer = Create(migrator);
+        using var lifetime = new Lifetime();
+        using var stopping = new CancellationTokenSource();
+
+        _ = initializer.Begin();
+        var waiting = new AfterStart(lifetime, initializer).WaitAsync(stopping.Token);
+        await lifetime.Started.CancelAsync();
+        await migrator.Started.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        waiting.IsCompleted.Should().BeFalse("EF's first use has not been made");
+
+        await stopping.CancelAsync();
+        await ((Func<Task>)(() => waiting.WaitAsync(TimeSpan.FromMinutes(1)))).Should().ThrowAsync<OperationCanceledException>();
+    }
+
     private static DatabaseInitializer Create(IStoreMigrator migrator)
     {
         var services = new ServiceCollection().AddScoped(_ => migrator).BuildServiceProvider();
@@ -117,6 +182,24 @@ public class DatabaseInitializerTests
                 throw Failure;
             }
         }
+    }
+
+    /// <summary>A host lifetime whose start the test announces.</summary>
+    private sealed class Lifetime : IHostApplicationLifetime, IDisposable
+    {
+        public CancellationTokenSource Started { get; } = new();
+
+        public CancellationToken ApplicationStarted => Started.Token;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+
+        public void Dispose() => Started.Dispose();
     }
 
     private sealed class NothingUnavailable : IStoreFailureClassifier
