@@ -24,6 +24,7 @@ internal sealed partial class EventFeed(
     TimeProvider time,
     IOptions<EventStreamOptions> options,
     IStoreFailureClassifier storeFailures,
+    AfterStart afterStart,
     ILogger<EventFeed> logger) : BackgroundService
 {
     /// <summary>Marks the feed's own statements in the SQL (logs, pg_stat_statements, tests that count a request's statements).</summary>
@@ -35,6 +36,10 @@ internal sealed partial class EventFeed(
     {
         try
         {
+            // Its first read waits for the start to end (made during it, it took EF's first use a second
+            // time: about 220 ms of CPU, AfterStart). Subscribers wait for it; events committed meanwhile
+            // are in the log, where they replay from.
+            await afterStart.WaitAsync(stoppingToken).ConfigureAwait(false);
             await InitialiseAsync(stoppingToken).ConfigureAwait(false);
             var nextPrune = time.GetUtcNow() + _options.PruneInterval;
             while (!stoppingToken.IsCancellationRequested)
