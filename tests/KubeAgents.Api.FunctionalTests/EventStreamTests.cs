@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using KubeAgents.Application.Events;
 using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Sessions;
 using KubeAgents.TestSupport;
@@ -38,6 +39,27 @@ public class EventStreamTests
         status.Str("current_status").Should().Be("running");
         status.GetProperty("ttl_minutes").GetInt32().Should().Be(60);
         stream.Retry.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task A_subscriber_waiting_for_the_feeds_start_gets_a_stream_that_ends_when_the_service_stops()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Sqlite);
+        // A fan-out whose feed has not started yet, as during the service's start (the feed waits for it to end).
+        var fanOut = ActivatorUtilities.CreateInstance<EventFanOut>(api.Services);
+        var subscribing = fanOut.SubscribeAsync(new EventFilter(null, null), null, CancellationToken.None);
+        subscribing.IsCompleted.Should().BeFalse("subscriptions open once the feed knows where the log ends");
+
+        fanOut.CloseAll();
+
+        await using var subscription = await subscribing.WaitAsync(TimeSpan.FromMinutes(1));
+        var events = new List<StreamEvent>();
+        await foreach (var e in subscription.ReadAllAsync(CancellationToken.None))
+        {
+            events.Add(e);
+        }
+
+        events.Should().BeEmpty("the service is stopping: the stream ends instead of hanging");
     }
 
     [SkippableTheory]

@@ -191,6 +191,10 @@ internal sealed partial class EventFanOut(
             _anyAgent.Clear();
             _byAgent.Clear();
         }
+
+        // A subscriber still waiting for the feed's start (it waits for the service's start to end)
+        // gets a stream that ends at once, rather than hanging until the server aborts its request.
+        _ready.TrySetResult();
     }
 
     /// <summary>Offers one event to each matching subscriber of <paramref name="subscribers"/>; a full one joins <paramref name="cut"/> and gets nothing more.</summary>

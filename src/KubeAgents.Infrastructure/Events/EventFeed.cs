@@ -36,9 +36,8 @@ internal sealed partial class EventFeed(
     {
         try
         {
-            // Its first read waits for the start to end (made during it, it took EF's first use a second
-            // time: about 220 ms of CPU, AfterStart). Subscribers wait for it; events committed meanwhile
-            // are in the log, where they replay from.
+            // The first read waits for the start to end (see AfterStart). Subscribers wait for the feed;
+            // events committed meanwhile are in the log, and they replay from there.
             await afterStart.WaitAsync(stoppingToken).ConfigureAwait(false);
             await InitialiseAsync(stoppingToken).ConfigureAwait(false);
             var nextPrune = time.GetUtcNow() + _options.PruneInterval;

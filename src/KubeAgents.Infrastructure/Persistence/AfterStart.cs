@@ -10,8 +10,9 @@ namespace KubeAgents.Infrastructure.Persistence;
 /// <remarks>
 /// On two cores, a query made during the start takes CPU from it, and one made beside EF's first use
 /// builds EF's internal services a second time (EF's cache lets both builds run and keeps one). The
-/// notification dispatcher's first look at the outbox cost about 160 ms of CPU there, and the event
-/// feed's first read, once the dispatcher waited, about 220 ms (docs/benchmarks.md, "Start-up, round 11").
+/// notification dispatcher's first look at the outbox and the event feed's first read did both
+/// (docs/benchmarks.md, "Start-up, round 11"). A store that hangs after its migration holds them up
+/// to its connection timeout, as it holds up the first request.
 /// </remarks>
 internal sealed class AfterStart(IHostApplicationLifetime lifetime, DatabaseInitializer initializer)
 {

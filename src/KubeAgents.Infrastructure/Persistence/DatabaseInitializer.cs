@@ -35,9 +35,11 @@ internal sealed partial class DatabaseInitializer(
     private int _disposed;
 
     /// <summary>
-    /// Completes once EF's first use is made, or will not be: it failed, it was cancelled, or the schema
-    /// never came up. Never faults. Background work that can wait waits for it (<see cref="AfterStart"/>),
-    /// so that its first query neither competes with the start nor builds EF's services a second time.
+    /// Completes once EF's first use is made, or will not be: it failed, it was cancelled, the schema
+    /// never came up, or this initializer was disposed. Never faults; pending until <see cref="Begin"/>'s
+    /// work ends (or the dispose), so a host that never begins it never completes it. Background work
+    /// that can wait waits for it (<see cref="AfterStart"/>), so that its first query neither competes
+    /// with the start nor builds EF's services a second time.
     /// </summary>
     public Task WarmedUp => _warmedUp.Task;
 

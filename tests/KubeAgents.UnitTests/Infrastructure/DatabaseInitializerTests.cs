@@ -78,14 +78,30 @@ public class DatabaseInitializerTests
     public async Task EF_counts_as_warmed_up_once_its_first_use_after_the_migration_is_made()
     {
         var migrator = new HeldMigrator();
-        using var initializer = Create(migrator);
+        var firstUse = new HeldFirstUse();
+        using var initializer = Create(migrator, firstUse);
 
-        _ = initializer.Begin();
+        var migration = initializer.Begin();
         await migrator.Started.Task.WaitAsync(TimeSpan.FromMinutes(1));
         initializer.WarmedUp.IsCompleted.Should().BeFalse("EF's first use comes after the migration");
 
         migrator.Release.SetResult();
+        await migration.WaitAsync(TimeSpan.FromMinutes(1));
+        await firstUse.Started.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        initializer.WarmedUp.IsCompleted.Should().BeFalse("the migration is done, but EF's first use is still being made");
+
+        firstUse.Release.SetResult();
         await initializer.WarmedUp.WaitAsync(TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public void An_initializer_disposed_before_it_began_leaves_nothing_waiting()
+    {
+        var initializer = Create(new HeldMigrator());
+
+        initializer.Dispose();
+
+        initializer.WarmedUp.IsCompletedSuccessfully.Should().BeTrue();
     }
 
     [Fact]
@@ -138,9 +154,16 @@ public class DatabaseInitializerTests
         await ((Func<Task>)(() => waiting.WaitAsync(TimeSpan.FromMinutes(1)))).Should().ThrowAsync<OperationCanceledException>();
     }
 
-    private static DatabaseInitializer Create(IStoreMigrator migrator)
+    private static DatabaseInitializer Create(IStoreMigrator migrator, HeldFirstUse? firstUse = null)
     {
-        var services = new ServiceCollection().AddScoped(_ => migrator).BuildServiceProvider();
+        var collection = new ServiceCollection().AddScoped(_ => migrator);
+        if (firstUse is not null)
+        {
+            // The warm-up asks for a context; this one is "made" when the test says so (and is none).
+            collection.AddScoped<KubeAgentsDbContext>(_ => firstUse.Make());
+        }
+
+        var services = collection.BuildServiceProvider();
         return new DatabaseInitializer(
             services.GetRequiredService<IServiceScopeFactory>(),
             Options.Create(new DatabaseStartupOptions()),
@@ -181,6 +204,21 @@ public class DatabaseInitializerTests
             {
                 throw Failure;
             }
+        }
+    }
+
+    /// <summary>EF's first use (the warm-up's context), held until the test releases it.</summary>
+    private sealed class HeldFirstUse
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public KubeAgentsDbContext Make()
+        {
+            Started.TrySetResult();
+            Release.Task.Wait(TimeSpan.FromMinutes(1));
+            return null!;
         }
     }
 
