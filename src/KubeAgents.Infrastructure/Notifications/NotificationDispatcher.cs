@@ -43,7 +43,7 @@ internal sealed partial class NotificationDispatcher(
     private bool _storeDown;
     private bool _active;
 
-    /// <summary>Marks the dispatcher's own reads in the SQL, as <see cref="Events.EventFeed.QueryTag"/> marks the feed's.</summary>
+    /// <summary>Marks the dispatcher's look for work (routes, pending notifications) in the SQL, as <see cref="Events.EventFeed.QueryTag"/> marks the feed's reads.</summary>
     public const string QueryTag = "background: notification dispatcher";
 
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);

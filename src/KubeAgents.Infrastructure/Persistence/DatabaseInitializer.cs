@@ -149,7 +149,6 @@ internal sealed partial class DatabaseInitializer(
 
     private async Task MigrateUntilExitAsync()
     {
-        var warming = false;
         try
         {
             AppDomain.CurrentDomain.ProcessExit += AbandonOnExit;
@@ -169,16 +168,18 @@ internal sealed partial class DatabaseInitializer(
                 {
                     var token = _abandon.Token;
                     _warmUp = Task.Run(() => WarmUpAsync(token), CancellationToken.None);
-                    warming = true;
                 }
             }
         }
         finally
         {
-            if (!warming)
+            lock (_gate)
             {
-                // No warm-up will come: nothing waits for one.
-                _warmedUp.TrySetResult();
+                if (_warmUp is null)
+                {
+                    // No warm-up will come: nothing waits for one.
+                    _warmedUp.TrySetResult();
+                }
             }
         }
     }

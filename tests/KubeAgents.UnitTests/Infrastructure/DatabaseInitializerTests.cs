@@ -1,7 +1,7 @@
 using KubeAgents.Application.Common.Interfaces;
 using KubeAgents.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -122,7 +122,7 @@ public class DatabaseInitializerTests
     {
         var migrator = new HeldMigrator();
         using var initializer = Create(migrator);
-        using var lifetime = new Lifetime();
+        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
         var afterStart = new AfterStart(lifetime, initializer);
 
         _ = initializer.Begin();
@@ -132,7 +132,7 @@ public class DatabaseInitializerTests
         await initializer.WarmedUp.WaitAsync(TimeSpan.FromMinutes(1));
         waiting.IsCompleted.Should().BeFalse("the host has not started");
 
-        await lifetime.Started.CancelAsync();
+        lifetime.NotifyStarted();
         await waiting.WaitAsync(TimeSpan.FromMinutes(1));
     }
 
@@ -141,12 +141,12 @@ public class DatabaseInitializerTests
     {
         var migrator = new HeldMigrator();
         using var initializer = Create(migrator);
-        using var lifetime = new Lifetime();
+        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
         using var stopping = new CancellationTokenSource();
 
         _ = initializer.Begin();
         var waiting = new AfterStart(lifetime, initializer).WaitAsync(stopping.Token);
-        await lifetime.Started.CancelAsync();
+        lifetime.NotifyStarted();
         await migrator.Started.Task.WaitAsync(TimeSpan.FromMinutes(1));
         waiting.IsCompleted.Should().BeFalse("EF's first use has not been made");
 
@@ -220,24 +220,6 @@ public class DatabaseInitializerTests
             Release.Task.Wait(TimeSpan.FromMinutes(1));
             return null!;
         }
-    }
-
-    /// <summary>A host lifetime whose start the test announces.</summary>
-    private sealed class Lifetime : IHostApplicationLifetime, IDisposable
-    {
-        public CancellationTokenSource Started { get; } = new();
-
-        public CancellationToken ApplicationStarted => Started.Token;
-
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-
-        public void StopApplication()
-        {
-        }
-
-        public void Dispose() => Started.Dispose();
     }
 
     private sealed class NothingUnavailable : IStoreFailureClassifier
