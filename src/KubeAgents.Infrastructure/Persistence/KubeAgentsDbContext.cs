@@ -36,13 +36,14 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
 
     /// <summary>
     /// Loads the existing agents among <paramref name="sortedAgentIds"/> and holds them for this
-    /// transaction, so no other writer changes them or their sessions until it ends. Tracked or not is
-    /// the store's choice, and must match how its <see cref="SaveReportBatchAsync"/> writes.
+    /// transaction, so no other writer changes them or their sessions until it ends. Untracked: the
+    /// pipeline names what it creates and changes (<see cref="SaveReportBatchAsync"/> writes exactly
+    /// that), and tracking the targets costs more than the rest of the write (docs/benchmarks.md).
     /// </summary>
     internal abstract Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Loads the existing sessions among <paramref name="keys"/>, (agent id, topic) pairs, tracked or not as the agents,
+    /// Loads the existing sessions among <paramref name="keys"/>, (agent id, topic) pairs, untracked as the agents,
     /// for the write pipeline: one indexed query whatever the batch, whose cost must not grow with the
     /// sessions already stored. Its SQL carries <c>ReportWritePipeline.SessionsQueryTag</c>.
     /// </summary>

@@ -8,8 +8,8 @@ namespace KubeAgents.Infrastructure.Reports;
 /// writes, named outright instead of found again by the change tracker.
 /// </summary>
 /// <remarks>
-/// A store that loads its targets untracked (the embedded store) writes exactly these; one that tracks
-/// them (PostgreSQL) adds the new ones to its tracker and writes what the tracker holds.
+/// Both stores load their targets untracked and write exactly these: the embedded store through
+/// prepared row statements, PostgreSQL as one statement per table and kind.
 /// </remarks>
 internal sealed class ReportBatchRows
 {

@@ -3,7 +3,7 @@ using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Reports;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -34,9 +34,6 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     /// <summary>The most events one numbering moves; its NOTIFY wakes the feeds to number the rest.</summary>
     internal const int EventsPerNumbering = 10_000;
 
-    /// <summary>In foreign-key order: agents before their sessions, sessions before their entries.</summary>
-    private static readonly Type[] RowTypes = [typeof(Agent), typeof(Session), typeof(StatusEntry)];
-
     /// <summary>Which agents this context holds, and in which transaction: every writer of a session must hold its agent.</summary>
     private readonly SessionWriterLock _sessionWriters = new();
 
@@ -63,6 +60,7 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     internal override async Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken)
     {
         var agents = await Agents.FromSql($"SELECT * FROM agents WHERE agent_id = ANY({sortedAgentIds}) ORDER BY agent_id FOR UPDATE")
+            .AsNoTracking()
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         _sessionWriters.Held(Database.CurrentTransaction, sortedAgentIds);
         return agents;
@@ -88,41 +86,68 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
         var topics = keys.Select(k => k.Topic).ToArray();
         return Sessions
             .FromSqlRaw(SessionsByPairsSql, agentIds, topics)
+            .AsNoTracking()
             .TagWith(ReportWritePipeline.SessionsQueryTag)
             .ToListAsync(cancellationToken);
     }
 
     /// <summary>
     /// Agents, sessions and status entries as one INSERT/UPDATE per table (<see cref="PostgresRowWriter"/>),
-    /// sent in one round trip; anything else tracked (a due notification) through <c>SaveChanges</c>.
-    /// The targets were loaded tracked; the new rows join the tracker here, where hi/lo gives them
-    /// their ids, and the tracker finds the new history entries and what changed.
+    /// sent in one round trip with the batch's events; anything else tracked (a due notification)
+    /// through <c>SaveChanges</c>. The rows are the ones the batch names, loaded untracked, as on the
+    /// embedded store: adding them to EF's tracker (graph attach, snapshots, change detection) for
+    /// their hi/lo ids cost about a tenth of the service's CPU under fresh ingestion (docs/benchmarks.md).
     /// </summary>
     internal override async Task SaveReportBatchAsync(ReportBatchRows rows, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
-        Agents.AddRange(rows.AddedAgents);
-        // Async: a new session's id comes from the hi/lo sequence, and a new block is a round trip. The
-        // synchronous AddRange fetched it blocking a pool thread, and every other batch blocked on the
-        // generator's lock meanwhile: on 2 cores that starved the pool, a stall of 1-2 s (docs/benchmarks.md).
-        await Sessions.AddRangeAsync(rows.AddedSessions, cancellationToken).ConfigureAwait(false);
-        ChangeTracker.DetectChanges();
+        await NumberAsync(rows, cancellationToken).ConfigureAwait(false);
+        _sessionWriters.EnsureHeld(Database.CurrentTransaction, rows.ChangedSessions);
         using var batch = NewBatch();
-        var written = new List<EntityEntry>();
-        foreach (var type in RowTypes)
-        {
-            var entries = ChangeTracker.Entries().Where(e => e.Metadata.ClrType == type && e.State is EntityState.Added or EntityState.Modified).ToList();
-            _sessionWriters.EnsureHeld(Database.CurrentTransaction, entries);
-            PostgresRowWriter.AddStatements(batch, Model.FindEntityType(type)!, entries);
-            written.AddRange(entries);
-        }
-
+        // In foreign-key order: agents before their sessions, sessions before their entries.
+        PostgresRowWriter.AddStatements(batch, Model.FindEntityType(typeof(Agent))!, rows.AddedAgents, rows.ChangedAgents);
+        PostgresRowWriter.AddStatements(batch, Model.FindEntityType(typeof(Session))!, rows.AddedSessions, rows.ChangedSessions);
+        PostgresRowWriter.AddStatements(batch, Model.FindEntityType(typeof(StatusEntry))!, rows.AddedEntries, []);
         AddEventStatements(batch, events);
         await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
-
-        // Written: the rest of the unit of work must not write them again.
-        written.ForEach(entry => entry.State = EntityState.Detached);
-        await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        if (ChangeTracker.HasChanges())
+        {
+            await SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>
+    /// Gives each new session its id from this process's hi/lo blocks (<see cref="SessionIdBlocks"/>),
+    /// and each new entry its session's id. Entry ids are the identity column's, filled by the insert.
+    /// Ids are set through the backing fields the EF model names, as EF itself sets them.
+    /// </summary>
+    private async Task NumberAsync(ReportBatchRows rows, CancellationToken cancellationToken)
+    {
+        if (rows.AddedSessions.Count > 0)
+        {
+            var ids = await this.GetService<SessionIdBlocks>().TakeAsync(rows.AddedSessions.Count, NextHiLoBlockAsync, cancellationToken).ConfigureAwait(false);
+            var sessionId = BackingField(typeof(Session), nameof(Session.Id));
+            for (var i = 0; i < ids.Length; i++)
+            {
+                sessionId.SetValue(rows.AddedSessions[i], ids[i]);
+            }
+        }
+
+        var entrySessionId = BackingField(typeof(StatusEntry), nameof(StatusEntry.SessionId));
+        foreach (var entry in rows.AddedEntries)
+        {
+            entrySessionId.SetValue(entry, entry.Session!.Id);
+        }
+    }
+
+    /// <summary>The hi/lo sequence's next value: the first id of a new block. Through EF, as EF's own hi/lo generator reads it.</summary>
+    private Task<long> NextHiLoBlockAsync(CancellationToken cancellationToken) =>
+        Database.SqlQueryRaw<long>(NextHiLoBlockSql).SingleAsync(cancellationToken);
+
+    private const string NextHiLoBlockSql = "SELECT nextval('\"" + HiLoSequence + "\"') AS \"Value\"";
+
+    private System.Reflection.FieldInfo BackingField(Type type, string property) =>
+        Model.FindEntityType(type)!.FindProperty(property)!.FieldInfo
+        ?? throw new InvalidOperationException($"The model maps {type.Name}.{property} without a backing field.");
 
     internal override async Task AppendEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
@@ -11,8 +10,9 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres;
 /// <summary>
 /// Writes the rows a batch of reports changed as one statement per table and kind (insert, update),
 /// all in one round trip, instead of one statement per row: PostgreSQL's cost per statement, not per
-/// row, is what bounded ingestion. The values are the ones the domain computed on the tracked
-/// entities; columns, conversions and keys come from the EF model, so nothing here restates it.
+/// row, is what bounded ingestion. The values are the ones the domain computed on the rows the batch
+/// names (<see cref="Reports.ReportBatchRows"/>, untracked); columns, conversions and keys come from
+/// the EF model, so nothing here restates it.
 /// </summary>
 /// <remarks>
 /// Each column travels as a <c>text[]</c> parameter and is unnested into rows. Non-string columns are
@@ -21,12 +21,15 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres;
 /// </remarks>
 internal static class PostgresRowWriter
 {
-    /// <summary>Adds to <paramref name="batch"/> an INSERT of the added rows and an UPDATE of the modified rows of one entity type.</summary>
-    public static void AddStatements(NpgsqlBatch batch, IEntityType entityType, IReadOnlyList<EntityEntry> entries)
+    /// <summary>
+    /// Adds to <paramref name="batch"/> an INSERT of <paramref name="added"/> and an UPDATE of
+    /// <paramref name="changed"/>, rows of one entity type, untracked: their values are read from the
+    /// objects through the model's getters, as EF reads them.
+    /// </summary>
+    public static void AddStatements<T>(NpgsqlBatch batch, IEntityType entityType, IReadOnlyList<T> added, IReadOnlyList<T> changed)
+        where T : class
     {
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-        var added = entries.Where(e => e.State == EntityState.Added).ToList();
-        var modified = entries.Where(e => e.State == EntityState.Modified).ToList();
         if (added.Count > 0)
         {
             // Identity columns are the store's to fill; hi/lo ids are already known.
@@ -35,9 +38,9 @@ internal static class PostgresRowWriter
             batch.BatchCommands.Add(Insert(table, columns, added));
         }
 
-        if (modified.Count > 0)
+        if (changed.Count > 0)
         {
-            batch.BatchCommands.Add(Update(table, entityType.GetProperties().ToList(), entityType.FindPrimaryKey()!.Properties, modified));
+            batch.BatchCommands.Add(Update(table, entityType.GetProperties().ToList(), entityType.FindPrimaryKey()!.Properties, changed));
         }
     }
 
@@ -82,7 +85,8 @@ internal static class PostgresRowWriter
         return (table, key, entityType.GetProperties().Where(p => p != key).ToList());
     }
 
-    private static NpgsqlBatchCommand Insert(StoreObjectIdentifier table, List<IProperty> columns, List<EntityEntry> rows)
+    private static NpgsqlBatchCommand Insert<T>(StoreObjectIdentifier table, List<IProperty> columns, IReadOnlyList<T> rows)
+        where T : class
     {
         var command = new NpgsqlBatchCommand();
         var names = string.Join(", ", columns.Select(p => Quote(p.GetColumnName(table)!)));
@@ -96,7 +100,8 @@ internal static class PostgresRowWriter
     /// the session expired after the batch read it, writing only the changed columns would leave that
     /// mark (SweeperRaceTests). SQLite needs no such care: its single write lock serialises the two.
     /// </summary>
-    private static NpgsqlBatchCommand Update(StoreObjectIdentifier table, List<IProperty> columns, IReadOnlyList<IProperty> key, List<EntityEntry> rows)
+    private static NpgsqlBatchCommand Update<T>(StoreObjectIdentifier table, List<IProperty> columns, IReadOnlyList<IProperty> key, IReadOnlyList<T> rows)
+        where T : class
     {
         var command = new NpgsqlBatchCommand();
         var set = string.Join(", ", columns.Where(p => !key.Contains(p)).Select(p => $"{Quote(p.GetColumnName(table)!)} = {Value(p, columns.IndexOf(p))}"));
@@ -106,8 +111,9 @@ internal static class PostgresRowWriter
     }
 
     /// <summary><c>unnest($1::text[], $2::text[], ...) AS v(c0, c1, ...)</c>, one array per column.</summary>
-    private static string Unnest(NpgsqlBatchCommand command, List<IProperty> columns, List<EntityEntry> rows) =>
-        Unnest(command, columns, rows.Count, (property, r) => rows[r].Property(property.Name).CurrentValue);
+    private static string Unnest<T>(NpgsqlBatchCommand command, List<IProperty> columns, IReadOnlyList<T> rows)
+        where T : class =>
+        Unnest(command, columns, rows.Count, (property, r) => property.GetGetter().GetClrValue(rows[r]));
 
     /// <param name="ordinality">Adds the row's position (1, 2, ...) as column <c>n</c>.</param>
     private static string Unnest(NpgsqlBatchCommand command, List<IProperty> columns, int rowCount, Func<IProperty, int, object?> value, bool ordinality = false)

@@ -59,6 +59,8 @@ internal sealed class PostgresStore : StoreDefinition
             .AddInterceptors(provider.GetServices<IInterceptor>())
             .ConfigureWarnings(StoreLogLevels.Configure));
         services.AddScoped<KubeAgentsDbContext>(provider => provider.GetRequiredService<PostgresDbContext>());
+        // The contexts reach it through EF's application service provider (GetService).
+        services.AddSingleton(_ => new SessionIdBlocks(PostgresDbContext.HiLoBlockSize));
         services.AddScoped<IStoreMigrator>(provider => new PostgresMigrator(provider, connectionString));
         services.AddSingleton<IStoreFailureClassifier, PostgresFailures>();
         services.AddSingleton<INotificationClaims, PostgresNotificationClaims>();

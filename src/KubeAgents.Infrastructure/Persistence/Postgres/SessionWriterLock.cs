@@ -38,17 +38,16 @@ internal sealed class SessionWriterLock
         _agents.UnionWith(agentIds);
     }
 
-    /// <summary>Throws if a stored session about to be updated belongs to an agent the current transaction does not hold.</summary>
-    public void EnsureHeld(IDbContextTransaction? transaction, IEnumerable<EntityEntry> entries)
-    {
-        foreach (var entry in entries)
-        {
-            // A new session has no row the sweeper could mark (two inserts of one meet on the unique key).
-            if (entry.Entity is not Session session || entry.State != EntityState.Modified)
-            {
-                continue;
-            }
+    /// <summary>Throws if a stored session about to be updated through the tracker belongs to an agent the current transaction does not hold.</summary>
+    public void EnsureHeld(IDbContextTransaction? transaction, IEnumerable<EntityEntry<Session>> entries) =>
+        // A new session has no row the sweeper could mark (two inserts of one meet on the unique key).
+        EnsureHeld(transaction, entries.Where(e => e.State == EntityState.Modified).Select(e => e.Entity));
 
+    /// <summary>Throws if one of <paramref name="storedSessions"/>, about to be updated, belongs to an agent the current transaction does not hold.</summary>
+    public void EnsureHeld(IDbContextTransaction? transaction, IEnumerable<Session> storedSessions)
+    {
+        foreach (var session in storedSessions)
+        {
             if (transaction is null || !ReferenceEquals(transaction, _transaction) || !_agents.Contains(session.AgentId))
             {
                 throw new InvalidOperationException(
