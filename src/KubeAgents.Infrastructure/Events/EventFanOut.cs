@@ -59,8 +59,8 @@ internal sealed partial class EventFanOut(
         {
             // "From now" means after everything committed now, which the feed may not have read yet, nor
             // (PostgreSQL's inbox) numbered yet: number it first, or it would arrive as new.
-            await log.NumberPendingAsync(cancellationToken).ConfigureAwait(false);
-            afterId = await log.NewestAsync(cancellationToken).ConfigureAwait(false);
+            afterId = await log.NumberPendingAsync(cancellationToken).ConfigureAwait(false)
+                ?? await log.NewestAsync(cancellationToken).ConfigureAwait(false);
         }
         else if (!log.CanResumeAfter(after, Position))
         {

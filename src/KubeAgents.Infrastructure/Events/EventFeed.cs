@@ -95,15 +95,16 @@ internal sealed partial class EventFeed(
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         // Committed events a store left unnumbered (PostgreSQL's inbox) take their place in the log first.
-        await log.NumberPendingAsync(cancellationToken).ConfigureAwait(false);
+        var logEnd = await log.NumberPendingAsync(cancellationToken).ConfigureAwait(false);
         // Nobody listening: move to where the log ends instead of reading every page to offer it to no
         // one (that read was 4.6% of the service's CPU under fresh ingestion, docs/benchmarks.md). Where
-        // it ends is known without a query when this process numbered the newest events (SQLite); an
-        // id older than the true end only makes a later subscriber's first read longer.
+        // it ends is known without a query of its own when this process numbered the newest events as
+        // it wrote them (SQLite: the commit's signal) or the numbering just read it (PostgreSQL); an id
+        // older than the true end only makes a later subscriber's first read longer.
         if (!fanOut.HasSubscribers)
         {
             var numbered = signal.TakeNumbered();
-            var newest = numbered > 0 ? log.IdBase + numbered : await log.NewestAsync(cancellationToken).ConfigureAwait(false);
+            var newest = logEnd ?? (numbered > 0 ? log.IdBase + numbered : await log.NewestAsync(cancellationToken).ConfigureAwait(false));
             if (fanOut.TrySkipTo(newest))
             {
                 return;

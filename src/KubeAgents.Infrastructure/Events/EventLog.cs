@@ -37,9 +37,12 @@ internal sealed class EventLog(IServiceScopeFactory scopes, TimeProvider time, I
     public Task<long> NewestAsync(CancellationToken cancellationToken) =>
         QueryAsync(async db => IdBase + (await db.Events.TagWith(EventFeed.QueryTag).MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false) ?? 0));
 
-    /// <summary>Gives committed events a store left unnumbered (PostgreSQL's inbox) their place in the log.</summary>
-    public Task<int> NumberPendingAsync(CancellationToken cancellationToken) =>
-        QueryAsync(db => db.PublishPendingEventsAsync(cancellationToken));
+    /// <summary>
+    /// Gives committed events a store left unnumbered (PostgreSQL's inbox) their place in the log, and
+    /// returns the newest event's id as that left it; null where the store numbers as it writes (SQLite).
+    /// </summary>
+    public async Task<long?> NumberPendingAsync(CancellationToken cancellationToken) =>
+        await QueryAsync(db => db.PublishPendingEventsAsync(cancellationToken)).ConfigureAwait(false) is { } stored ? IdBase + stored : null;
 
     /// <summary>Events with <paramref name="afterId"/> &lt; id ≤ <paramref name="upToId"/> matching the filter (all when null), a page at a time.</summary>
     public Task<List<StreamEvent>> ReadAsync(EventFilter? filter, long afterId, long upToId, CancellationToken cancellationToken) =>

@@ -62,11 +62,12 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     internal abstract Task AppendEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Gives committed events their place in the log, for a store that writes them unnumbered first;
-    /// returns how many. The event feed calls it before each read of the log; a store that numbers
-    /// events as it writes them returns 0.
+    /// Gives committed events their place in the log, for a store that writes them unnumbered first,
+    /// and returns the log's greatest stored id as that numbering left it, once committed. The event
+    /// feed calls it before each read of the log. A store that numbers events as it writes them has
+    /// nothing to do and returns null (the feed learns where the log ends from the commit's signal).
     /// </summary>
-    internal abstract Task<int> PublishPendingEventsAsync(CancellationToken cancellationToken);
+    internal abstract Task<long?> PublishPendingEventsAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks expired every live session whose TTL has passed at <paramref name="now"/>, inside the

@@ -231,13 +231,14 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     /// and the next numberer (on any replica) waits for this commit before it reads the greatest id:
     /// ids follow the order in which events became visible, never skip an event that commits later,
     /// and readers that tail <c>id &gt; last</c> see no gap. Runs in the feed, off the request path.
+    /// The same statement reads where the log then ends, so the feed needs no query of its own for it.
     /// </summary>
     /// <remarks>
     /// Raw Npgsql throughout, transaction included, like the row writer: background bookkeeping that EF
     /// tracks nothing of (and that EF's transaction interceptors, which see the requests' write
     /// transactions, need not see).
     /// </remarks>
-    internal override async Task<int> PublishPendingEventsAsync(CancellationToken cancellationToken)
+    internal override async Task<long?> PublishPendingEventsAsync(CancellationToken cancellationToken)
     {
         await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -250,8 +251,17 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
                 batch.BatchCommands.Add(new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_advisory_xact_lock({EventLogLockKey})"));
                 var move = PostgresRowWriter.MoveNumbered(Model.FindEntityType(typeof(EventRecord))!, EventInboxTable, EventsPerNumbering, EventFeedTag);
                 batch.BatchCommands.Add(move);
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                var moved = move.RecordsAffected;
+                int moved;
+                long newest;
+                var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    // Past the lock's row to the move's one: how many it numbered, and the log's greatest id.
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    (moved, newest) = (reader.GetInt32(0), reader.GetInt64(1));
+                }
+
                 if (moved > 0)
                 {
                     // Every replica's feed reads the newly numbered events.
@@ -260,8 +270,9 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
                     await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                // Only once committed: a numbering rolled back would leave ids below it free to give again.
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return moved;
+                return newest;
             }
         }
         finally

@@ -63,7 +63,9 @@ internal static class PostgresRowWriter
     /// <summary>
     /// Moves up to <paramref name="limit"/> committed rows from <paramref name="inbox"/> into the entity's
     /// table, numbering the key after the table's greatest, in <c>seq</c> order: <c>max(key) + 1, + 2, ...</c>.
-    /// Correct only while the caller holds a lock that every numberer takes first (the event log's lock).
+    /// Returns one row: how many it moved (<c>int</c>), and the table's greatest key after the move
+    /// (<c>bigint</c>, 0 when empty). Correct only while the caller holds a lock that every numberer
+    /// takes first (the event log's lock).
     /// </summary>
     public static NpgsqlBatchCommand MoveNumbered(IEntityType entityType, string inbox, int limit, string tag)
     {
@@ -71,11 +73,14 @@ internal static class PostgresRowWriter
         var names = string.Join(", ", columns.Select(p => Quote(p.GetColumnName(table)!)));
         var keyName = Quote(key.GetColumnName(table)!);
         var target = QualifiedName(table);
+        // The outer SELECT sees the table as before the move (one snapshot for the whole statement):
+        // the greatest key is the moved rows' when there were any, else the table's.
         return new NpgsqlBatchCommand(
             $"-- {tag}\n" +
-            $"WITH moved AS (DELETE FROM {Quote(inbox)} WHERE seq IN (SELECT seq FROM {Quote(inbox)} ORDER BY seq LIMIT {limit}) RETURNING *) " +
-            $"INSERT INTO {target} ({keyName}, {names}) " +
-            $"SELECT (SELECT coalesce(max({keyName}), 0) FROM {target}) + row_number() OVER (ORDER BY moved.seq), {names} FROM moved");
+            $"WITH moved AS (DELETE FROM {Quote(inbox)} WHERE seq IN (SELECT seq FROM {Quote(inbox)} ORDER BY seq LIMIT {limit}) RETURNING *), " +
+            $"numbered AS (INSERT INTO {target} ({keyName}, {names}) " +
+            $"SELECT (SELECT coalesce(max({keyName}), 0) FROM {target}) + row_number() OVER (ORDER BY moved.seq), {names} FROM moved RETURNING {keyName}) " +
+            $"SELECT (SELECT count(*) FROM numbered)::int, coalesce((SELECT max({keyName}) FROM numbered), (SELECT max({keyName}) FROM {target}), 0)::bigint");
     }
 
     private static (StoreObjectIdentifier Table, IProperty Key, List<IProperty> Columns) KeyAndColumns(IEntityType entityType)

@@ -111,7 +111,7 @@ public sealed class SqliteDbContext : KubeAgentsDbContext
     }
 
     /// <summary>Events are numbered as they are written: none wait.</summary>
-    internal override Task<int> PublishPendingEventsAsync(CancellationToken cancellationToken) => Task.FromResult(0);
+    internal override Task<long?> PublishPendingEventsAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
 
     /// <summary>One writer at a time: no other transaction touches the same rows meanwhile.</summary>
     internal override bool IsWriteConflict(Exception exception) => false;
