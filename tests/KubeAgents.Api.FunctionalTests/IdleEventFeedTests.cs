@@ -8,10 +8,10 @@ namespace KubeAgents.Api.FunctionalTests;
 
 /// <summary>
 /// With no <c>/api/events</c> client, the event feed moves to where the log ends after each commit
-/// instead of reading the new events to offer them to no one, and it learns where the log ends
-/// without a query of its own: from the commit (SQLite numbers events as it writes them) or from the
-/// numbering of the inbox, which reads it in the same statement (PostgreSQL). A query per wake-up was
-/// 4% of the service's CPU on PostgreSQL under fresh ingestion (docs/benchmarks.md).
+/// instead of reading the new events to offer them to no one. On PostgreSQL it learns where the log
+/// ends from the numbering of the inbox, which reads it in the same statement: a query per wake-up
+/// was 4% of the service's CPU there under fresh ingestion (docs/benchmarks.md). On SQLite the commit
+/// signals it, but a wake-up that finds the signal already taken by the one before still asks.
 /// </summary>
 public class IdleEventFeedTests
 {
@@ -39,7 +39,11 @@ public class IdleEventFeedTests
         await FollowsTheLogAsync(api, log, fanOut, events: 12);
 
         var feeds = commands.After(mark).Where(c => c.Text.Contains(EventFeed.QueryTag, StringComparison.Ordinal)).Select(c => c.Text).ToList();
-        feeds.Should().NotContain(t => t.Contains("MAX(", StringComparison.OrdinalIgnoreCase), "where the log ends came with the commit or the numbering");
+        if (store == StoreKind.Postgres)
+        {
+            feeds.Should().NotContain(t => t.Contains("MAX(", StringComparison.OrdinalIgnoreCase), "where the log ends came with the numbering");
+        }
+
         feeds.Should().NotContain(t => t.Contains("ORDER BY", StringComparison.OrdinalIgnoreCase), "no page of events was read for a subscriber that is not there");
     }
 

@@ -170,8 +170,8 @@ internal sealed partial class ReportBatchApplier(
         {
             // A failed save rolls the whole transaction back: a savepoint around it protects nothing.
             db.Database.AutoSavepointsEnabled = false;
-            // The rows to write are named (BatchTargets.Rows); a store that tracks them detects changes
-            // once, explicitly. Left on, every ChangeTracker.Entries() call would walk every row again.
+            // The rows to write are named (BatchTargets.Rows) and loaded untracked; what the tracker holds
+            // (a due notification) needs no detection either.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             var targets = await BatchTargets.LoadAsync(db, batch.Select(p => p.Report)).ConfigureAwait(false);
             var queued = outbox.Begin(db);

@@ -132,10 +132,13 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
             }
         }
 
-        var entrySessionId = BackingField(typeof(StatusEntry), nameof(StatusEntry.SessionId));
-        foreach (var entry in rows.AddedEntries)
+        if (rows.AddedEntries.Count > 0)
         {
-            entrySessionId.SetValue(entry, entry.Session!.Id);
+            var entrySessionId = BackingField(typeof(StatusEntry), nameof(StatusEntry.SessionId));
+            foreach (var entry in rows.AddedEntries)
+            {
+                entrySessionId.SetValue(entry, entry.Session!.Id);
+            }
         }
     }
 
