@@ -1,34 +1,61 @@
 #!/usr/bin/env bash
-# A/B of two published builds of ours on the default store, alternating: fresh ingestion and the
-# service's CPU per report (clock ticks from /proc over the run). For a change's effect; the
-# comparison with the original is bench/run.sh.
+# A/B of two published builds of ours, alternating: fresh ingestion and the service's CPU per report
+# (clock ticks from /proc over the run). For a change's effect; the comparison with the original is
+# bench/run.sh.
 #
 #   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/ab/before   # at the old commit
 #   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/ab/after    # at the new one
 #   bench/ab.sh /tmp/ab/before /tmp/ab/after 3          # ROUNDS; DUR=15 WARM=25 seconds by default
 #   ENV_B="TMPDIR=/dev/shm" bench/ab.sh /tmp/ab/x /tmp/ab/x 3   # one build, a setting on one side only
+#   STORE=postgres WARM=45 RUNS_EACH=2 bench/ab.sh /tmp/ab/before /tmp/ab/after 3
+#       # PostgreSQL: one throwaway cluster (bench/lib.sh's, warmed with pgbench for CLUSTER_WARMUP=20 s),
+#       # a new database per service; adds PostgreSQL's CPU per report (pg_cpu_ms)
+#
+# Each service: WARM seconds of fresh load, then RUNS_EACH (default 1) measured runs of DUR seconds.
 set -u
-A=$1; B=$2; ROUNDS=${3:-3}; DUR=${DUR:-15}; WARM=${WARM:-25}
+A=$1; B=$2; ROUNDS=${3:-3}; DUR=${DUR:-15}; WARM=${WARM:-25}; RUNS_EACH=${RUNS_EACH:-1}; STORE=${STORE:-memory}
 read -r -a ENV_A <<<"${ENV_A:-}"
 read -r -a ENV_B <<<"${ENV_B:-}"
 BENCH=$(cd "$(dirname "$0")" && pwd)
 hz=$(getconf CLK_TCK)
+case "$STORE" in
+  memory) ;;
+  postgres)
+    WORK=$(mktemp -d /tmp/kubeagents-ab-XXXXXX); chmod 755 "$WORK"
+    WARMUP=${CLUSTER_WARMUP:-20}
+    # shellcheck source=bench/lib.sh
+    . "$BENCH/lib.sh"
+    trap 'stop_all; rm -rf "$WORK"' EXIT
+    start_postgres
+    warm_up_cluster ;;
+  *) echo "bench/ab.sh: STORE is memory or postgres, not '$STORE'" >&2; exit 2 ;;
+esac
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pg_cpu() { if [ "$STORE" = postgres ]; then pg_ticks; else echo 0; fi; }
 run() {
-  local dir=$1 side=$2 port; port=$(free_port)
-  local -a extra=()
+  local dir=$1 side=$2 round=$3 port; port=$(free_port)
+  local -a extra=() store=()
   if [ "$side" = A ]; then extra=("${ENV_A[@]}"); else extra=("${ENV_B[@]}"); fi
-  env "${extra[@]}" PORT="$port" ASPNETCORE_ENVIRONMENT=Production dotnet "$dir/KubeAgents.Api.dll" >/dev/null 2>&1 &
+  if [ "$STORE" = postgres ]; then
+    sql postgres "CREATE DATABASE ab_${side}_$round" >/dev/null
+    store=(DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME="ab_${side}_$round")
+  fi
+  env "${extra[@]}" "${store[@]}" PORT="$port" ASPNETCORE_ENVIRONMENT=Production dotnet "$dir/KubeAgents.Api.dll" >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 1 120); do curl -fs "localhost:$port/health" >/dev/null && break; sleep 0.5; done
   MODE=fresh wrk -t2 -c64 -d"${WARM}s" -s "$BENCH/report.lua" "http://127.0.0.1:$port" >/dev/null
-  local t0 t1 line rss
-  t0=$(awk '{print $14+$15}' "/proc/$pid/stat")
-  line=$(MODE=fresh wrk -t2 -c64 -d"${DUR}s" -s "$BENCH/report.lua" "http://127.0.0.1:$port" | grep RESULT)
-  t1=$(awk '{print $14+$15}' "/proc/$pid/stat")
-  rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
+  local t0 t1 p0 p1 line rss
+  for _ in $(seq 1 "$RUNS_EACH"); do
+    t0=$(awk '{print $14+$15}' "/proc/$pid/stat"); p0=$(pg_cpu)
+    line=$(MODE=fresh wrk -t2 -c64 -d"${DUR}s" -s "$BENCH/report.lua" "http://127.0.0.1:$port" | grep RESULT)
+    t1=$(awk '{print $14+$15}' "/proc/$pid/stat"); p1=$(pg_cpu)
+    rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
+    echo "$line" | awk -v t=$((t1 - t0)) -v p=$((p1 - p0)) -v hz="$hz" -v name="$dir${extra[*]:+ ${extra[*]}}" -v rss="$rss" \
+      -v load="$(cut -d' ' -f1 /proc/loadavg)" -v store="$STORE" \
+      '{n=$2; sub("requests=","",n); printf "%s %s cpu_ms=%.3f%s rss_mb=%s load=%s\n", name, $0, t*1000/hz/n,
+        store == "postgres" ? sprintf(" pg_cpu_ms=%.3f", p*1000/hz/n) : "", rss, load}'
+  done
   kill "$pid"; wait "$pid" 2>/dev/null
-  echo "$line" | awk -v t=$((t1 - t0)) -v hz="$hz" -v name="$dir${extra[*]:+ ${extra[*]}}" -v rss="$rss" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
-    '{n=$2; sub("requests=","",n); printf "%s %s cpu_ms=%.3f rss_mb=%s load=%s\n", name, $0, t*1000/hz/n, rss, load}'
+  if [ "$STORE" = postgres ]; then sql postgres "DROP DATABASE ab_${side}_$round" >/dev/null; fi
 }
-for _ in $(seq 1 "$ROUNDS"); do run "$A" A; run "$B" B; done
+for round in $(seq 1 "$ROUNDS"); do run "$A" A "$round"; run "$B" B "$round"; done
