@@ -38,7 +38,8 @@ public abstract class KubeAgentsDbContext(DbContextOptions options) : DbContext(
     /// Loads the existing agents among <paramref name="sortedAgentIds"/> and holds them for this
     /// transaction, so no other writer changes them or their sessions until it ends. Untracked: the
     /// pipeline names what it creates and changes (<see cref="SaveReportBatchAsync"/> writes exactly
-    /// that), and tracking the targets costs more than the rest of the write (docs/benchmarks.md).
+    /// that), and tracking the targets cost about a tenth of the service's CPU per report on each
+    /// store (docs/benchmarks.md).
     /// </summary>
     internal abstract Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken);
 
