@@ -13,26 +13,12 @@ namespace KubeAgents.Infrastructure.Persistence.Postgres;
 /// The PostgreSQL store: instants are <c>timestamptz</c>, session ids come from a hi/lo sequence,
 /// entry ids from an identity column. Its migrations are in <c>Persistence/Postgres/Migrations</c>.
 /// </summary>
-public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> options) : KubeAgentsDbContext(options)
+public sealed partial class PostgresDbContext(DbContextOptions<PostgresDbContext> options) : KubeAgentsDbContext(options)
 {
     public const string HiLoSequence = "sessions_hilo";
 
     /// <summary>Ids one process reserves per sequence call (a restart leaves at most this many unused).</summary>
     public const int HiLoBlockSize = 50;
-
-    /// <summary>The <c>LISTEN/NOTIFY</c> channel that announces committed events to every replica.</summary>
-    public const string EventChannel = "kubeagents_events";
-
-    /// <summary>The advisory lock a numberer of the event log holds from numbering events to its commit ("KAEV").</summary>
-    internal const long EventLogLockKey = 0x4B414556;
-
-    /// <summary>Where writers put their events, unnumbered (<c>seq</c> in insert order), until a numberer moves them into the log.</summary>
-    internal const string EventInboxTable = "event_inbox";
-
-    private const string EventFeedTag = EventFeed.QueryTag;
-
-    /// <summary>The most events one numbering moves; its NOTIFY wakes the feeds to number the rest.</summary>
-    internal const int EventsPerNumbering = 10_000;
 
     /// <summary>Which agents this context holds, and in which transaction: every writer of a session must hold its agent.</summary>
     private readonly SessionWriterLock _sessionWriters = new();
@@ -118,28 +104,11 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     /// <summary>
     /// Gives each new session its id from this process's hi/lo blocks (<see cref="SessionIdBlocks"/>),
     /// and each new entry its session's id. Entry ids are the identity column's, filled by the insert.
-    /// Ids are set through the backing fields the EF model names, as EF itself sets them.
     /// </summary>
     private async Task NumberAsync(ReportBatchRows rows, CancellationToken cancellationToken)
     {
-        if (rows.AddedSessions.Count > 0)
-        {
-            var ids = await this.GetService<SessionIdBlocks>().TakeAsync(rows.AddedSessions.Count, NextHiLoBlockAsync, cancellationToken).ConfigureAwait(false);
-            var sessionId = BackingField(typeof(Session), nameof(Session.Id));
-            for (var i = 0; i < ids.Length; i++)
-            {
-                sessionId.SetValue(rows.AddedSessions[i], ids[i]);
-            }
-        }
-
-        if (rows.AddedEntries.Count > 0)
-        {
-            var entrySessionId = BackingField(typeof(StatusEntry), nameof(StatusEntry.SessionId));
-            foreach (var entry in rows.AddedEntries)
-            {
-                entrySessionId.SetValue(entry, entry.Session!.Id);
-            }
-        }
+        var ids = await this.GetService<SessionIdBlocks>().TakeAsync(rows.AddedSessions.Count, NextHiLoBlockAsync, cancellationToken).ConfigureAwait(false);
+        BatchRowIds.Assign(Model, rows, ids);
     }
 
     /// <summary>The hi/lo sequence's next value: the first id of a new block. Through EF, as EF's own hi/lo generator reads it.</summary>
@@ -147,17 +116,6 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
         Database.SqlQueryRaw<long>(NextHiLoBlockSql).SingleAsync(cancellationToken);
 
     private const string NextHiLoBlockSql = "SELECT nextval('\"" + HiLoSequence + "\"') AS \"Value\"";
-
-    private System.Reflection.FieldInfo BackingField(Type type, string property) =>
-        Model.FindEntityType(type)!.FindProperty(property)!.FieldInfo
-        ?? throw new InvalidOperationException($"The model maps {type.Name}.{property} without a backing field.");
-
-    internal override async Task AppendEventsAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
-    {
-        using var batch = NewBatch();
-        AddEventStatements(batch, events);
-        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>
     /// The agents of the due sessions are locked first, in id order, as every report batch locks its
@@ -211,77 +169,6 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
         }
 
         return [.. expired.OrderBy(e => e.ExpiredAt).ThenBy(e => e.AgentId, StringComparer.Ordinal).ThenBy(e => e.Topic, StringComparer.Ordinal)];
-    }
-
-    /// <summary>
-    /// The events into the inbox, with the batch, without any lock or NOTIFY: writers never wait for
-    /// each other on the log, and PostgreSQL can merge their commits' WAL flushes. (A NOTIFY would undo
-    /// that: PostgreSQL serialises the commits of notifying transactions on one lock, held through the
-    /// WAL flush.) After the commit the writer wakes this replica's feed, which numbers what has
-    /// committed and notifies the other replicas (<see cref="PublishPendingEventsAsync"/>).
-    /// </summary>
-    private void AddEventStatements(NpgsqlBatch batch, IReadOnlyList<EventRecord> events)
-    {
-        if (events.Count > 0)
-        {
-            PostgresRowWriter.AddInboxInsert(batch, Model.FindEntityType(typeof(EventRecord))!, events, EventInboxTable);
-        }
-    }
-
-    /// <summary>
-    /// Moves committed events from the inbox into the log, numbering them after its greatest id in
-    /// inbox order, under the event lock held to commit. Only committed rows are visible to the move,
-    /// and the next numberer (on any replica) waits for this commit before it reads the greatest id:
-    /// ids follow the order in which events became visible, never skip an event that commits later,
-    /// and readers that tail <c>id &gt; last</c> see no gap. Runs in the feed, off the request path.
-    /// The same statement reads where the log then ends, so the feed needs no query of its own for it.
-    /// </summary>
-    /// <remarks>
-    /// Raw Npgsql throughout, transaction included, like the row writer: background bookkeeping that EF
-    /// tracks nothing of (and that EF's transaction interceptors, which see the requests' write
-    /// transactions, need not see).
-    /// </remarks>
-    internal override async Task<long?> PublishPendingEventsAsync(CancellationToken cancellationToken)
-    {
-        await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var connection = (NpgsqlConnection)Database.GetDbConnection();
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                using var batch = new NpgsqlBatch(connection, transaction);
-                batch.BatchCommands.Add(new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_advisory_xact_lock({EventLogLockKey})"));
-                var move = PostgresRowWriter.MoveNumbered(Model.FindEntityType(typeof(EventRecord))!, EventInboxTable, EventsPerNumbering, EventFeedTag);
-                batch.BatchCommands.Add(move);
-                int moved;
-                long newest;
-                var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    // Past the lock's row to the move's one: how many it numbered, and the log's greatest id.
-                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    (moved, newest) = (reader.GetInt32(0), reader.GetInt64(1));
-                }
-
-                if (moved > 0)
-                {
-                    // Every replica's feed reads the newly numbered events.
-                    using var notify = new NpgsqlBatch(connection, transaction);
-                    notify.BatchCommands.Add(new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_notify('{EventChannel}', '')"));
-                    await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                // Only once committed: a numbering rolled back would leave ids below it free to give again.
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return newest;
-            }
-        }
-        finally
-        {
-            await Database.CloseConnectionAsync().ConfigureAwait(false);
-        }
     }
 
     private NpgsqlBatch NewBatch() =>

@@ -45,26 +45,14 @@ internal static class SqliteBatchWriter
     private static async Task NumberAsync(DbContext db, ReportBatchRows rows, CancellationToken cancellationToken)
     {
         var counters = await CountersAsync(db, cancellationToken).ConfigureAwait(false);
-        var sessionId = Field(db, typeof(Session), nameof(Session.Id));
-        var last = counters.Sessions;
-        foreach (var session in rows.AddedSessions)
-        {
-            sessionId.SetValue(session, ++last);
-        }
-
-        var entryId = Field(db, typeof(StatusEntry), nameof(StatusEntry.Id));
-        var entrySessionId = Field(db, typeof(StatusEntry), nameof(StatusEntry.SessionId));
-        last = counters.Entries;
+        BatchRowIds.Assign(db.Model, rows, [.. Enumerable.Range(1, rows.AddedSessions.Count).Select(i => counters.Sessions + i)]);
+        var entryId = BatchRowIds.BackingField(db.Model, typeof(StatusEntry), nameof(StatusEntry.Id));
+        var last = counters.Entries;
         foreach (var entry in rows.AddedEntries)
         {
             entryId.SetValue(entry, ++last);
-            entrySessionId.SetValue(entry, entry.Session!.Id);
         }
     }
-
-    private static System.Reflection.FieldInfo Field(DbContext db, Type type, string property) =>
-        db.Model.FindEntityType(type)!.FindProperty(property)!.FieldInfo
-        ?? throw new InvalidOperationException($"The model maps {type.Name}.{property} without a backing field.");
 
     /// <summary>Both tables' AUTOINCREMENT counters, in one query (tables named by the model).</summary>
     private static Task<Counters> CountersAsync(DbContext db, CancellationToken cancellationToken)
