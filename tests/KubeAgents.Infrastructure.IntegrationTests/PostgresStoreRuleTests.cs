@@ -1,4 +1,5 @@
 using System.Globalization;
+using KubeAgents.Domain.Agents;
 using KubeAgents.Domain.Sessions;
 using KubeAgents.Infrastructure.Events;
 using KubeAgents.Infrastructure.Persistence;
@@ -101,6 +102,59 @@ public class PostgresStoreRuleTests
     }
 
     [SkippableFact]
+    public async Task The_agents_lock_and_update_and_the_inbox_move_read_by_index_even_in_generic_plans_cached_while_the_tables_were_empty()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
+        var connectionString = api.InDatabase(db => db.Database.GetConnectionString())!;
+        var statements = PostgresDbContext.LockAgentsSql.Split(";\n");
+        statements[0].Should().Be(PostgresDbContext.KeyedPlansSql, "the lock is the batch transaction's first statement and sets the planner for the rest");
+        var lockAgents = string.Format(CultureInfo.InvariantCulture, statements[1], "$1");
+        var update = api.InDatabase(db =>
+        {
+            using var batch = new NpgsqlBatch();
+            PostgresRowWriter.AddStatements(batch, db.Model.FindEntityType(typeof(Agent))!, Array.Empty<Agent>(), [Agent.Register("a", KubeAgentsApi.Epoch)]);
+            return (Sql: batch.BatchCommands[0].CommandText, Parameters: batch.BatchCommands[0].Parameters.Count);
+        });
+        var numbering = api.InDatabase(db => PostgresDbContext.NumberingCommands(db.Model).Select(c => c.CommandText).ToList());
+        numbering[0].Should().Be(PostgresDbContext.KeyedPlansSql, "the feed's numbering sets the planner before its move");
+        var move = numbering[^1];
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // Every column travels as text[] and is cast in the statement.
+        var updateTypes = string.Join(", ", Enumerable.Repeat("text[]", update.Parameters));
+
+        async Task<string[]> GenericPlansAsync(bool keyed)
+        {
+            await ExecuteAsync(connection, "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; DEALLOCATE ALL");
+            if (keyed)
+            {
+                await ExecuteAsync(connection, PostgresDbContext.KeyedPlansSql);
+            }
+
+            await ExecuteAsync(connection, $"PREPARE lock_agents(text[]) AS {lockAgents}; PREPARE update_agents({updateTypes}) AS {update.Sql}; PREPARE move AS {move}");
+            var updateValues = string.Join(", ", Enumerable.Repeat("'{}'", update.Parameters));
+            var plans = new[]
+            {
+                await ExplainAsync(connection, "EXECUTE lock_agents('{a,b}')"),
+                await ExplainAsync(connection, $"EXECUTE update_agents({updateValues})"),
+                await ExplainAsync(connection, "EXECUTE move"),
+            };
+            await ExecuteAsync(connection, "ROLLBACK");
+            return plans;
+        }
+
+        var asPlannedBefore = await GenericPlansAsync(keyed: false);
+        var keyedPlans = await GenericPlansAsync(keyed: true);
+
+        asPlannedBefore.Should().Contain(p => p.Contains("Seq Scan", StringComparison.Ordinal),
+            "on a young table PostgreSQL's generic plans scan it whole, and the agents and the inbox grow dead rows with every batch until autovacuum's first pass");
+        keyedPlans[0].Should().Contain("Index Scan", "the lock reads its agents by key (a bitmap of them or in key order)").And.Contain("\"PK_agents\"");
+        keyedPlans[1].Should().Contain("Index Scan using \"PK_agents\" on agents");
+        keyedPlans[2].Should().Contain("using event_inbox_pkey on event_inbox");
+        keyedPlans.Should().AllSatisfy(p => p.Should().NotContain("Seq Scan"));
+    }
+
+    [SkippableFact]
     public async Task Agent_search_reads_the_trigram_indexes_of_the_search_keys()
     {
         var commands = new SqlCommandLog();
@@ -172,9 +226,11 @@ public class PostgresStoreRuleTests
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<string> PlanAsync(NpgsqlConnection connection)
+    private static Task<string> PlanAsync(NpgsqlConnection connection) => ExplainAsync(connection, "EXECUTE pairs('{a,b,c}', '{x,y,z}')");
+
+    private static async Task<string> ExplainAsync(NpgsqlConnection connection, string statement)
     {
-        await using var command = new NpgsqlCommand("EXPLAIN EXECUTE pairs('{a,b,c}', '{x,y,z}')", connection);
+        await using var command = new NpgsqlCommand($"EXPLAIN {statement}", connection);
         return await ReadPlanAsync(command);
     }
 

@@ -1,5 +1,6 @@
 using KubeAgents.Infrastructure.Events;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 
 namespace KubeAgents.Infrastructure.Persistence.Postgres;
@@ -53,12 +54,25 @@ public sealed partial class PostgresDbContext
     /// ids follow the order in which events became visible, never skip an event that commits later,
     /// and readers that tail <c>id &gt; last</c> see no gap. Runs in the feed, off the request path.
     /// The same statement reads where the log then ends, so the feed needs no query of its own for it.
+    /// The inbox holds a few live rows and, until each autovacuum pass, every moved one dead: the move
+    /// reads it through its index (<see cref="KeyedPlansSql"/>), whatever its statistics say.
     /// </summary>
     /// <remarks>
     /// Raw Npgsql throughout, transaction included, like the row writer: background bookkeeping that EF
     /// tracks nothing of (and that EF's transaction interceptors, which see the requests' write
     /// transactions, need not see).
     /// </remarks>
+    /// <summary>
+    /// The numbering's statements, in order: <see cref="KeyedPlansSql"/>, the event lock, the move.
+    /// The lock answers one row and the move another.
+    /// </summary>
+    internal static IEnumerable<NpgsqlBatchCommand> NumberingCommands(IModel model)
+    {
+        yield return new NpgsqlBatchCommand(KeyedPlansSql);
+        yield return new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_advisory_xact_lock({EventLogLockKey})");
+        yield return PostgresRowWriter.MoveNumbered(model.FindEntityType(typeof(EventRecord))!, EventInboxTable, EventsPerNumbering, EventFeedTag);
+    }
+
     internal override async Task<long?> PublishPendingEventsAsync(CancellationToken cancellationToken)
     {
         await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -69,9 +83,11 @@ public sealed partial class PostgresDbContext
             await using (transaction.ConfigureAwait(false))
             {
                 using var batch = new NpgsqlBatch(connection, transaction);
-                batch.BatchCommands.Add(new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_advisory_xact_lock({EventLogLockKey})"));
-                var move = PostgresRowWriter.MoveNumbered(Model.FindEntityType(typeof(EventRecord))!, EventInboxTable, EventsPerNumbering, EventFeedTag);
-                batch.BatchCommands.Add(move);
+                foreach (var command in NumberingCommands(Model))
+                {
+                    batch.BatchCommands.Add(command);
+                }
+
                 int moved;
                 long newest;
                 var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -40,12 +40,29 @@ public sealed partial class PostgresDbContext(DbContextOptions<PostgresDbContext
     }
 
     /// <summary>
+    /// Set first in every transaction that reads or writes rows by key (a batch's write, the event
+    /// feed's move): its statements are planned with index paths only. They are prepared, and the
+    /// generic plan PostgreSQL caches while a table is young (empty, or never analyzed) is a seq scan,
+    /// kept until autovacuum's first pass a minute or more later. Meanwhile the agents and the event
+    /// inbox fill with dead rows (every batch updates its agents, every event passes through the inbox),
+    /// so those scans grow with every report: before this, the move out of the inbox took 8–10 ms and
+    /// the agents' lock and update 1.2–1.3 ms each, against well under 1 ms once analyzed, most of both
+    /// cores' time (docs/benchmarks.md, round 13). <c>LOCAL</c>: it ends with the transaction.
+    /// </summary>
+    internal const string KeyedPlansSql = "SET LOCAL enable_seqscan = off";
+
+    /// <summary>The agents <c>{0}</c> (an array), locked in the index's order; <see cref="KeyedPlansSql"/> first.</summary>
+    internal const string LockAgentsSql = KeyedPlansSql + ";\nSELECT * FROM agents WHERE agent_id = ANY({0}) ORDER BY agent_id FOR UPDATE";
+
+    /// <summary>
     /// The batch's agents, locked <c>FOR UPDATE</c> in id order: every writer of an agent's sessions
-    /// holds it, and two replicas locking overlapping batches in one order cannot deadlock.
+    /// holds it, and two replicas locking overlapping batches in one order cannot deadlock. The first
+    /// statement of the batch's transaction, so it also sets <see cref="KeyedPlansSql"/> for the rest.
     /// </summary>
     internal override async Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken)
     {
-        var agents = await Agents.FromSql($"SELECT * FROM agents WHERE agent_id = ANY({sortedAgentIds}) ORDER BY agent_id FOR UPDATE")
+        // One parameter, the array (not its elements as parameters).
+        var agents = await Agents.FromSqlRaw(LockAgentsSql, new object[] { sortedAgentIds })
             .AsNoTracking()
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         _sessionWriters.Held(Database.CurrentTransaction, sortedAgentIds);
