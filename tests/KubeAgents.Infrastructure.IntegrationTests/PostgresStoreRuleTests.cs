@@ -155,6 +155,30 @@ public class PostgresStoreRuleTests
     }
 
     [SkippableFact]
+    public async Task The_agents_lock_sets_the_planner_for_the_rest_of_its_transaction_and_refuses_to_run_outside_one()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
+
+        var (inside, after) = await api.InDatabaseAsync(async db =>
+        {
+            string inside;
+            await using (var transaction = await db.Database.BeginTransactionAsync())
+            {
+                await db.LockAgentsAsync(["a"], CancellationToken.None);
+                inside = await db.Database.SqlQueryRaw<string>("SELECT current_setting('enable_seqscan') AS \"Value\"").SingleAsync();
+                await transaction.CommitAsync();
+            }
+
+            return (inside, await db.Database.SqlQueryRaw<string>("SELECT current_setting('enable_seqscan') AS \"Value\"").SingleAsync());
+        });
+        var outside = () => api.InDatabaseAsync(db => db.LockAgentsAsync(["a"], CancellationToken.None));
+
+        inside.Should().Be("off");
+        after.Should().Be("on", "the setting is LOCAL to the batch's transaction");
+        (await outside.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*begin one first*");
+    }
+
+    [SkippableFact]
     public async Task Agent_search_reads_the_trigram_indexes_of_the_search_keys()
     {
         var commands = new SqlCommandLog();

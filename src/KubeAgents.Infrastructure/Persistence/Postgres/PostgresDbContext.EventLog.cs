@@ -48,6 +48,17 @@ public sealed partial class PostgresDbContext
     }
 
     /// <summary>
+    /// The numbering's statements, in order: <see cref="KeyedPlansSql"/>, the event lock, the move.
+    /// The setting answers no result, the lock one row and the move another.
+    /// </summary>
+    internal static IEnumerable<NpgsqlBatchCommand> NumberingCommands(IModel model)
+    {
+        yield return new NpgsqlBatchCommand(KeyedPlansSql);
+        yield return new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_advisory_xact_lock({EventLogLockKey})");
+        yield return PostgresRowWriter.MoveNumbered(model.FindEntityType(typeof(EventRecord))!, EventInboxTable, EventsPerNumbering, EventFeedTag);
+    }
+
+    /// <summary>
     /// Moves committed events from the inbox into the log, numbering them after its greatest id in
     /// inbox order, under the event lock held to commit. Only committed rows are visible to the move,
     /// and the next numberer (on any replica) waits for this commit before it reads the greatest id:
@@ -62,17 +73,6 @@ public sealed partial class PostgresDbContext
     /// tracks nothing of (and that EF's transaction interceptors, which see the requests' write
     /// transactions, need not see).
     /// </remarks>
-    /// <summary>
-    /// The numbering's statements, in order: <see cref="KeyedPlansSql"/>, the event lock, the move.
-    /// The lock answers one row and the move another.
-    /// </summary>
-    internal static IEnumerable<NpgsqlBatchCommand> NumberingCommands(IModel model)
-    {
-        yield return new NpgsqlBatchCommand(KeyedPlansSql);
-        yield return new NpgsqlBatchCommand($"-- {EventFeedTag}\nSELECT pg_advisory_xact_lock({EventLogLockKey})");
-        yield return PostgresRowWriter.MoveNumbered(model.FindEntityType(typeof(EventRecord))!, EventInboxTable, EventsPerNumbering, EventFeedTag);
-    }
-
     internal override async Task<long?> PublishPendingEventsAsync(CancellationToken cancellationToken)
     {
         await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

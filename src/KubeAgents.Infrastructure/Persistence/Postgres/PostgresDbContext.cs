@@ -40,14 +40,17 @@ public sealed partial class PostgresDbContext(DbContextOptions<PostgresDbContext
     }
 
     /// <summary>
-    /// Set first in every transaction that reads or writes rows by key (a batch's write, the event
-    /// feed's move): its statements are planned with index paths only. They are prepared, and the
+    /// Set first in the two transactions that read and write rows by key, a batch's write and the
+    /// event feed's numbering: their statements are planned with index paths only. They are prepared, and the
     /// generic plan PostgreSQL caches while a table is young (empty, or never analyzed) is a seq scan,
     /// kept until autovacuum's first pass a minute or more later. Meanwhile the agents and the event
     /// inbox fill with dead rows (every batch updates its agents, every event passes through the inbox),
     /// so those scans grow with every report: before this, the move out of the inbox took 8–10 ms and
     /// the agents' lock and update 1.2–1.3 ms each, against well under 1 ms once analyzed, most of both
-    /// cores' time (docs/benchmarks.md, round 13). <c>LOCAL</c>: it ends with the transaction.
+    /// cores' time (docs/benchmarks.md, round 13). <c>LOCAL</c>: it ends with the transaction, though a
+    /// plan made under it stays with its prepared statement. The one read there that is not by key, a
+    /// finished session's read of every notification route, reads the same few rows through their key's
+    /// index (and so does the sweeper's, which runs the same statement).
     /// </summary>
     internal const string KeyedPlansSql = "SET LOCAL enable_seqscan = off";
 
@@ -61,6 +64,11 @@ public sealed partial class PostgresDbContext(DbContextOptions<PostgresDbContext
     /// </summary>
     internal override async Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken)
     {
+        if (Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("LockAgentsAsync holds its agents until the transaction ends: begin one first.");
+        }
+
         // One parameter, the array (not its elements as parameters).
         var agents = await Agents.FromSqlRaw(LockAgentsSql, new object[] { sortedAgentIds })
             .AsNoTracking()
