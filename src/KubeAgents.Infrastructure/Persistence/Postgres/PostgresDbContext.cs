@@ -64,16 +64,15 @@ public sealed partial class PostgresDbContext(DbContextOptions<PostgresDbContext
     /// </summary>
     internal override async Task<List<Agent>> LockAgentsAsync(string[] sortedAgentIds, CancellationToken cancellationToken)
     {
-        if (Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("LockAgentsAsync holds its agents until the transaction ends: begin one first.");
-        }
+        // Outside a transaction FOR UPDATE holds nothing past its own statement, nor SET LOCAL anything.
+        var transaction = Database.CurrentTransaction
+            ?? throw new InvalidOperationException("LockAgentsAsync holds its agents until the transaction ends: begin one first.");
 
         // One parameter, the array (not its elements as parameters).
         var agents = await Agents.FromSqlRaw(LockAgentsSql, new object[] { sortedAgentIds })
             .AsNoTracking()
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        _sessionWriters.Held(Database.CurrentTransaction, sortedAgentIds);
+        _sessionWriters.Held(transaction, sortedAgentIds);
         return agents;
     }
 

@@ -21,14 +21,8 @@ internal sealed class SessionWriterLock
     private IDbContextTransaction? _transaction;
 
     /// <summary>Records that <paramref name="transaction"/> holds <paramref name="agentIds"/> (those not yet stored are inserted by it).</summary>
-    public void Held(IDbContextTransaction? transaction, IEnumerable<string> agentIds)
+    public void Held(IDbContextTransaction transaction, IEnumerable<string> agentIds)
     {
-        if (transaction is null)
-        {
-            // Outside a transaction FOR UPDATE holds nothing past its own statement.
-            return;
-        }
-
         if (!ReferenceEquals(transaction, _transaction))
         {
             _transaction = transaction;
