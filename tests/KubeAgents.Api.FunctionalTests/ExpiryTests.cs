@@ -104,6 +104,12 @@ public class ExpiryTests
         ActiveSessionsGauge(api).Should().Be(2);
         var scrape = await api.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative));
         scrape.Should().Contain("# TYPE kubeagents_sessions_active gauge\n");
+
+        // The gauge sums the agents' live counts: a swept session revived counts again, a new one too.
+        await client.ReportAsync("agent", "short", "success", api.Clock.GetUtcNow(), ttlMinutes: 1);
+        await client.ReportAsync("third", "new", "running", api.Clock.GetUtcNow(), ttlMinutes: 60);
+        await SweepAsync(api);
+        ActiveSessionsGauge(api).Should().Be(4);
     }
 
     [SkippableTheory]

@@ -155,6 +155,39 @@ public class PostgresStoreRuleTests
     }
 
     [SkippableFact]
+    public async Task The_sweeps_read_of_due_agents_ranges_over_the_live_sessions_index_on_a_table_never_analyzed()
+    {
+        await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);
+        await using var connection = new NpgsqlConnection(api.InDatabase(db => db.Database.GetConnectionString())!);
+        await connection.OpenAsync();
+        var statements = PostgresDbContext.DueAgentsSql.Split(";\n");
+        statements[0].Should().Be(PostgresDbContext.KeyedPlansSql, "the read is the sweep transaction's first statement and sets the planner for the rest of it");
+        var dueAgents = string.Format(CultureInfo.InvariantCulture, statements[1], "'2026-12-05T00:00:00Z'::timestamptz");
+
+        async Task<string> PlanAsync(bool keyed)
+        {
+            // 50,000 live sessions of 1,000 agents, written and never analyzed, as in a new database's first minutes.
+            await ExecuteAsync(connection, """
+                BEGIN;
+                INSERT INTO agents (agent_id, registered, last_seen) SELECT 'a' || i, now(), now() FROM generate_series(1, 1000) AS i;
+                INSERT INTO sessions (id, agent_id, topic, created, last_updated, ttl_minutes, expires_at, expired)
+                SELECT i, 'a' || (i % 1000 + 1), 't' || i, now(), now(), 60, now() + interval '1 hour', FALSE FROM generate_series(1, 50000) AS i
+                """);
+            if (keyed)
+            {
+                await ExecuteAsync(connection, PostgresDbContext.KeyedPlansSql);
+            }
+
+            var plan = await ExplainAsync(connection, dueAgents);
+            await ExecuteAsync(connection, "ROLLBACK");
+            return plan;
+        }
+
+        (await PlanAsync(keyed: false)).Should().Contain("Seq Scan on sessions", "without statistics PostgreSQL takes a third of the sessions to be due, and reads them all");
+        (await PlanAsync(keyed: true)).Should().MatchRegex("(Index (Only )?Scan using|Bitmap Index Scan on) ix_sessions_expires_at_live", "the due sessions are a range of the index by expiry").And.NotContain("Seq Scan");
+    }
+
+    [SkippableFact]
     public async Task The_agents_lock_sets_the_planner_for_the_rest_of_its_transaction_and_refuses_to_run_outside_one()
     {
         await using var api = await KubeAgentsApi.StartAsync(StoreKind.Postgres);

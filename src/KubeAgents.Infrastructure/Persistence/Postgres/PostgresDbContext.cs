@@ -40,8 +40,9 @@ public sealed partial class PostgresDbContext(DbContextOptions<PostgresDbContext
     }
 
     /// <summary>
-    /// Set first in the two transactions that read and write rows by key, a batch's write and the
-    /// event feed's numbering: their statements are planned with index paths only. They are prepared, and the
+    /// Set first in the transactions that read and write rows by key, a batch's write, the event
+    /// feed's numbering and the sweep (<see cref="DueAgentsSql"/>): their statements are planned with
+    /// index paths only. They are prepared, and the
     /// generic plan PostgreSQL caches while a table is young (empty, or never analyzed) is a seq scan,
     /// kept until autovacuum's first pass a minute or more later. Meanwhile the agents and the event
     /// inbox fill with dead rows (every batch updates its agents, every event passes through the inbox),
@@ -142,26 +143,33 @@ public sealed partial class PostgresDbContext(DbContextOptions<PostgresDbContext
     private const string NextHiLoBlockSql = "SELECT nextval('\"" + HiLoSequence + "\"') AS \"Value\"";
 
     /// <summary>
-    /// The agents of the due sessions are locked first, in id order, as every report batch locks its
-    /// agents (<see cref="LockAgentsAsync"/>): no batch writes their sessions or live counts meanwhile, and
-    /// the two never deadlock. Then one statement marks the due sessions of those agents and lowers each
-    /// agent's <c>live_session_count</c> by the sessions it marked. PostgreSQL re-checks the condition on
-    /// each row as it is when updated, so a session revived before the lock is neither marked nor
-    /// returned, and with several replicas each row is returned by exactly one sweeper.
+    /// The agents with sessions due at <c>{0}</c>: a range of the live sessions' index by expiry, under
+    /// <see cref="KeyedPlansSql"/> (the sweep transaction's first statement). One statement that also
+    /// locked them (agents <c>IN</c> this) was planned, on tables not yet analyzed, as a walk over every
+    /// agent, and under ingestion the agents hold more dead rows than live ones until autovacuum's
+    /// first pass: 38 ms once a minute at 216,000 sessions (docs/benchmarks.md, round 14).
+    /// </summary>
+    internal const string DueAgentsSql = KeyedPlansSql + ";\nSELECT DISTINCT agent_id AS \"Value\" FROM sessions WHERE NOT expired AND expires_at < {0}";
+
+    /// <summary>
+    /// The agents of the due sessions (<see cref="DueAgentsSql"/>) are locked first, by the lock every
+    /// report batch takes (<see cref="LockAgentsAsync"/>): no batch writes their sessions or live counts
+    /// meanwhile, and the two never deadlock. Then one statement marks the due sessions of those
+    /// agents and lowers each agent's <c>live_session_count</c> by the sessions it marked. PostgreSQL
+    /// re-checks the condition on each row as it is when updated, so a session revived before the lock
+    /// is neither marked nor returned, and with several replicas each row is returned by exactly one sweeper.
     /// </summary>
     internal override async Task<List<ExpiredSession>> MarkExpiredSessionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var utcNow = now.ToUniversalTime();
-        var agents = await Database.SqlQuery<string>(
-            $"""
-            SELECT agent_id AS "Value" FROM agents
-            WHERE agent_id IN (SELECT agent_id FROM sessions WHERE NOT expired AND expires_at < {utcNow})
-            ORDER BY agent_id FOR UPDATE
-            """).ToArrayAsync(cancellationToken).ConfigureAwait(false);
+        var agents = await Database.SqlQueryRaw<string>(DueAgentsSql, utcNow).ToArrayAsync(cancellationToken).ConfigureAwait(false);
         if (agents.Length == 0)
         {
             return [];
         }
+
+        Array.Sort(agents, StringComparer.Ordinal);
+        await LockAgentsAsync(agents, cancellationToken).ConfigureAwait(false);
 
         await using var command = Database.GetDbConnection().CreateCommand();
         command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
