@@ -54,7 +54,7 @@ public sealed partial class SessionSweeper : BackgroundService
                 LogSwept(marked);
             }
 
-            Interlocked.Exchange(ref _activeSessions, await store.CountActiveAsync(now, cancellationToken).ConfigureAwait(false));
+            Interlocked.Exchange(ref _activeSessions, await store.CountActiveAsync(cancellationToken).ConfigureAwait(false));
 
             return marked;
         }
