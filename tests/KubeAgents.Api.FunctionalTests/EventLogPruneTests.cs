@@ -9,7 +9,7 @@ namespace KubeAgents.Api.FunctionalTests;
 /// The event log's retention (<c>EVENTS_RETENTION_MINUTES</c>, <c>EVENTS_RETENTION_COUNT</c>): a pass
 /// lets go of the oldest events, those older than the age and beyond the count, as a prefix of the
 /// log. An event stamped younger than the ones after it holds them until it ages, so a client
-/// resuming from any retained id replays an unbroken run.
+/// resuming from any retained id replays an unbroken run; one stamped ahead of the clock holds nothing.
 /// </summary>
 public class EventLogPruneTests
 {
@@ -37,14 +37,16 @@ public class EventLogPruneTests
         var ids = await StoredIdsAsync(api, expected: 7);
         var newest = log.IdBase + ids[^1];
         // The third event, stamped at minute 1, is restamped at minute 4: younger than the two after it.
-        await api.InDatabaseAsync(db => db.Events.Where(e => e.Id == ids[2]).ExecuteUpdateAsync(set => set.SetProperty(e => e.OccurredAt, KubeAgentsApi.Epoch + (4 * Minute))));
+        // The second is restamped a day ahead, as a replica whose clock is ahead would stamp it.
+        await RestampAsync(api, ids[2], KubeAgentsApi.Epoch + (4 * Minute));
+        await RestampAsync(api, ids[1], KubeAgentsApi.Epoch + TimeSpan.FromDays(1));
 
         // Minute 13.5: the age keeps what is younger than minute 3.5, the count the newest two (ids[5..]).
         api.Clock.Advance(TimeSpan.FromMinutes(7.5));
         (await log.PruneAsync(newest, CancellationToken.None)).Should().Be(2);
-        (await StoredIdsAsync(api)).Should().Equal(ids[2..], "the events stamped at minutes 2 and 3 wait for the one before them");
+        (await StoredIdsAsync(api)).Should().Equal(ids[2..], "the events stamped at minutes 2 and 3 wait for the one before them, not for one stamped ahead of the clock");
 
-        // Minute 14.5: it has aged, and the count still keeps the newest two, though both are older than minute 4.5.
+        // Minute 14.5: it has aged; the count still keeps the newest two, though the first is older than minute 4.5.
         api.Clock.Advance(Minute);
         (await log.PruneAsync(newest, CancellationToken.None)).Should().Be(3);
         (await StoredIdsAsync(api)).Should().Equal(ids[5..]);
@@ -75,6 +77,9 @@ public class EventLogPruneTests
         (await log.PruneAsync(log.IdBase + ids[^1], CancellationToken.None)).Should().Be(0);
         (await StoredIdsAsync(api)).Should().Equal(ids);
     }
+
+    private static Task<int> RestampAsync(KubeAgentsApi api, long id, DateTimeOffset occurredAt) =>
+        api.InDatabaseAsync(db => db.Events.Where(e => e.Id == id).ExecuteUpdateAsync(set => set.SetProperty(e => e.OccurredAt, occurredAt)));
 
     /// <summary>The stored events' ids in order, once <paramref name="expected"/> are stored (numbered, on PostgreSQL).</summary>
     private static async Task<long[]> StoredIdsAsync(KubeAgentsApi api, int? expected = null)

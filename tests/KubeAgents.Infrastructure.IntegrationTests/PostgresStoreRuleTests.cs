@@ -164,7 +164,7 @@ public class PostgresStoreRuleTests
         statements[0].Should().Be(PostgresDbContext.KeyedPlansSql, "the read is the sweep transaction's first statement and sets the planner for the rest of it");
         var dueAgents = string.Format(CultureInfo.InvariantCulture, statements[1], "'2026-12-05T00:00:00Z'::timestamptz");
 
-        async Task<string> PlanAsync(bool keyed)
+        async Task<string> DueAgentsPlanAsync(bool keyed)
         {
             // 50,000 live sessions of 1,000 agents, written and never analyzed, as in a new database's first minutes.
             await ExecuteAsync(connection, """
@@ -183,8 +183,8 @@ public class PostgresStoreRuleTests
             return plan;
         }
 
-        (await PlanAsync(keyed: false)).Should().Contain("Seq Scan on sessions", "without statistics PostgreSQL takes a third of the sessions to be due, and reads them all");
-        (await PlanAsync(keyed: true)).Should().MatchRegex("(Index (Only )?Scan using|Bitmap Index Scan on) ix_sessions_expires_at_live", "the due sessions are a range of the index by expiry").And.NotContain("Seq Scan");
+        (await DueAgentsPlanAsync(keyed: false)).Should().Contain("Seq Scan on sessions", "without statistics PostgreSQL takes a third of the sessions to be due, and reads them all");
+        (await DueAgentsPlanAsync(keyed: true)).Should().MatchRegex("(Index (Only )?Scan using|Bitmap Index Scan on) ix_sessions_expires_at_live", "the due sessions are a range of the index by expiry").And.NotContain("Seq Scan");
     }
 
     [SkippableFact]

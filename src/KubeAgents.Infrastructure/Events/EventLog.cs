@@ -73,12 +73,14 @@ internal sealed class EventLog(IServiceScopeFactory scopes, TimeProvider time, I
     /// order from the log's start, and what lies between them is deleted as one range of the key. A
     /// pass reads about as many events as it deletes. A single <c>DELETE … WHERE id &lt;= … AND
     /// occurred_at &lt; …</c> read every retained event to find none old enough: under fresh ingestion
-    /// on PostgreSQL, 97 ms of a core once a minute at 216,000 events, and at a steady rate the whole
+    /// on PostgreSQL, 97 ms of a core once a minute at 226,000 events, and at a steady rate the whole
     /// retention window, 10 minutes of reports (docs/benchmarks.md, round 14). The range has both
     /// bounds because PostgreSQL estimates one bound alone, on a table not yet analyzed, at a third of
     /// it, and would scan it. An event stamped older than one before it (batches commit a few
     /// milliseconds out of their clocks' order) goes in a later pass, once that one ages: a client
-    /// resuming from any retained id still replays an unbroken run.
+    /// resuming from any retained id still replays an unbroken run. An event stamped ahead of this
+    /// clock (another replica's clock ahead, or this one stepped back) keeps nothing behind it, or
+    /// the log would grow past the retained count for as long as the clocks disagree.
     /// </remarks>
     /// <returns>How many events this call deleted.</returns>
     public async Task<int> PruneAsync(long newest, CancellationToken cancellationToken)
@@ -89,7 +91,8 @@ internal sealed class EventLog(IServiceScopeFactory scopes, TimeProvider time, I
             return 0;
         }
 
-        var cutoff = time.GetUtcNow() - _options.RetentionAge;
+        var now = time.GetUtcNow();
+        var cutoff = now - _options.RetentionAge;
         return await QueryAsync(async db =>
         {
             var span = await db.Events.TagWith(EventFeed.QueryTag)
@@ -97,7 +100,9 @@ internal sealed class EventLog(IServiceScopeFactory scopes, TimeProvider time, I
                 .Select(e => new
                 {
                     First = e.Id,
-                    Kept = db.Events.Where(k => k.Id <= keepFrom && k.OccurredAt >= cutoff).OrderBy(k => k.Id).Select(k => (long?)k.Id).FirstOrDefault(),
+                    Kept = db.Events
+                        .Where(k => k.Id <= keepFrom && k.OccurredAt >= cutoff && k.OccurredAt <= now)
+                        .OrderBy(k => k.Id).Select(k => (long?)k.Id).FirstOrDefault(),
                 })
                 .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             var end = span?.Kept ?? keepFrom + 1;

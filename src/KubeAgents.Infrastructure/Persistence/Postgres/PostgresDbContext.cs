@@ -147,7 +147,7 @@ public sealed partial class PostgresDbContext(DbContextOptions<PostgresDbContext
     /// <see cref="KeyedPlansSql"/> (the sweep transaction's first statement). One statement that also
     /// locked them (agents <c>IN</c> this) was planned, on tables not yet analyzed, as a walk over every
     /// agent, and under ingestion the agents hold more dead rows than live ones until autovacuum's
-    /// first pass: 38 ms once a minute at 216,000 sessions (docs/benchmarks.md, round 14).
+    /// first pass: 38 ms once a minute at 225,000 sessions (docs/benchmarks.md, round 14).
     /// </summary>
     internal const string DueAgentsSql = KeyedPlansSql + ";\nSELECT DISTINCT agent_id AS \"Value\" FROM sessions WHERE NOT expired AND expires_at < {0}";
 
