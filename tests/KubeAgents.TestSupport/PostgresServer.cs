@@ -17,6 +17,9 @@ public sealed class PostgresServer : IDisposable
     public const string RequireVariable = "KUBEAGENTS_REQUIRE_POSTGRES";
     public const string BinariesVariable = "KUBEAGENTS_TEST_POSTGRES_BIN";
 
+    /// <summary>In a local cluster's data directory: the test host that made it, as "pid start-time" (<c>/proc/pid/stat</c>'s 22nd field).</summary>
+    public const string ClusterOwnerFile = "kubeagents-owner";
+
     private static readonly Lazy<Task<PostgresServer?>> Shared = new(StartAsync);
     private static string _unavailableReason = "PostgreSQL was not started.";
 
@@ -69,6 +72,21 @@ public sealed class PostgresServer : IDisposable
 
         var cluster = await Task.Run(() => LocalCluster.Create(binDir!));
         return new PostgresServer(cluster.AdminConnectionString, cluster);
+    }
+
+    /// <summary>The cluster's data directory, when it is a local cluster of this run's.</summary>
+    public string? DataDirectory => _cluster?.DataDirectory;
+
+    /// <summary>
+    /// Stops and removes the local clusters earlier runs left behind (see <c>LocalCluster.RemoveLeftovers</c>);
+    /// every cluster start does it first.
+    /// </summary>
+    public static void RemoveLeftoverClusters()
+    {
+        if (LocalCluster.FindBinaries() is { } binDir)
+        {
+            LocalCluster.RemoveLeftovers(binDir, Environment.UserName == "root");
+        }
     }
 
     /// <summary>Removes a dedicated cluster; the shared one is removed when the test run ends.</summary>
@@ -202,6 +220,8 @@ public sealed class PostgresServer : IDisposable
             _asPostgresUser = asPostgresUser;
         }
 
+        public string DataDirectory => _dataDir;
+
         public string AdminConnectionString =>
             $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres;Pooling=false;Timeout=5";
 
@@ -224,7 +244,7 @@ public sealed class PostgresServer : IDisposable
         {
             // initdb refuses to run as root: run the server as the postgres user then.
             var asPostgresUser = Environment.UserName == "root";
-            RemoveLeftovers();
+            RemoveLeftovers(binDir, asPostgresUser);
             var dataDir = Path.Combine(Path.GetTempPath(), $"{DataDirPrefix}{Guid.NewGuid():N}"[..32]);
             Directory.CreateDirectory(dataDir);
             if (asPostgresUser)
@@ -235,6 +255,7 @@ public sealed class PostgresServer : IDisposable
 
             var cluster = new LocalCluster(binDir, dataDir, FreePort(), asPostgresUser);
             cluster.Pg("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+            File.WriteAllText(Path.Combine(dataDir, ClusterOwnerFile), ProcessIdentity(Environment.ProcessId));
             cluster.StartOnAFreePort();
             return cluster;
         }
@@ -273,28 +294,58 @@ public sealed class PostgresServer : IDisposable
 
         /// <summary>
         /// Removes the clusters earlier test runs left behind. A run removes its own when it ends,
-        /// but the test host can be ended before that finishes, and each cluster holds 1–1.5 GB
-        /// (a database per test): a few hundred runs filled a disk. A data directory is left alone
-        /// while its postmaster lives or for <see cref="LeftoverAge"/> after its last change, so a
-        /// cluster another run is still creating or has stopped for an outage is never touched.
+        /// but the test host can be ended before that finishes (killed, or timed out), and each
+        /// cluster holds 1–1.5 GB (a database per test) and a running server: a few hundred runs
+        /// filled a disk. A cluster whose owner (<see cref="ClusterOwnerFile"/>) is gone is stopped and
+        /// removed. One without that file (being created, or from before it) is left alone while its
+        /// postmaster lives or for <see cref="LeftoverAge"/> after its last change, so a cluster another
+        /// run is still creating or has stopped for an outage is never touched.
         /// </summary>
-        private static void RemoveLeftovers()
+        public static void RemoveLeftovers(string binDir, bool asPostgresUser)
         {
             foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), $"{DataDirPrefix}*"))
             {
-                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(dir) < LeftoverAge || PostmasterRuns(dir))
+                var leftover = OwnerGone(dir) ?? (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(dir) >= LeftoverAge && !PostmasterRuns(dir));
+                if (leftover)
                 {
-                    continue;
+                    new LocalCluster(binDir, dir, 0, asPostgresUser).Destroy();
+                }
+            }
+        }
+
+        /// <summary>Whether the test host that made the cluster has ended; null when the cluster names none.</summary>
+        private static bool? OwnerGone(string dataDir)
+        {
+            try
+            {
+                var owner = Path.Combine(dataDir, ClusterOwnerFile);
+                if (!File.Exists(owner))
+                {
+                    return null;
                 }
 
-                try
-                {
-                    Directory.Delete(dir, recursive: true);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // Another run got there first, or it is not ours to remove.
-                }
+                var recorded = File.ReadAllText(owner).Trim();
+                return !int.TryParse(recorded.Split(' ')[0], out var pid) || ProcessIdentity(pid) != recorded;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>"pid start-time": a process id is reused, the pair is not. Empty when no such process runs.</summary>
+        private static string ProcessIdentity(int pid)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                // After the command name, in parentheses (it may hold spaces): state is field 3, start time field 22.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return $"{pid} {fields[19]}";
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return string.Empty;
             }
         }
 
