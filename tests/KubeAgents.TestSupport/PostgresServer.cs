@@ -85,7 +85,7 @@ public sealed class PostgresServer : IDisposable
     {
         if (LocalCluster.FindBinaries() is { } binDir)
         {
-            LocalCluster.RemoveLeftovers(binDir, Environment.UserName == "root");
+            LocalCluster.RemoveLeftovers(binDir);
         }
     }
 
@@ -210,15 +210,16 @@ public sealed class PostgresServer : IDisposable
         private readonly string _binDir;
         private readonly string _dataDir;
         private int _port;
-        private readonly bool _asPostgresUser;
 
-        private LocalCluster(string binDir, string dataDir, int port, bool asPostgresUser)
+        private LocalCluster(string binDir, string dataDir, int port)
         {
             _binDir = binDir;
             _dataDir = dataDir;
             _port = port;
-            _asPostgresUser = asPostgresUser;
         }
+
+        /// <summary>initdb refuses to run as root: the server and its tools run as the postgres user then.</summary>
+        private static bool AsPostgresUser => Environment.UserName == "root";
 
         public string DataDirectory => _dataDir;
 
@@ -242,18 +243,16 @@ public sealed class PostgresServer : IDisposable
 
         public static LocalCluster Create(string binDir)
         {
-            // initdb refuses to run as root: run the server as the postgres user then.
-            var asPostgresUser = Environment.UserName == "root";
-            RemoveLeftovers(binDir, asPostgresUser);
+            RemoveLeftovers(binDir);
             var dataDir = Path.Combine(Path.GetTempPath(), $"{DataDirPrefix}{Guid.NewGuid():N}"[..32]);
             Directory.CreateDirectory(dataDir);
-            if (asPostgresUser)
+            if (AsPostgresUser)
             {
                 Run("chown", ["postgres:postgres", dataDir]);
                 Run("chmod", ["700", dataDir]);
             }
 
-            var cluster = new LocalCluster(binDir, dataDir, FreePort(), asPostgresUser);
+            var cluster = new LocalCluster(binDir, dataDir, FreePort());
             cluster.Pg("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
             File.WriteAllText(Path.Combine(dataDir, ClusterOwnerFile), ProcessIdentity(Environment.ProcessId));
             cluster.StartOnAFreePort();
@@ -301,14 +300,14 @@ public sealed class PostgresServer : IDisposable
         /// postmaster lives or for <see cref="LeftoverAge"/> after its last change, so a cluster another
         /// run is still creating or has stopped for an outage is never touched.
         /// </summary>
-        public static void RemoveLeftovers(string binDir, bool asPostgresUser)
+        public static void RemoveLeftovers(string binDir)
         {
             foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), $"{DataDirPrefix}*"))
             {
                 var leftover = OwnerGone(dir) ?? (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(dir) >= LeftoverAge && !PostmasterRuns(dir));
                 if (leftover)
                 {
-                    new LocalCluster(binDir, dir, 0, asPostgresUser).Destroy();
+                    new LocalCluster(binDir, dir, 0).Destroy();
                 }
             }
         }
@@ -402,7 +401,7 @@ public sealed class PostgresServer : IDisposable
         private void Pg(string tool, string[] args)
         {
             var executable = Path.Combine(_binDir, tool);
-            if (_asPostgresUser)
+            if (AsPostgresUser)
             {
                 Run("runuser", ["-u", "postgres", "--", executable, .. args]);
             }

@@ -42,9 +42,9 @@ public sealed partial class PostgresDbContext(DbContextOptions<PostgresDbContext
     /// <summary>
     /// Set first in the transactions that read and write rows by key, a batch's write, the event
     /// feed's numbering and the sweep (<see cref="DueAgentsSql"/>): their statements are planned with
-    /// index paths only. They are prepared, and the
-    /// generic plan PostgreSQL caches while a table is young (empty, or never analyzed) is a seq scan,
-    /// kept until autovacuum's first pass a minute or more later. Meanwhile the agents and the event
+    /// index paths only. They are prepared, and the generic plan PostgreSQL caches while a table is
+    /// young (empty, or never analyzed) is a seq scan, kept until autovacuum's first pass a minute or
+    /// more later. Meanwhile the agents and the event
     /// inbox fill with dead rows (every batch updates its agents, every event passes through the inbox),
     /// so those scans grow with every report: before this, the move out of the inbox took 8–10 ms and
     /// the agents' lock and update 1.2–1.3 ms each, against well under 1 ms once analyzed, most of both
