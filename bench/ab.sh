@@ -17,20 +17,19 @@ A=$1; B=$2; ROUNDS=${3:-3}; DUR=${DUR:-15}; WARM=${WARM:-25}; RUNS_EACH=${RUNS_E
 read -r -a ENV_A <<<"${ENV_A:-}"
 read -r -a ENV_B <<<"${ENV_B:-}"
 BENCH=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 hz=$(getconf CLK_TCK)
 case "$STORE" in
   memory) ;;
   postgres)
     WORK=$(mktemp -d /tmp/kubeagents-ab-XXXXXX); chmod 755 "$WORK"
     WARMUP=${CLUSTER_WARMUP:-20}
-    # shellcheck source=bench/lib.sh
-    . "$BENCH/lib.sh"
     trap 'stop_all; rm -rf "$WORK"' EXIT
     start_postgres
     warm_up_cluster ;;
   *) echo "bench/ab.sh: STORE is memory or postgres, not '$STORE'" >&2; exit 2 ;;
 esac
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pg_cpu() { if [ "$STORE" = postgres ]; then pg_ticks; else echo 0; fi; }
 run() {
   local dir=$1 side=$2 round=$3 port; port=$(free_port)

@@ -25,40 +25,25 @@ STORE=${STORE:-memory}
 SETTLE=${SETTLE:-5}                      # seconds after the first 200 before RSS is read
 WORK=$(mktemp -d /tmp/kubeagents-starts-XXXXXX)
 chmod 755 "$WORK"
+# The helpers (free_port, median, rss_mb, sql) and the throwaway cluster (start_postgres, stop_all) are bench/lib.sh's.
+# shellcheck source=bench/lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 PID=""
-PG_DIR=""
-PG_BIN=""
 TICKS=$(getconf CLK_TCK)
-
-pg() {
-  local tool=$1; shift
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PG_BIN/$tool" "$@"; else "$PG_BIN/$tool" "$@"; fi
-}
 
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
-  if [ -n "$PG_DIR" ]; then pg pg_ctl -D "$PG_DIR" -m immediate -w stop >/dev/null 2>&1 || true; fi
+  stop_all
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # CPU ms (user + system) of PID so far: fields 14 and 15 of /proc/PID/stat, after the command name.
 cpu_ms() { sed 's/.*) //' "/proc/$1/stat" | awk -v t="$TICKS" '{printf "%.0f", ($12 + $13) * 1000 / t}'; }
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
-sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -Atc "$1" >/dev/null; }
 
 if [ "$STORE" = postgres ]; then
-  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  [ -x "$PG_BIN/initdb" ] || { echo "starts: PostgreSQL binaries not found" >&2; exit 1; }
-  PG_DIR=$WORK/pg
-  PG_PORT=$(free_port)
-  mkdir -p "$PG_DIR"
-  [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR" && chmod 700 "$PG_DIR"
-  pg initdb -D "$PG_DIR" -U postgres --auth=trust -E UTF8 >/dev/null
-  pg pg_ctl -D "$PG_DIR" -l "$PG_DIR/server.log" -w -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
+  start_postgres
 elif [ "$STORE" != memory ]; then
   echo "starts: unknown store '$STORE' (memory or postgres)" >&2; exit 2
 fi
@@ -72,8 +57,8 @@ start() {
   cwd=$(mktemp -d "$WORK/cwd-XXXXXX")
   env=(PORT="$port" ASPNETCORE_ENVIRONMENT=Production "$@")
   if [ "$STORE" = postgres ]; then
-    sql "DROP DATABASE IF EXISTS starts WITH (FORCE)"
-    sql "CREATE DATABASE starts"
+    sql postgres "DROP DATABASE IF EXISTS starts WITH (FORCE)" >/dev/null
+    sql postgres "CREATE DATABASE starts" >/dev/null
     env+=(DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME=starts)
   fi
   local command=(dotnet "$dir/KubeAgents.Api.dll")
