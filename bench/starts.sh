@@ -14,7 +14,8 @@
 # Each start runs `dotnet DIR/KubeAgents.Api.dll` (or DIR/KubeAgents.Api when there is no .dll: a native
 # AOT build) with PORT and ASPNETCORE_ENVIRONMENT=Production, an empty temporary directory as its
 # working directory, and polls /health every 10 ms.
-# Needs curl; PostgreSQL binaries (/usr/lib/postgresql/*/bin) for STORE=postgres.
+# Needs curl; PostgreSQL binaries (/usr/lib/postgresql/*/bin) for STORE=postgres: bench/lib.sh's
+# throwaway cluster (default settings, max_connections=200, PG_OPTIONS if set), not warmed up.
 set -euo pipefail
 [ $# -ge 2 ] && [ $# -le 8 ] || { echo "usage: bench/starts.sh PUBLISHED_DIR_A PUBLISHED_DIR_B [PUBLISHED_DIR_C ...] (at most 8)" >&2; exit 2; }
 LETTERS=(A B C D E F G H)
