@@ -1,9 +1,10 @@
 # Shared by the bench/*.sh scripts (sourced, not run): ports and medians, the throwaway PostgreSQL
 # cluster, starting our service, and wrk's ingestion with the CPU each report cost. Sourcing it only
 # defines these and clears PIDS and the cluster's variables. A script that starts a cluster or a
-# service sets WORK (a temporary directory it removes on exit) first and calls stop_all from its exit
-# trap; ingest, warm_up, launch_service, publish_build and warm_up_cluster also need BENCH,
-# CONNECTIONS, DURATION and WARMUP as they use them.
+# service with these functions sets WORK (a temporary directory it removes on exit) first and calls
+# stop_all from its exit trap. ingest needs BENCH, CONNECTIONS and DURATION, warm_up those and
+# WARMUP; warm_up_cluster needs WARMUP; launch_service runs API_DIR's build (default $WORK/api);
+# publish_build logs to $WORK.
 # shellcheck shell=bash
 
 PIDS=()      # every process started here: stop_all stops them

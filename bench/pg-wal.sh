@@ -7,6 +7,9 @@
 #   dotnet publish src/KubeAgents.Api -c Release -r linux-x64 --self-contained true -o /tmp/wal-build
 #   bench/pg-wal.sh /tmp/wal-build                  # WARM=45 RUNS=2 DURATION=15 by default
 #
+# The new cluster is first written through by pgbench for CLUSTER_WARMUP=20 s (SKIP_CLUSTER_WARMUP=1
+# skips it); the service's own warm-up is WARM (WARMUP is not read, unlike bench/run.sh's).
+#
 # Needs wrk, curl, psql and the PostgreSQL binaries with the pg_walinspect extension (postgresql-15
 # ships it); runs as root (the cluster as the postgres user) or as an ordinary user.
 set -euo pipefail
@@ -31,11 +34,13 @@ sql wal "CREATE EXTENSION pg_walinspect" >/dev/null
 launch_service svc DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME=wal
 echo "warm-up ${WARM}s: $(WARMUP=$WARM warm_up "$PORT_svc" svc)"
 
+# Flushed positions: pg_walinspect refuses an end past what is flushed.
 for run in $(seq 1 "$RUNS"); do
-  from=$(sql wal "SELECT pg_current_wal_lsn()")
+  from=$(sql wal "SELECT pg_current_wal_flush_lsn()")
   line=$(ingest "$PORT_svc" fresh "" "" svc)
-  to=$(sql wal "SELECT pg_current_wal_lsn()")
+  to=$(sql wal "SELECT pg_current_wal_flush_lsn()")
   reports=$(echo "$line" | sed -n 's/.*ok=\([0-9]*\).*/\1/p')
+  [ "${reports:-0}" -gt 0 ] || { echo "bench/pg-wal.sh: run $run answered no report: $line" >&2; exit 1; }
   echo
   echo "run $run: $line"
   echo "WAL $(sql wal "SELECT pg_size_pretty(pg_wal_lsn_diff('$to', '$from'))") for $reports reports"
