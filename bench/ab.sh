@@ -45,10 +45,10 @@ run() {
   MODE=fresh wrk -t2 -c64 -d"${WARM}s" -s "$BENCH/report.lua" "http://127.0.0.1:$port" >/dev/null
   local t0 t1 p0 p1 line rss
   for _ in $(seq 1 "$RUNS_EACH"); do
-    t0=$(awk '{print $14+$15}' "/proc/$pid/stat"); p0=$(pg_cpu)
+    t0=$(ticks "$pid"); p0=$(pg_cpu)
     line=$(MODE=fresh wrk -t2 -c64 -d"${DUR}s" -s "$BENCH/report.lua" "http://127.0.0.1:$port" | grep RESULT)
-    t1=$(awk '{print $14+$15}' "/proc/$pid/stat"); p1=$(pg_cpu)
-    rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
+    t1=$(ticks "$pid"); p1=$(pg_cpu)
+    rss=$(rss_mb "$pid")
     echo "$line" | awk -v t=$((t1 - t0)) -v p=$((p1 - p0)) -v hz="$hz" -v name="$dir${extra[*]:+ ${extra[*]}}" -v rss="$rss" \
       -v load="$(cut -d' ' -f1 /proc/loadavg)" -v store="$STORE" \
       '{n=$2; sub("requests=","",n); printf "%s %s cpu_ms=%.3f%s rss_mb=%s load=%s\n", name, $0, t*1000/hz/n,

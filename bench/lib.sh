@@ -86,7 +86,8 @@ launch_service() {
 
 # CPU time in clock ticks: of one process; of PostgreSQL (the postmaster, the children it reaped and
 # its live backends).
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# utime and stime are fields 14 and 15 of /proc/PID/stat, counted after the command name's ")" (a name may hold spaces).
+ticks() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }; echo "${stat##*) }" | awk '{print $12 + $13}'; }
 pg_ticks() {
   [ -n "$PG_DIR" ] || { echo 0; return; }
   local master; master=$(head -1 "$PG_DIR/postmaster.pid")

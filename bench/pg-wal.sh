@@ -39,7 +39,7 @@ for run in $(seq 1 "$RUNS"); do
   from=$(sql wal "SELECT pg_current_wal_flush_lsn()")
   line=$(ingest "$PORT_svc" fresh "" "" svc)
   to=$(sql wal "SELECT pg_current_wal_flush_lsn()")
-  reports=$(echo "$line" | sed -n 's/.*ok=\([0-9]*\).*/\1/p')
+  reports=$(echo "$line" | field ok)
   [ "${reports:-0}" -gt 0 ] || { echo "bench/pg-wal.sh: run $run answered no report: $line" >&2; exit 1; }
   echo
   echo "run $run: $line"

@@ -26,7 +26,7 @@ STORE=${STORE:-memory}
 SETTLE=${SETTLE:-5}                      # seconds after the first 200 before RSS is read
 WORK=$(mktemp -d /tmp/kubeagents-starts-XXXXXX)
 chmod 755 "$WORK"
-# The helpers (free_port, median, rss_mb, sql) and the throwaway cluster (start_postgres, stop_all) are bench/lib.sh's.
+# The helpers (free_port, median, rss_mb, ticks, sql) and the throwaway cluster (start_postgres, stop_all) are bench/lib.sh's.
 # shellcheck source=bench/lib.sh
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 PID=""
@@ -40,8 +40,8 @@ cleanup() {
 trap cleanup EXIT
 
 now_ms() { date +%s%3N; }
-# CPU ms (user + system) of PID so far: fields 14 and 15 of /proc/PID/stat, after the command name.
-cpu_ms() { sed 's/.*) //' "/proc/$1/stat" | awk -v t="$TICKS" '{printf "%.0f", ($12 + $13) * 1000 / t}'; }
+# CPU ms (user + system) of PID so far.
+cpu_ms() { awk -v n="$(ticks "$1")" -v t="$TICKS" 'BEGIN {printf "%.0f", n * 1000 / t}'; }
 
 if [ "$STORE" = postgres ]; then
   start_postgres
