@@ -8,6 +8,7 @@
 #   bench/run.sh memory            # the default embedded store: SQLite on a temporary file, not flushed
 #   RUNS=2 DURATION=15 bench/run.sh memory   # the quick side-by-side run (about 4 minutes)
 #   STARTS=5 ...                   # timed cold starts per side (exec -> first 200 on /health; default 3)
+#                                  # (postgres: both on a database holding their schema, and ours on a new one too)
 #                                  # (bench/starts.sh: cold starts of two published builds, A/B, with CPU and RSS)
 #   EXTENDED=1 ...                 # also the measures below (ours only); SKIP_SIDE_BY_SIDE=1 leaves out the comparison
 #   bench/run.sh file              # the embedded store on DB_FILE (WAL, synchronous=FULL: a 200 is on disk)

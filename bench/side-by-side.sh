@@ -40,10 +40,11 @@ stop_pid() {
 }
 
 # cold_start SIDE -> milliseconds from exec to the first 200 on /health (polled every 10 ms).
-# SIDE ours or original each start on a database that already holds its schema, as a restart does:
-# the original's is applied by psql before its timer starts (it has no migrations), ours is copied
-# from bench_schema (see schema_template). ours-new (PostgreSQL only) starts on a new, empty
-# database, so its time includes creating the schema, which the original never does.
+# On PostgreSQL, SIDE ours or original each start on a database that already holds its schema, as a
+# restart does: the original's is applied by psql before its timer starts (it has no migrations),
+# ours is copied from bench_schema (see schema_template). ours-new (PostgreSQL only) starts on a new,
+# empty database, so its time includes creating the schema, which the original never does. In
+# memory and on file, ours starts on a new store each time (creating its schema included).
 cold_start() {
   local side=$1 port pid t0 env=()
   port=$(free_port)
@@ -89,8 +90,11 @@ schema_template() {
     dotnet "$WORK/api/KubeAgents.Api.dll" >"$WORK/schema.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
+  local tries=0
   until curl -fs -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; do
     kill -0 "$pid" 2>/dev/null || { echo "bench: ours exited while migrating bench_schema: $(tail -5 "$WORK/schema.log")" >&2; exit 1; }
+    tries=$((tries + 1))
+    [ "$tries" -le 600 ] || { stop_pid "$pid"; echo "bench: ours did not answer /health within 60 s on bench_schema: $(tail -5 "$WORK/schema.log")" >&2; exit 1; }
     sleep 0.1
   done
   stop_pid "$pid"
