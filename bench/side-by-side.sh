@@ -1,6 +1,7 @@
 # Sourced by bench/run.sh (and by bench/floor.sh, for start_original and stop_pid): ours beside the
 # original Go service, in the same run, alternating rounds.
-# Uses run.sh's helpers (start_service, ingest, warm_up, ticks, rss_mb, median, field, free_port, sql).
+# Uses run.sh's helpers (start_service, ingest, warm_up, ticks, rss_mb, median, field, free_port, sql,
+# launch_service).
 #
 # ORIGINAL: the original's run.sh (default ../shared/original/run.sh from the repository root,
 # resolved from this script's location). The original runs in memory for the `memory` and `file`
@@ -80,24 +81,13 @@ cold_start() {
   stop_pid "$pid"
 }
 
-# schema_template: database bench_schema, migrated by one untimed start of ours, for cold_start to
-# copy (CREATE DATABASE ... TEMPLATE needs it without connections, so this waits for them to close).
+# schema_template: database bench_schema, migrated by one untimed start of ours (lib.sh's
+# launch_service), for cold_start to copy. CREATE DATABASE ... TEMPLATE needs it without
+# connections, so this waits for the stopped service's to close.
 schema_template() {
-  local port pid
-  port=$(free_port)
   sql postgres "CREATE DATABASE bench_schema" >/dev/null
-  env PORT="$port" ASPNETCORE_ENVIRONMENT=Production DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME=bench_schema \
-    dotnet "$WORK/api/KubeAgents.Api.dll" >"$WORK/schema.log" 2>&1 &
-  pid=$!
-  PIDS+=("$pid")
-  local tries=0
-  until curl -fs -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; do
-    kill -0 "$pid" 2>/dev/null || { echo "bench: ours exited while migrating bench_schema: $(tail -5 "$WORK/schema.log")" >&2; exit 1; }
-    tries=$((tries + 1))
-    [ "$tries" -le 600 ] || { stop_pid "$pid"; echo "bench: ours did not answer /health within 60 s on bench_schema: $(tail -5 "$WORK/schema.log")" >&2; exit 1; }
-    sleep 0.1
-  done
-  stop_pid "$pid"
+  launch_service schema DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME=bench_schema
+  stop_pid "$PID_schema"
   for _ in $(seq 1 50); do
     [ "$(sql postgres "SELECT count(*) FROM pg_stat_activity WHERE datname = 'bench_schema'")" = 0 ] && return
     sleep 0.1
