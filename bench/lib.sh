@@ -67,17 +67,20 @@ stop_all() {
 }
 
 # launch_service NAME [ENV...]: our service (the build in API_DIR, default $WORK/api) on a free port,
-# in Production, with these settings; waits for /health; sets PORT_<NAME> and PID_<NAME>. Its
-# output goes to $WORK/NAME.log.
+# in Production, with these settings; waits for /health (a service that exits, or does not answer
+# within 60 s, ends the script with its log); sets PORT_<NAME> and PID_<NAME>. Its output goes to
+# $WORK/NAME.log.
 launch_service() {
   local name=$1; shift
   local port; port=$(free_port)
   env PORT="$port" ASPNETCORE_ENVIRONMENT=Production "$@" dotnet "${API_DIR:-$WORK/api}/KubeAgents.Api.dll" >"$WORK/$name.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
-  for _ in $(seq 1 120); do
-    curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+  local tries=0
+  until curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { cat "$WORK/$name.log" >&2; exit 1; }
+    tries=$((tries + 1))
+    [ "$tries" -le 120 ] || { echo "bench: $name did not answer /health within 60 s:" >&2; tail -20 "$WORK/$name.log" >&2; exit 1; }
     sleep 0.5
   done
   printf -v "PORT_$name" '%s' "$port"
