@@ -207,6 +207,31 @@ public class ResilienceTests
     }
 
     [SkippableFact]
+    public async Task A_refused_login_fails_the_keys_and_routes_commands_at_once_in_one_line()
+    {
+        using var server = await PostgresServer.StartDedicatedOrSkipAsync();
+        var connection = new NpgsqlConnectionStringBuilder(await server.CreatePasswordRoleAsync("kubeagents_cli", "cli-secret", "kubeagents"))
+        {
+            Password = "not-the-password",
+        };
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__KubeAgents"] = connection.ConnectionString,
+            ["DB_STARTUP_TIMEOUT"] = "5m",
+        };
+
+        foreach (var verb in new[] { "keys", "routes" })
+        {
+            var listed = await ServiceProcess.RunCommandAsync(environment, verb, "list");
+
+            listed.ExitCode.Should().Be(1, $"a wrong password is not waited out, nor a wrong setting: {listed}");
+            listed.Output.Should().BeEmpty();
+            listed.Errors.Should().Be($"{verb} list failed: PostgreSQL refused the login (28P01: password authentication failed for user \"kubeagents_cli\"); "
+                + "check DB_USER and DB_PASSWORD, or the user and password in ConnectionStrings__KubeAgents\n", "one line, no stack trace, no password");
+        }
+    }
+
+    [SkippableFact]
     public async Task A_missing_database_the_user_may_not_create_stops_start_up_in_one_line()
     {
         var server = await PostgresServer.GetOrSkipAsync();
