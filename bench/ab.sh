@@ -39,7 +39,8 @@ run() {
     sql postgres "CREATE DATABASE ab_${side}_$round" >/dev/null
     store=(DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME="ab_${side}_$round")
   fi
-  env "${extra[@]}" "${store[@]}" PORT="$port" ASPNETCORE_ENVIRONMENT=Production dotnet "$dir/KubeAgents.Api.dll" >/dev/null 2>&1 &
+  # The highest rate limit, as lib.sh's launch_service sets it: wrk sends from one address.
+  env RATE_LIMIT_PER_MINUTE=100000000 "${extra[@]}" "${store[@]}" PORT="$port" ASPNETCORE_ENVIRONMENT=Production dotnet "$dir/KubeAgents.Api.dll" >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 1 120); do curl -fs "localhost:$port/health" >/dev/null && break; sleep 0.5; done
   MODE=fresh wrk -t2 -c64 -d"${WARM}s" -s "$BENCH/report.lua" "http://127.0.0.1:$port" >/dev/null
