@@ -12,6 +12,7 @@
 #       # a new database per service; adds PostgreSQL's CPU per report (pg_cpu_ms)
 #
 # Each service: WARM seconds of fresh load, then RUNS_EACH (default 1) measured runs of DUR seconds.
+# Services start through bench/lib.sh's launch_service, as every bench's do (its settings, its log).
 set -u
 A=$1; B=$2; ROUNDS=${3:-3}; DUR=${DUR:-15}; WARM=${WARM:-25}; RUNS_EACH=${RUNS_EACH:-1}; STORE=${STORE:-memory}
 read -r -a ENV_A <<<"${ENV_A:-}"
@@ -21,28 +22,28 @@ BENCH=$(cd "$(dirname "$0")" && pwd)
 . "$BENCH/lib.sh"
 hz=$(getconf CLK_TCK)
 case "$STORE" in
-  memory) ;;
-  postgres)
-    WORK=$(mktemp -d /tmp/kubeagents-ab-XXXXXX); chmod 755 "$WORK"
-    WARMUP=${CLUSTER_WARMUP:-20}
-    trap 'stop_all; rm -rf "$WORK"' EXIT
-    start_postgres
-    warm_up_cluster ;;
+  memory|postgres) ;;
   *) echo "bench/ab.sh: STORE is memory or postgres, not '$STORE'" >&2; exit 2 ;;
 esac
+WORK=$(mktemp -d /tmp/kubeagents-ab-XXXXXX); chmod 755 "$WORK"   # the services' logs (launch_service), the cluster
+trap 'stop_all; rm -rf "$WORK"' EXIT
+if [ "$STORE" = postgres ]; then
+  WARMUP=${CLUSTER_WARMUP:-20}
+  start_postgres
+  warm_up_cluster
+fi
 pg_cpu() { if [ "$STORE" = postgres ]; then pg_ticks; else echo 0; fi; }
 run() {
-  local dir=$1 side=$2 round=$3 port; port=$(free_port)
+  local dir=$1 side=$2 name="${2}_${3}" port pid
   local -a extra=() store=()
   if [ "$side" = A ]; then extra=("${ENV_A[@]}"); else extra=("${ENV_B[@]}"); fi
   if [ "$STORE" = postgres ]; then
-    sql postgres "CREATE DATABASE ab_${side}_$round" >/dev/null
-    store=(DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME="ab_${side}_$round")
+    sql postgres "CREATE DATABASE ab_$name" >/dev/null
+    store=(DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_USER=postgres DB_NAME="ab_$name")
   fi
-  # The highest rate limit, as lib.sh's launch_service sets it: wrk sends from one address.
-  env RATE_LIMIT_PER_MINUTE=100000000 "${extra[@]}" "${store[@]}" PORT="$port" ASPNETCORE_ENVIRONMENT=Production dotnet "$dir/KubeAgents.Api.dll" >/dev/null 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 120); do curl -fs "localhost:$port/health" >/dev/null && break; sleep 0.5; done
+  API_DIR=$dir launch_service "$name" "${extra[@]}" "${store[@]}"
+  port=PORT_$name; port=${!port}
+  pid=PID_$name; pid=${!pid}
   MODE=fresh wrk -t2 -c64 -d"${WARM}s" -s "$BENCH/report.lua" "http://127.0.0.1:$port" >/dev/null
   local t0 t1 p0 p1 line rss
   for _ in $(seq 1 "$RUNS_EACH"); do
@@ -56,6 +57,6 @@ run() {
         store == "postgres" ? sprintf(" pg_cpu_ms=%.3f", p*1000/hz/n) : "", rss, load}'
   done
   kill "$pid"; wait "$pid" 2>/dev/null
-  if [ "$STORE" = postgres ]; then sql postgres "DROP DATABASE ab_${side}_$round" >/dev/null; fi
+  if [ "$STORE" = postgres ]; then sql postgres "DROP DATABASE ab_$name" >/dev/null; fi
 }
 for round in $(seq 1 "$ROUNDS"); do run "$A" A "$round"; run "$B" B "$round"; done
